@@ -1,0 +1,90 @@
+"""Build the connector registry that the settings describe.
+
+Every category defaults to the local workspace. A vendor module is imported only when a category
+uses it, and exposes ``from_settings(settings, category, *, client=None)`` returning the connector.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import httpx2
+
+from .base import CATEGORIES, Category, Clock, Connector, Registry, utc_now
+from .errors import ConfigError
+from .settings import LOCAL, NONE, Settings
+
+VENDOR_MODULES: dict[str, str] = {
+    "zendesk": "customer_escalation.connectors.zendesk",
+    "hubspot": "customer_escalation.connectors.hubspot",
+    "slack": "customer_escalation.connectors.slack",
+    "jira": "customer_escalation.connectors.jira",
+    "confluence": "customer_escalation.connectors.confluence",
+}
+
+
+def build_vendor(
+    system: str, settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+) -> Connector:
+    """One vendor connector for `category`, configured from `settings`.
+
+    Raises:
+        ConfigError: the system is unknown or its variables are missing.
+    """
+    module_name = VENDOR_MODULES.get(system)
+    if module_name is None:
+        raise ConfigError(f"no connector for {system!r}")
+    module = importlib.import_module(module_name)
+    connector: Connector = module.from_settings(settings, category, client=client)
+    return connector
+
+
+def build_registry(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    clients: dict[str, httpx2.AsyncClient] | None = None,
+    create_demo: bool = True,
+) -> Registry:
+    """The registry for `settings`: the local workspace where configured (opened once), vendors elsewhere.
+
+    Args:
+        clock: "now" for the local workspace (demo data is laid out relative to it).
+        clients: per-system HTTP clients to inject (tests point them at vendor fakes).
+        create_demo: create the workspace with the demo company when the file does not exist.
+
+    Raises:
+        ConfigError, WorkspaceError: a category cannot be served as configured.
+    """
+    local: Any = None
+    chosen: dict[Category, Connector | None] = {}
+    try:
+        for category in CATEGORIES:
+            system = settings.backends.get(category, LOCAL)
+            if system == NONE:
+                chosen[category] = None
+            elif system == LOCAL:
+                if local is None:
+                    from .local import LocalWorkspace
+
+                    local = LocalWorkspace.open(settings.workspace, clock=clock, create_demo=create_demo)
+                chosen[category] = local
+            else:
+                chosen[category] = build_vendor(
+                    system, settings, category, client=(clients or {}).get(system)
+                )
+    except BaseException:
+        if local is not None:
+            local.close()
+        raise
+    return Registry(
+        support=chosen["support"],  # type: ignore[arg-type]
+        crm=chosen["crm"],  # type: ignore[arg-type]
+        chat=chosen["chat"],  # type: ignore[arg-type]
+        tracker=chosen["tracker"],  # type: ignore[arg-type]
+        kb=chosen["kb"],  # type: ignore[arg-type]
+    )
+
+
+__all__ = ["VENDOR_MODULES", "build_registry", "build_vendor"]

@@ -1,0 +1,1 @@
+"""Offline evals: scenario files and their graders."""

@@ -1,0 +1,1 @@
+"""Templates and prompt text, loaded with importlib.resources."""

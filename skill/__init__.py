@@ -1,0 +1,1 @@
+"""The skill: escalation policy, brief, MCP server, agent loop and command line."""

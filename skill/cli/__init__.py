@@ -1,0 +1,86 @@
+"""The command line: the only place that prints, reads flags and exits.
+
+Each subcommand lives in its own module with ``register(subparsers)``; modules import heavy
+dependencies (the SDKs, the server) inside their handlers so that ``--help`` stays fast.
+
+Exit codes: 0 done (a brief was written), 1 failure, 2 usage or configuration error,
+3 handled in support (no escalation warranted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from customer_escalation import __version__
+
+from ._common import EXIT_FAILURE, EXIT_USAGE, CliError
+
+SUBCOMMAND_MODULES = (
+    "_brief",
+    "_workspace",
+    "_serve",
+    "_eval",
+    "_connectors",
+    "_history",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="customer-escalation",
+        description=(
+            "Turn a support issue into an escalation brief for engineering, product, security or "
+            "leadership, with context from your support platform, CRM, chat, tracker and knowledge base."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log diagnostics to stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from customer_escalation.connectors.errors import ConfigError, CustomerEscalationError
+
+    try:
+        code: int = handler(args)
+    except CliError as exc:
+        print(f"customer-escalation: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ConfigError as exc:
+        print(f"customer-escalation: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CustomerEscalationError as exc:
+        print(f"customer-escalation: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("customer-escalation: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+__all__ = ["build_parser", "main"]

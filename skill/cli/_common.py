@@ -1,0 +1,66 @@
+"""Shared pieces of the command line: exit codes, errors and settings from common flags."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from customer_escalation.connectors.settings import Settings
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_HANDLED_IN_SUPPORT = 3
+
+
+class CliError(Exception):
+    """A failure to report on stderr with an exit code; no traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def add_workspace_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="PATH",
+        help="the local workspace file (default: $CUSTOMER_ESCALATION_WORKSPACE or the user data directory)",
+    )
+
+
+def add_policy_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", type=Path, metavar="FILE", help="escalation policy file overriding the defaults (YAML)"
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, with `--workspace` and `--policy` applied when given."""
+    from customer_escalation.connectors.settings import load_settings
+
+    return load_settings(
+        workspace=getattr(args, "workspace", None), policy_file=getattr(args, "policy", None)
+    )
+
+
+def progress_stream() -> TextIO | None:
+    """stderr when it is a terminal (progress is shown), else None."""
+    return sys.stderr if sys.stderr.isatty() else None
+
+
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_HANDLED_IN_SUPPORT",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CliError",
+    "add_policy_flag",
+    "add_workspace_flag",
+    "progress_stream",
+    "settings_from_args",
+]
