@@ -138,6 +138,7 @@ class Depth(_Frozen):
     level: Literal["blocked", "inconvenienced", "unknown"]
     reason: str
     evidence: tuple[str, ...] = ()
+    quote: str | None = None
 
 
 class Duration(_Frozen):
@@ -327,7 +328,8 @@ def _refs(hits: Iterable[Hit]) -> tuple[str, ...]:
 
 
 def _quote(hits: list[Hit]) -> str:
-    return f'"{hits[0].excerpt}" ({hits[0].source})' if hits else ""
+    """Where a signal was found; the customer's words themselves go in `Finding.quote`."""
+    return f"{hits[0].kind.replace('_', ' ')} phrase in {hits[0].source}" if hits else ""
 
 
 def _escalate_findings(f: _Facts) -> list[Finding]:
@@ -335,7 +337,13 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
     findings: list[Finding] = []
 
     def add(
-        rule: str, criterion: str, met: bool, strength: Strength, reason: str, evidence: Iterable[str]
+        rule: str,
+        criterion: str,
+        met: bool,
+        strength: Strength,
+        reason: str,
+        evidence: Iterable[str],
+        hits: list[Hit] | None = None,
     ) -> None:
         findings.append(
             Finding(
@@ -345,6 +353,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
                 strength=strength,
                 reason=reason,
                 evidence=tuple(evidence),
+                quote=hits[0].excerpt if met and hits else None,
             )
         )
 
@@ -356,6 +365,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "hard",
         f"security signal: {_quote(security)}" if security else "no security signal",
         _refs(security),
+        security,
     )
 
     data = f.hits_of("data_loss")
@@ -366,6 +376,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "hard",
         f"data integrity signal: {_quote(data)}" if data else "no sign of data loss or corruption",
         _refs(data),
+        data,
     )
 
     down = f.hits_of("production_down")
@@ -376,6 +387,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "hard",
         f"production-down signal: {_quote(down)}" if down else "nothing says production is down",
         _refs(down),
+        down,
     )
 
     customers = len(f.affected_ids)
@@ -412,6 +424,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         if churn and at_risk
         else ("churn signal, but no high-value or renewing account affected" if churn else "no churn signal"),
         _refs(churn) + tuple(account_ref(a.id) for a in at_risk),
+        churn,
     )
 
     live = [s for s in f.sla if s.status in {"breached", "at_risk"}]
@@ -444,6 +457,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "hard",
         f"executive request: {_quote(exec_hits)}" if exec_hits else "no request for executives",
         _refs(exec_hits),
+        exec_hits,
     )
 
     long_open = [
@@ -496,6 +510,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "soft",
         _quote(recurring_text) or "none",
         _refs(recurring_text),
+        recurring_text,
     )
 
     add(
@@ -506,6 +521,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         ", ".join(f"{i.key} {i.status}" for i in f.open_bugs)
         or (f"reproduced by support: {_quote(f.hits_of('reproduced'))}" if f.has("reproduced") else "none"),
         [issue_ref(i.key) for i in f.open_bugs] + list(_refs(f.hits_of("reproduced"))),
+        f.hits_of("reproduced"),
     )
 
     blocked = f.hits_of("blocked")
@@ -516,6 +532,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "soft",
         _quote(blocked) or "none",
         _refs(blocked),
+        blocked,
     )
 
     not_repro = f.hits_of("not_reproduced")
@@ -526,6 +543,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "soft",
         f"support could not reproduce: {_quote(not_repro)}" if not_repro else "none",
         _refs(not_repro),
+        not_repro,
     )
 
     feature = f.hits_of("feature_gap")
@@ -536,6 +554,7 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         "soft",
         ", ".join([i.key for i in f.features]) or _quote(feature) or "none",
         [issue_ref(i.key) for i in f.features] + list(_refs(feature)),
+        feature,
     )
 
     growing = _weekly_counts(f)
@@ -559,7 +578,15 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
     )
 
     legal = f.hits_of("legal") + f.hits_of("reputation")
-    add("legal_or_pr_risk", "PR or legal risk", bool(legal), "soft", _quote(legal) or "none", _refs(legal))
+    add(
+        "legal_or_pr_risk",
+        "PR or legal risk",
+        bool(legal),
+        "soft",
+        _quote(legal) or "none",
+        _refs(legal),
+        legal,
+    )
     return findings
 
 
@@ -644,10 +671,14 @@ def _handle_findings(f: _Facts) -> list[Finding]:
 def _depth(f: _Facts) -> Depth:
     blocked = f.hits_of("blocked") + f.hits_of("production_down")
     if blocked:
-        return Depth(level="blocked", reason=_quote(blocked), evidence=_refs(blocked))
+        return Depth(
+            level="blocked", reason=_quote(blocked), evidence=_refs(blocked), quote=blocked[0].excerpt
+        )
     light = f.hits_of("inconvenienced")
     if light:
-        return Depth(level="inconvenienced", reason=_quote(light), evidence=_refs(light))
+        return Depth(
+            level="inconvenienced", reason=_quote(light), evidence=_refs(light), quote=light[0].excerpt
+        )
     return Depth(level="unknown", reason="no record says whether customers are blocked or inconvenienced")
 
 
