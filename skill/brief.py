@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import prompt_files
 from .policy import Assessment, Target
 from .policy_config import Severity
+from .prompt_files import money
 
 ContextKind = Literal["ticket", "thread", "issue", "article", "account", "note"]
 
@@ -82,7 +81,7 @@ class EscalationBrief(_Model):
 
     def render(self) -> str:
         """The brief as markdown in the spec's template."""
-        return _template("brief.md.j2").render(b=self).rstrip() + "\n"
+        return prompt_files.render("brief.md.j2", b=self).rstrip() + "\n"
 
 
 class SupportHandling(_Model):
@@ -98,7 +97,7 @@ class SupportHandling(_Model):
     supporting_context: list[ContextItem] = Field(default_factory=list)
 
     def render(self) -> str:
-        return _template("handling.md.j2").render(h=self).rstrip() + "\n"
+        return prompt_files.render("handling.md.j2", h=self).rstrip() + "\n"
 
 
 class BriefFacts(_Model):
@@ -115,27 +114,9 @@ class BriefFacts(_Model):
     whats_needed: list[str]
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    loader = jinja2.FunctionLoader(
-        lambda name: resources.files("customer_escalation.prompts").joinpath(name).read_text(encoding="utf-8")
-    )
-    return jinja2.Environment(
-        loader=loader, autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
-    )
-
-
-def _template(name: str) -> jinja2.Template:
-    return _environment().get_template(name)
-
-
 def template_text(name: str = "brief.md.j2") -> str:
     """The raw template (served to assistants as a resource)."""
-    return resources.files("customer_escalation.prompts").joinpath(name).read_text(encoding="utf-8")
-
-
-def money(amount: float) -> str:
-    return f"${amount:,.0f}"
+    return prompt_files.text(name)
 
 
 def ago(hours: float) -> str:

@@ -60,7 +60,7 @@ def message_ref(message: ChatMessage) -> str:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class PastEscalation(_Frozen):
@@ -109,6 +109,8 @@ class Finding(_Frozen):
     strength: Strength = "soft"
     reason: str = ""
     evidence: tuple[str, ...] = ()
+    quote: str | None = None
+    """The words in a record that triggered the rule: customer-written, untrusted."""
 
 
 class AffectedAccount(_Frozen):

@@ -1,0 +1,410 @@
+"""The MCP server: read tools for the five connector categories, the policy tool, resources and prompt.
+
+`build_server(registry, policy=...)` returns an `MCPServer`. Tools are thin: one connector call, a
+compact view, the size cap. Connector failures are raised as tool errors whose text tells the model
+what to do next; an HTTP failure never turns into an empty result.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server.auth.provider import AccessToken, TokenVerifier
+from mcp.server.auth.settings import AuthSettings
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from customer_escalation import __version__
+from customer_escalation.connectors.base import CATEGORY_TITLES, Category, Clock, Registry, utc_now
+from customer_escalation.connectors.errors import (
+    AuthError,
+    ConnectorError,
+    InvalidQueryError,
+    NotFoundError,
+    RateLimitedError,
+)
+from customer_escalation.connectors.records import ArticleKind, IssueKind, IssueStatus, TicketStatus
+
+from . import prompt_files, views
+from .brief import schema_text
+from .evidence import EvidenceRequest, collect
+from .policy import assess
+from .policy_config import PolicyConfig
+
+logger = logging.getLogger("customer_escalation.server")
+
+SERVER_NAME = "customer-escalation"
+MAX_LIMIT = 25
+READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)
+POLICY_TOOL = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+INSTRUCTIONS = (
+    "Tools to package a support issue into an escalation brief: search and read tickets (support_*), "
+    "accounts (crm_*), chat (chat_*), tracker issues (tracker_*) and knowledge-base articles (kb_*), then "
+    "call escalation_assess with the ids of the related records for the decision, impact, severity and "
+    "target. The `customer-escalation` prompt walks through the whole workflow. " + views.UNTRUSTED_NOTE
+)
+_SEARCH_TOOL = {
+    "support": "support_search_tickets",
+    "crm": "crm_search_accounts",
+    "chat": "chat_search_messages",
+    "tracker": "tracker_search_issues",
+    "kb": "kb_search_articles",
+}
+
+Query = Annotated[
+    str, Field(max_length=500, description="Words to look for; plain language, no query syntax.")
+]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"Results per page, 1-{MAX_LIMIT}.")]
+Cursor = Annotated[
+    str | None, Field(max_length=2048, description="`next_cursor` from the previous page, unchanged.")
+]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+IdList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
+
+C = TypeVar("C")
+
+
+class StaticTokenVerifier(TokenVerifier):
+    """Accepts one bearer token, compared in constant time."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token.encode()
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        if hmac.compare_digest(token.encode(), self._token):
+            return AccessToken(
+                token="redacted", client_id="customer-escalation-client", scopes=["escalation"]
+            )
+        return None
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def build_server(
+    registry: Registry,
+    *,
+    policy: PolicyConfig,
+    result_chars: int = 8_000,
+    clock: Clock = utc_now,
+    token: str | None = None,
+) -> MCPServer:
+    """The MCP server over `registry`.
+
+    Args:
+        policy: the escalation policy `escalation_assess` applies.
+        result_chars: hard cap on the JSON text of any one tool result.
+        clock: "now" for SLA and duration figures.
+        token: when set, HTTP requests must carry ``Authorization: Bearer <token>``.
+    """
+    auth: dict[str, Any] = {}
+    if token:
+        auth = {
+            "token_verifier": StaticTokenVerifier(token),
+            "auth": AuthSettings(
+                issuer_url="http://127.0.0.1/", resource_server_url=None, required_scopes=[]
+            ),
+        }
+    server = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS, version=__version__, **auth)
+
+    def connector(category: Category, value: C | None) -> C:
+        if value is None:
+            raise ToolError(
+                f"no {CATEGORY_TITLES[category]} is connected; continue without it and list it as "
+                "unavailable in the brief"
+            )
+        return value
+
+    @contextmanager
+    def translated(category: Category) -> Iterator[None]:
+        title = CATEGORY_TITLES[category]
+        try:
+            yield
+        except NotFoundError as exc:
+            raise ToolError(f"{exc}; search with {_SEARCH_TOOL[category]} to find the right id") from exc
+        except InvalidQueryError as exc:
+            raise ToolError(f"{exc}; correct the arguments and try again") from exc
+        except AuthError as exc:
+            raise ToolError(
+                f"the {title} ({exc.system}) rejected its credentials: {exc}. Tell the user; continue with "
+                f"the other sources and list the {title} as unavailable"
+            ) from exc
+        except RateLimitedError as exc:
+            raise ToolError(
+                f"the {title} ({exc.system}) is rate limiting requests: {exc}. Continue with the other "
+                f"sources and list the {title} as unavailable"
+            ) from exc
+        except ConnectorError as exc:
+            raise ToolError(
+                f"the {title} ({exc.system}) is unavailable: {exc}. Continue with the other sources and "
+                f"list the {title} as unavailable in the brief"
+            ) from exc
+
+    def cap(result: views.M, more: str) -> views.M:
+        return views.fit(result, result_chars, how_to_get_more=more)
+
+    # ------------------------------------------------------------------ support platform
+
+    @server.tool(annotations=READ, title="Search support tickets")
+    async def support_search_tickets(
+        query: Query = "",
+        status: Annotated[list[TicketStatus] | None, Field(description="Only these statuses.")] = None,
+        updated_since: Annotated[
+            datetime | None, Field(description="Only tickets updated at or after.")
+        ] = None,
+        organization_id: Annotated[
+            str | None, Field(max_length=200, description="Only this organization.")
+        ] = None,
+        limit: Limit = 10,
+        cursor: Cursor = None,
+    ) -> views.TicketSearchResult:
+        """Search support tickets by symptom, error text or customer; use it to find every affected customer."""
+        support = connector("support", registry.support)
+        with translated("support"):
+            page = await support.search_tickets(
+                query,
+                status=status,
+                since=_as_utc(updated_since),
+                organization_id=organization_id,
+                limit=limit,
+                cursor=cursor,
+            )
+        result = views.TicketSearchResult(
+            tickets=[views.ticket_summary(t) for t in page.items], **views.page_fields(page)
+        )
+        return cap(result, "Read single tickets with support_get_ticket, or search with a lower limit.")
+
+    @server.tool(annotations=READ, title="Read a support ticket")
+    async def support_get_ticket(ticket_id: Id) -> views.TicketResult:
+        """Read one ticket with its conversation, internal notes and SLA metrics."""
+        support = connector("support", registry.support)
+        with translated("support"):
+            ticket = await support.get_ticket(ticket_id)
+        return cap(
+            views.TicketResult(ticket=views.ticket_detail(ticket)),
+            "The first and the latest comments are kept; open the ticket link for the rest.",
+        )
+
+    # ------------------------------------------------------------------ CRM
+
+    @server.tool(annotations=READ, title="Search customer accounts")
+    async def crm_search_accounts(
+        query: Query, limit: Limit = 10, cursor: Cursor = None
+    ) -> views.AccountSearchResult:
+        """Find customer accounts by name or domain; check domains when names are alike."""
+        crm = connector("crm", registry.crm)
+        with translated("crm"):
+            page = await crm.search_accounts(query, limit=limit, cursor=cursor)
+        result = views.AccountSearchResult(
+            accounts=[views.account_summary(a) for a in page.items], **views.page_fields(page)
+        )
+        return cap(result, "Search with a lower limit or a more specific name.")
+
+    @server.tool(annotations=READ, title="Read a customer account")
+    async def crm_get_account(account_id: Id) -> views.AccountResult:
+        """Read an account: tier, ARR, renewal date, owner, health, contacts and open deals."""
+        crm = connector("crm", registry.crm)
+        with translated("crm"):
+            account = await crm.get_account(account_id)
+            opportunities = await crm.list_opportunities(account_id)
+        return cap(
+            views.AccountResult(account=views.account_detail(account, opportunities)),
+            "Open the account link in the CRM for the full list of contacts and deals.",
+        )
+
+    # ------------------------------------------------------------------ chat
+
+    @server.tool(annotations=READ, title="Search chat messages")
+    async def chat_search_messages(
+        query: Query,
+        channel: Annotated[str | None, Field(max_length=200, description="Channel id or name.")] = None,
+        since: Annotated[datetime | None, Field(description="Only messages at or after.")] = None,
+        limit: Limit = 10,
+        cursor: Cursor = None,
+    ) -> views.MessageSearchResult:
+        """Search internal discussions and shared customer channels for this issue."""
+        chat = connector("chat", registry.chat)
+        with translated("chat"):
+            page = await chat.search_messages(
+                query, channel=channel, since=_as_utc(since), limit=limit, cursor=cursor
+            )
+        result = views.MessageSearchResult(
+            messages=[views.message_view(m) for m in page.items], **views.page_fields(page)
+        )
+        return cap(result, "Read a thread with chat_get_thread, or search with a lower limit.")
+
+    @server.tool(annotations=READ, title="Read a chat thread")
+    async def chat_get_thread(channel_id: Id, thread_id: Id) -> views.ThreadResult:
+        """Read a chat thread: the root message and its replies, oldest first."""
+        chat = connector("chat", registry.chat)
+        with translated("chat"):
+            thread = await chat.get_thread(channel_id, thread_id)
+        return cap(
+            views.ThreadResult(thread=views.thread_view(thread)), "Open the thread link for all replies."
+        )
+
+    # ------------------------------------------------------------------ project tracker
+
+    @server.tool(annotations=READ, title="Search tracker issues")
+    async def tracker_search_issues(
+        query: Query,
+        status: Annotated[list[IssueStatus] | None, Field(description="Only these statuses.")] = None,
+        kind: Annotated[IssueKind | None, Field(description="bug, feature or task.")] = None,
+        updated_since: Annotated[
+            datetime | None, Field(description="Only issues updated at or after.")
+        ] = None,
+        limit: Limit = 10,
+        cursor: Cursor = None,
+    ) -> views.IssueSearchResult:
+        """Search the tracker for related bugs and feature requests and their engineering status."""
+        tracker = connector("tracker", registry.tracker)
+        with translated("tracker"):
+            page = await tracker.search_issues(
+                query, status=status, kind=kind, since=_as_utc(updated_since), limit=limit, cursor=cursor
+            )
+        result = views.IssueSearchResult(
+            issues=[views.issue_summary(i) for i in page.items], **views.page_fields(page)
+        )
+        return cap(result, "Read one issue with tracker_get_issue, or search with a lower limit.")
+
+    @server.tool(annotations=READ, title="Read a tracker issue")
+    async def tracker_get_issue(key: Id) -> views.IssueResult:
+        """Read one tracker issue with its status, fix version and linked tickets and accounts."""
+        tracker = connector("tracker", registry.tracker)
+        with translated("tracker"):
+            issue = await tracker.get_issue(key)
+        return cap(
+            views.IssueResult(issue=views.issue_summary(issue, full=True)), "Open the issue link for more."
+        )
+
+    # ------------------------------------------------------------------ knowledge base
+
+    @server.tool(annotations=READ, title="Search knowledge-base articles")
+    async def kb_search_articles(
+        query: Query,
+        kind: Annotated[
+            ArticleKind | None, Field(description="how-to, troubleshooting, known-issue, reference.")
+        ] = None,
+        limit: Limit = 10,
+        cursor: Cursor = None,
+    ) -> views.ArticleSearchResult:
+        """Search the knowledge base for known issues, workarounds and how-to guides."""
+        kb = connector("kb", registry.kb)
+        with translated("kb"):
+            page = await kb.search_articles(query, kind=kind, limit=limit, cursor=cursor)
+        result = views.ArticleSearchResult(
+            articles=[views.article_summary(a) for a in page.items], **views.page_fields(page)
+        )
+        return cap(result, "Read one article with kb_get_article, or search with a lower limit.")
+
+    @server.tool(annotations=READ, title="Read a knowledge-base article")
+    async def kb_get_article(article_id: Id) -> views.ArticleResult:
+        """Read one knowledge-base article, with its workaround if it documents one."""
+        kb = connector("kb", registry.kb)
+        with translated("kb"):
+            article = await kb.get_article(article_id)
+        return cap(
+            views.ArticleResult(article=views.article_summary(article, full=True)), "Open the article link."
+        )
+
+    # ------------------------------------------------------------------ the policy
+
+    @server.tool(annotations=POLICY_TOOL, title="Assess an escalation")
+    async def escalation_assess(
+        issue: Annotated[
+            str, Field(min_length=1, max_length=4_000, description="The issue as the user described it.")
+        ],
+        ticket_ids: IdList | None = None,
+        account_ids: IdList | None = None,
+        message_ids: Annotated[
+            list[Annotated[str, Field(min_length=3, max_length=200)]] | None,
+            Field(max_length=50, description="Chat messages as `<channel id>:<message id>`."),
+        ] = None,
+        issue_keys: IdList | None = None,
+        article_ids: IdList | None = None,
+    ) -> views.AssessmentView:
+        """Decide escalate or handle in support, and compute impact, severity, target, SLA and cadence from the records.
+
+        Pass the ids of every record that is really about this issue; figures come from the records, so
+        do not pass numbers. Ids that do not exist are reported back as missing.
+        """
+        request = EvidenceRequest(
+            issue=issue,
+            ticket_ids=tuple(ticket_ids or ()),
+            account_ids=tuple(account_ids or ()),
+            message_ids=tuple(message_ids or ()),
+            issue_keys=tuple(issue_keys or ()),
+            article_ids=tuple(article_ids or ()),
+        )
+        evidence = await collect(registry, request, now=clock())
+        return cap(views.assessment_view(assess(evidence, policy)), "Pass fewer records to see every detail.")
+
+    # ------------------------------------------------------------------ resources and prompt
+
+    @server.resource(
+        "customer-escalation://brief-template",
+        name="brief-template",
+        title="Escalation brief template",
+        description="The format every escalation brief follows.",
+        mime_type="text/markdown",
+    )
+    def brief_template() -> str:
+        return prompt_files.text("brief-template.md")
+
+    @server.resource(
+        "customer-escalation://policy",
+        name="escalation-policy",
+        title="Escalation policy",
+        description="When to escalate, where to, how severe, SLA rules and follow-up cadence, as configured.",
+        mime_type="text/markdown",
+    )
+    def policy_text() -> str:
+        return prompt_files.render("policy.md.j2", c=policy)
+
+    @server.resource(
+        "customer-escalation://brief-schema",
+        name="brief-schema",
+        title="Brief JSON schema",
+        description="JSON schemas of the escalation brief and the support-handling note.",
+        mime_type="application/json",
+    )
+    def brief_schema() -> str:
+        return schema_text()
+
+    @server.resource(
+        "ticket://{ticket_id}", name="ticket", title="Support ticket", mime_type="application/json"
+    )
+    async def ticket_resource(ticket_id: str) -> str:
+        return (await support_get_ticket(ticket_id)).model_dump_json(indent=2)
+
+    @server.resource(
+        "account://{account_id}", name="account", title="Customer account", mime_type="application/json"
+    )
+    async def account_resource(account_id: str) -> str:
+        return (await crm_get_account(account_id)).model_dump_json(indent=2)
+
+    @server.prompt(
+        name="customer-escalation",
+        title="Customer escalation",
+        description="Package a support issue into an escalation brief, or decide it stays in support.",
+    )
+    def customer_escalation(issue: str, account: str = "") -> list[UserMessage]:
+        return [UserMessage(prompt_files.render("workflow.md.j2", issue=issue, account=account))]
+
+    return server
+
+
+Transport = Literal["stdio", "http"]
+
+__all__ = ["INSTRUCTIONS", "MAX_LIMIT", "SERVER_NAME", "StaticTokenVerifier", "build_server"]
