@@ -1,0 +1,363 @@
+"""The agent loop: the spec's seven steps over an MCP client session.
+
+Every tool comes from the MCP server (in memory by default, or over stdio/HTTP), so the loop sees
+exactly what an assistant sees. The model proposes tool calls, which run concurrently, until it submits
+its draft through `submit_brief`; the policy's assessment supplies the figures and the decision. The
+loop is bounded in turns, tokens and wall time, and traces every step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Protocol
+
+from mcp.types import CallToolResult, TextContent
+from pydantic import BaseModel, Field, ValidationError
+
+from customer_escalation.connectors.base import Clock, utc_now
+
+from .brief import EscalationBrief, SupportHandling
+from .compose import KnownRecords, compose, grounded
+from .models.base import (
+    SUBMIT_TOOL,
+    AssistantEntry,
+    BriefDraft,
+    Entry,
+    Model,
+    ModelOutputError,
+    TimeLimitError,
+    TokenBudgetError,
+    ToolCall,
+    ToolResultEntry,
+    ToolSpec,
+    TurnLimitError,
+    Usage,
+    UserEntry,
+)
+from .prompt_files import text as prompt_text
+
+STEPS = {
+    1: "Understand the issue",
+    2: "Gather context",
+    3: "Assess business impact",
+    4: "Determine escalation target",
+    5: "Structure reproduction steps",
+    6: "Generate the brief",
+    7: "Offer next steps",
+}
+ESCALATION_OFFERS = (
+    "Post this brief to the target team's chat channel (--post-to CHANNEL)",
+    "Open a tracker issue with the reproduction steps (--create-issue PROJECT)",
+    "Draft an interim update for the customer as an internal note (--draft-update)",
+    "Set follow-up reminders at the severity's cadence (--remind)",
+)
+HANDLING_OFFERS = (
+    "Send the suggested reply from the ticket (after a read-through)",
+    "Add the resolving article to the ticket as an internal note (--draft-update)",
+)
+
+
+class Session(Protocol):
+    """The part of `mcp.Client` the loop uses."""
+
+    async def list_tools(self) -> Any: ...
+
+    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> CallToolResult: ...
+
+    async def get_prompt(self, name: str, arguments: dict[str, str] | None = None) -> Any: ...
+
+
+class TraceEntry(BaseModel):
+    """One step of a run."""
+
+    turn: int
+    step: int
+    tool: str
+    arguments: dict[str, Any]
+    duration_ms: float
+    result_chars: int
+    is_error: bool = False
+
+
+class RunResult(BaseModel):
+    """What a run produced."""
+
+    brief: EscalationBrief | None = None
+    handling: SupportHandling | None = None
+    assessment: dict[str, Any] | None = None
+    trace: list[TraceEntry] = Field(default_factory=list)
+    model: str
+    drafted_without_llm: bool
+    unavailable: list[str] = Field(default_factory=list)
+    invented_ids: list[str] = Field(default_factory=list)
+    """Ids the drafter cited that no tool returned; left out of the brief."""
+    offers: list[str] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    turns: int = 0
+
+    @property
+    def markdown(self) -> str:
+        output = self.brief or self.handling
+        return output.render() if output is not None else ""
+
+    @property
+    def context_chars(self) -> int:
+        """Characters of tool results handed to the model."""
+        return sum(t.result_chars for t in self.trace)
+
+
+class Limits(BaseModel):
+    max_turns: int = 16
+    max_seconds: float = 300.0
+    max_tokens: int = 400_000
+    """Total input plus output tokens across the run."""
+
+
+def _step_of(tool: str) -> int:
+    if tool == "escalation_assess":
+        return 3
+    if tool == SUBMIT_TOOL:
+        return 6
+    return 2
+
+
+def _result_text(result: CallToolResult) -> str:
+    if result.structured_content is not None and not result.is_error:
+        return json.dumps(result.structured_content, separators=(",", ":"), default=str)
+    return "\n".join(c.text for c in result.content if isinstance(c, TextContent))
+
+
+def submit_tool_spec() -> ToolSpec:
+    return ToolSpec(
+        name=SUBMIT_TOOL,
+        description=(
+            "Submit the final draft once escalation_assess has decided. Write the prose; figures come from "
+            "the assessment."
+        ),
+        input_schema=BriefDraft.model_json_schema(),
+    )
+
+
+async def run_escalation(
+    issue: str,
+    *,
+    session: Session,
+    model: Model,
+    account: str | None = None,
+    reporter: str = "Support",
+    limits: Limits | None = None,
+    clock: Clock = utc_now,
+    on_step: Callable[[int, str], None] | None = None,
+) -> RunResult:
+    """Run the seven steps for `issue` and return the brief or the support-handling note.
+
+    Raises:
+        TurnLimitError, TimeLimitError, TokenBudgetError: a bound was hit.
+        ModelOutputError: the draft stayed invalid after one repair turn.
+        EscalationRunError: the model failed in another way.
+    """
+    limits = limits or Limits()
+    try:
+        async with asyncio.timeout(limits.max_seconds):
+            return await _run(issue, session, model, account, reporter, limits, clock, on_step)
+    except TimeoutError:
+        raise TimeLimitError(f"the run took longer than {limits.max_seconds:g} seconds") from None
+
+
+async def _run(
+    issue: str,
+    session: Session,
+    model: Model,
+    account: str | None,
+    reporter: str,
+    limits: Limits,
+    clock: Clock,
+    on_step: Callable[[int, str], None] | None,
+) -> RunResult:
+    shown: set[int] = set()
+
+    def step(number: int) -> None:
+        for n in range(1, number + 1):
+            if n not in shown:
+                shown.add(n)
+                if on_step is not None:
+                    on_step(n, STEPS[n])
+
+    step(1)
+    listed = await session.list_tools()
+    tools = [
+        ToolSpec(name=t.name, description=t.description or "", input_schema=t.input_schema)
+        for t in listed.tools
+        if not _is_write_tool(t)
+    ]
+    tools.append(submit_tool_spec())
+    prompt = await session.get_prompt("customer-escalation", {"issue": issue, "account": account or ""})
+    conversation: list[Entry] = [UserEntry(text=prompt.messages[0].content.text)]
+    system = prompt_text("system.md")
+
+    known = KnownRecords()
+    result = RunResult(model=model.name, drafted_without_llm=model.drafted_without_llm)
+    assessment: dict[str, Any] | None = None
+    repaired = False
+    for turn_number in range(1, limits.max_turns + 1):
+        turn = await model.respond(conversation, tools, system)
+        result.turns = turn_number
+        _add_usage(result.usage, turn.usage)
+        if result.usage.input_tokens + result.usage.output_tokens > limits.max_tokens:
+            raise TokenBudgetError(f"the run used more than {limits.max_tokens} tokens")
+        conversation.append(AssistantEntry(turn=turn))
+        calls = [c for c in turn.tool_calls if c.name != SUBMIT_TOOL]
+        submits = [c for c in turn.tool_calls if c.name == SUBMIT_TOOL]
+        if not turn.tool_calls:
+            conversation.append(UserEntry(text="Continue: call the tools you need, then submit_brief."))
+            continue
+
+        if calls:
+            step(max(_step_of(c.name) for c in calls))
+            entries = await asyncio.gather(*(_call(session, c, turn_number, result) for c in calls))
+            for call, entry in zip(calls, entries, strict=True):
+                known.add_result(call.name, entry.structured)
+                if call.name == "escalation_assess" and entry.structured and not entry.is_error:
+                    assessment = entry.structured
+                    step(4)
+                conversation.append(entry)
+
+        for call in submits:
+            step(5)
+            outcome = await _accept(call, assessment, known, session, turn_number, result, reporter, clock)
+            if isinstance(outcome, str):
+                if repaired:
+                    raise ModelOutputError(f"the draft is still unusable after a repair turn: {outcome}")
+                repaired = True
+                conversation.append(
+                    ToolResultEntry(call_id=call.id, name=SUBMIT_TOOL, text=outcome, is_error=True)
+                )
+                continue
+            step(7)
+            return outcome
+    raise TurnLimitError(f"no draft was submitted within {limits.max_turns} turns")
+
+
+def _is_write_tool(tool: Any) -> bool:
+    annotations = getattr(tool, "annotations", None)
+    return annotations is not None and annotations.read_only_hint is False
+
+
+def _add_usage(total: Usage, turn: Usage) -> None:
+    total.input_tokens += turn.input_tokens
+    total.output_tokens += turn.output_tokens
+    total.cache_read_tokens += turn.cache_read_tokens
+    total.cache_write_tokens += turn.cache_write_tokens
+
+
+async def _call(session: Session, call: ToolCall, turn: int, result: RunResult) -> ToolResultEntry:
+    started = time.perf_counter()
+    outcome = await session.call_tool(call.name, call.arguments)
+    text = _result_text(outcome)
+    result.trace.append(
+        TraceEntry(
+            turn=turn,
+            step=_step_of(call.name),
+            tool=call.name,
+            arguments=call.arguments,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            result_chars=len(text),
+            is_error=bool(outcome.is_error),
+        )
+    )
+    if call.name != "escalation_assess" and outcome.is_error and "unavailable" in text:
+        result.unavailable.append(text.split(":", 1)[0])
+    return ToolResultEntry(
+        call_id=call.id,
+        name=call.name,
+        text=text,
+        structured=outcome.structured_content if not outcome.is_error else None,
+        is_error=bool(outcome.is_error),
+    )
+
+
+async def _accept(
+    call: ToolCall,
+    assessment: dict[str, Any] | None,
+    known: KnownRecords,
+    session: Session,
+    turn: int,
+    result: RunResult,
+    reporter: str,
+    clock: Clock,
+) -> RunResult | str:
+    """The finished run, or a message telling the drafter what to fix."""
+    try:
+        draft = BriefDraft.model_validate(call.arguments)
+    except ValidationError as exc:
+        return f"submit_brief input is invalid: {exc.errors(include_url=False)}"
+    problems = draft.problems()
+    if problems:
+        return "submit_brief is incomplete: " + "; ".join(problems)
+    good, invented = grounded(draft, known)
+    if assessment is None:
+        request = _assessment_request(good, draft.summary)
+        entry = await _call(
+            session, ToolCall(id="loop-assess", name="escalation_assess", arguments=request), turn, result
+        )
+        if entry.is_error or entry.structured is None:
+            return f"call escalation_assess with the related record ids first ({entry.text})"
+        assessment = entry.structured
+    unavailable = list(dict.fromkeys([*assessment.get("unavailable", []), *result.unavailable]))
+    notes = []
+    if unavailable:
+        notes.append("Sources unavailable while drafting: " + "; ".join(unavailable))
+    if result.drafted_without_llm:
+        notes.append(
+            "Drafted without an LLM by the offline planner from the records above; read it before sending."
+        )
+    try:
+        output = compose(draft, assessment, known, reporter=reporter, today=_today(clock), notes=notes)
+    except (ValueError, ValidationError) as exc:
+        return f"the draft cannot be used: {exc}"
+    result.assessment = assessment
+    result.unavailable = unavailable
+    result.invented_ids = invented
+    if isinstance(output, EscalationBrief):
+        result.brief = output
+        result.offers = list(ESCALATION_OFFERS)
+    else:
+        result.handling = output
+        result.offers = list(HANDLING_OFFERS)
+    return result
+
+
+def _today(clock: Clock) -> date:
+    return clock().date()
+
+
+def _assessment_request(refs: list[str], issue: str) -> dict[str, Any]:
+    request: dict[str, Any] = {"issue": issue}
+    keys = {
+        "ticket": "ticket_ids",
+        "account": "account_ids",
+        "issue": "issue_keys",
+        "article": "article_ids",
+        "message": "message_ids",
+    }
+    for ref in refs:
+        kind, _, ident = ref.partition(":")
+        if kind in keys:
+            request.setdefault(keys[kind], []).append(ident)
+    return request
+
+
+__all__ = [
+    "ESCALATION_OFFERS",
+    "HANDLING_OFFERS",
+    "STEPS",
+    "Limits",
+    "RunResult",
+    "Session",
+    "TraceEntry",
+    "run_escalation",
+]

@@ -1,0 +1,181 @@
+"""Turn a draft and the policy's assessment into the final brief or support-handling note.
+
+The draft holds the prose; the assessment holds the figures. Cited records are grounded: only records
+that a tool actually returned during the run can be cited, so the brief never links an invented id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .brief import ContextItem, EscalationBrief, SupportHandling
+from .models.base import BriefDraft
+
+_ORDER = {"Medium": 0, "High": 1, "Critical": 2}
+_UNSAFE_LABEL = re.compile(r"[\[\]\(\)\n\r`<>]")
+
+
+def _label_text(text: object, limit: int = 90) -> str:
+    cleaned = " ".join(_UNSAFE_LABEL.sub(" ", str(text or "")).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+@dataclass
+class KnownRecords:
+    """Every record a tool returned during the run, by evidence id, with a label and a link."""
+
+    items: dict[str, ContextItem] = field(default_factory=dict)
+
+    def add_result(self, tool: str, data: dict[str, Any] | None) -> None:
+        """Remember the records in one structured tool result."""
+        if not data:
+            return
+        for ticket in data.get("tickets", []) + ([data["ticket"]] if "ticket" in data else []):
+            self._ticket(ticket)
+        for account in data.get("accounts", []) + ([data["account"]] if "account" in data else []):
+            self._add(
+                f"account:{account['id']}",
+                "account",
+                f"{_label_text(account['name'])} ({account.get('tier') or 'tier unknown'}) in the CRM",
+                account.get("url"),
+            )
+        messages = list(data.get("messages", []))
+        if "thread" in data:
+            messages += [data["thread"]["root"], *data["thread"]["replies"]]
+        for message in messages:
+            text = message.get("untrusted", {}).get("text", "")
+            self._add(
+                f"message:{message['channel_id']}:{message['id']}",
+                "thread",
+                f"#{_label_text(message['channel_name'], 40)} {message['created_at'][:10]}: {_label_text(text, 70)}",
+                message.get("url"),
+            )
+        for issue in data.get("issues", []) + ([data["issue"]] if "issue" in data else []):
+            title = issue.get("untrusted", {}).get("title", "")
+            self._add(
+                f"issue:{issue['key']}",
+                "issue",
+                f"{issue['key']} ({issue['kind']}, {issue['status'].replace('_', ' ')}): {_label_text(title)}",
+                issue.get("url"),
+            )
+        for article in data.get("articles", []) + ([data["article"]] if "article" in data else []):
+            title = article.get("untrusted", {}).get("title", "")
+            self._add(
+                f"article:{article['id']}",
+                "article",
+                f"{article['id']} ({article['kind']}): {_label_text(title)}",
+                article.get("url"),
+            )
+
+    def _ticket(self, ticket: dict[str, Any]) -> None:
+        subject = ticket.get("untrusted", {}).get("subject", "")
+        org = ticket.get("organization_name") or "unknown organization"
+        self._add(
+            f"ticket:{ticket['id']}",
+            "ticket",
+            f"Ticket {ticket['id']} ({_label_text(org, 40)}, {ticket['status'].replace('_', ' ')}): {_label_text(subject)}",
+            ticket.get("url"),
+        )
+
+    def _add(self, ref: str, kind: str, label: str, url: str | None) -> None:
+        self.items[ref] = ContextItem.model_validate({"kind": kind, "label": label, "ref": ref, "url": url})
+
+    def known(self, ref: str) -> bool:
+        return ref in self.items
+
+    def context(self, refs: list[str]) -> list[ContextItem]:
+        order = {"ticket": 0, "thread": 1, "issue": 2, "article": 3, "account": 4}
+        found = [self.items[r] for r in dict.fromkeys(refs) if r in self.items]
+        return sorted(found, key=lambda item: order.get(item.kind, 9))
+
+
+def grounded(draft: BriefDraft, known: KnownRecords) -> tuple[list[str], list[str]]:
+    """The draft's cited ids split into (known, invented)."""
+    good = [r for r in draft.cited_records if known.known(r)]
+    bad = [r for r in draft.cited_records if not known.known(r)]
+    return good, bad
+
+
+def compose(
+    draft: BriefDraft,
+    assessment: dict[str, Any],
+    known: KnownRecords,
+    *,
+    reporter: str,
+    today: date,
+    notes: list[str],
+) -> EscalationBrief | SupportHandling:
+    """The final output for the policy's decision.
+
+    Args:
+        assessment: the structured result of `escalation_assess` (an `AssessmentView` as JSON).
+        notes: lines added to Supporting Context (unavailable sources, how it was drafted).
+
+    Raises:
+        ValueError: the draft's decision differs from the assessment's, or required prose is missing.
+    """
+    if draft.decision != assessment["decision"]:
+        raise ValueError(
+            f"escalation_assess decided {assessment['decision']} ({assessment['decision_reason']}); "
+            f"the draft says {draft.decision}"
+        )
+    cited, _ = grounded(draft, known)
+    refs = cited + [r for r in _assessment_refs(assessment) if known.known(r)]
+    extra = [ContextItem(kind="note", label=note) for note in notes]
+    if draft.decision == "handle_in_support":
+        resolving = [r for r in assessment.get("resolving_records", []) if known.known(r)]
+        return SupportHandling(
+            summary=draft.summary,
+            reported_by=reporter,
+            date=today,
+            why=draft.why or [assessment["decision_reason"]],
+            resolved_by=known.context(resolving),
+            suggested_reply=draft.suggested_reply or "",
+            supporting_context=known.context(refs) + extra,
+        )
+
+    lines = assessment["brief_lines"]
+    severity = lines["severity"]
+    note = lines.get("severity_note")
+    requested = draft.requested_severity
+    if requested is not None and _ORDER[requested] > _ORDER[severity]:
+        why = f": {draft.severity_argument}" if draft.severity_argument else ""
+        note = f"raised from the policy's {severity}{why}"
+        severity = requested
+    asks = list(dict.fromkeys([*draft.whats_needed, *lines["whats_needed"]]))[:6]
+    return EscalationBrief(
+        summary=draft.summary,
+        severity=severity,
+        severity_note=note,
+        target_team=lines["target_team"],
+        reported_by=reporter,
+        date=today,
+        customers_affected=lines["customers_affected"],
+        workflow_impact=draft.workflow_impact or "",
+        revenue_at_risk=lines["revenue_at_risk"],
+        time_in_queue=lines["time_in_queue"],
+        sla_status=lines["sla_status"],
+        issue_description=draft.issue_description or "",
+        whats_been_tried=draft.whats_been_tried,
+        reproduction=draft.reproduction,
+        reproduction_note=draft.reproduction_note or "Not applicable: this is not a bug report.",
+        last_update_to_customer=draft.last_update_to_customer or "",
+        customer_expectation=draft.customer_expectation or "",
+        escalation_risk=draft.escalation_risk or "",
+        whats_needed=asks,
+        deadline=lines["deadline"],
+        supporting_context=known.context(refs) + extra,
+    )
+
+
+def _assessment_refs(assessment: dict[str, Any]) -> list[str]:
+    refs: list[str] = []
+    for finding in assessment.get("criteria_met", []) + assessment.get("handle_criteria_met", []):
+        refs.extend(finding.get("evidence", []))
+    return [r for r in refs if r.split(":", 1)[0] in {"ticket", "issue", "article", "message", "account"}]
+
+
+__all__ = ["KnownRecords", "compose", "grounded"]
