@@ -12,7 +12,6 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from customer_escalation.connectors.errors import ConfigError, CustomerEscalationError
-
 from customer_escalation.skill.brief import Reproduction
 from customer_escalation.skill.policy_config import Severity
 
