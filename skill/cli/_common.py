@@ -14,6 +14,8 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_HANDLED_IN_SUPPORT = 3
+EXIT_PARTIAL = 4
+"""A brief was written, but at least one source could not be read."""
 
 
 class CliError(Exception):
@@ -57,6 +59,7 @@ __all__ = [
     "EXIT_FAILURE",
     "EXIT_HANDLED_IN_SUPPORT",
     "EXIT_OK",
+    "EXIT_PARTIAL",
     "EXIT_USAGE",
     "CliError",
     "add_policy_flag",
