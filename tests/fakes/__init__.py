@@ -1,0 +1,1 @@
+"""Fakes of vendor APIs: Starlette apps at the vendors' real paths, answering in their real JSON shapes."""
