@@ -362,6 +362,9 @@ class HttpApi:
                 retry_after=delay,
             )
             raise _RetryableError(final, delay=delay, rate_limited=True)
+        if isinstance(special, UpstreamError) and retry_failures:
+            # a transient failure reported in a 2xx body (Slack does this): retry like a 5xx
+            raise _RetryableError(special, delay=self.policy.retry_after(response), rate_limited=False)
         if special is not None:
             raise special
 

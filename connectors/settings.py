@@ -107,6 +107,10 @@ class Settings:
         value = self._values.get(name)
         return value if value else None
 
+    def flag(self, name: str, default: bool) -> bool:
+        """A true/false variable; raises ConfigError naming it when the value is neither."""
+        return _parse_bool(name, self.value(name), default)
+
     def require(self, name: str, *, purpose: str) -> str:
         """A variable that must be set; raises ConfigError naming it and what it is for."""
         value = self.value(name)

@@ -225,3 +225,27 @@ def test_base_url_must_be_https_unless_loopback() -> None:
     assert check_base_url("http://127.0.0.1:8080", variable="X") == "http://127.0.0.1:8080"
     with pytest.raises(ConfigError, match="https"):
         check_base_url("http://acme.zendesk.com", variable="ZENDESK_BASE_URL")
+
+
+async def test_a_transient_failure_reported_in_a_200_body_is_retried() -> None:
+    class SlackLike(_Policy):
+        def classify(self, response: httpx2.Response, body: object) -> UpstreamError | None:
+            if isinstance(body, dict) and body.get("ok") is False:
+                return UpstreamError(str(body["error"]), system=self.system)
+            return None
+
+    replies = [
+        httpx2.Response(200, json={"ok": False, "error": "service_unavailable"}),
+        httpx2.Response(200, json={"ok": True}),
+    ]
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(lambda r: replies.pop(0)))
+    clock = _Clock()
+    api = HttpApi(
+        SlackLike(),
+        base_url="https://slack.example",
+        client=client,
+        sleep=clock.sleep,
+        monotonic=clock.monotonic,
+    )
+    assert await api.get("/api/search.messages") == {"ok": True}
+    assert replies == []
