@@ -189,9 +189,43 @@ class _StopRetrying(stop_base):
 
 @dataclass
 class _Gate:
-    """Shared by all requests of one client: nobody sends before `not_before` (monotonic seconds)."""
+    """Shared by all requests of one client; times are monotonic seconds.
+
+    Nobody sends before `not_before` (set by a rate limit). After a rate limit, requests start at most one
+    every `pace` seconds, the rate the vendor was seen to allow, so a burst drains without a storm of
+    repeated 429s. After `RELAX_AFTER` seconds without a rate limit the pace is dropped again.
+    """
+
+    RELAX_AFTER = 60.0
 
     not_before: float = 0.0
+    pace: float = 0.0
+    next_slot: float = 0.0
+    ok_since_limit: int = 0
+    window_start: float | None = None
+    limited_at: float | None = None
+
+    def reserve(self, now: float) -> float:
+        """The start time of the next request (reserved before any await, so callers never share a slot)."""
+        if self.pace and self.limited_at is not None and now - self.limited_at > self.RELAX_AFTER:
+            self.pace = 0.0
+        start = max(now, self.not_before, self.next_slot)
+        self.next_slot = start + self.pace
+        if self.window_start is None:
+            self.window_start = start
+        return start
+
+    def succeeded(self) -> None:
+        self.ok_since_limit += 1
+
+    def limited(self, now: float, wait: float) -> None:
+        self.not_before = max(self.not_before, now + wait)
+        if self.ok_since_limit > 0 and self.window_start is not None:
+            allowed = self.ok_since_limit / max(now + wait - self.window_start, 1e-3)
+            self.pace = 1.001 / allowed  # a hair under the observed rate, so float error never adds one
+        self.ok_since_limit = 0
+        self.window_start = self.not_before
+        self.limited_at = now
 
 
 class HttpApi:
@@ -304,7 +338,8 @@ class HttpApi:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _wait_for_gate(self) -> None:
-        delay = self._gate.not_before - self._monotonic()
+        now = self._monotonic()
+        delay = self._gate.reserve(now) - now
         if delay > 0:
             await self._sleep(min(delay, self.max_wait))
 
@@ -355,7 +390,7 @@ class HttpApi:
                     raise special  # a quota that waiting will not fix
                 delay = special.retry_after
             wait = min(delay if delay is not None else 1.0, self.max_wait)
-            self._gate.not_before = max(self._gate.not_before, self._monotonic() + wait)
+            self._gate.limited(self._monotonic(), wait)
             final = RateLimitedError(
                 f"{system} is rate limiting requests to {name}; try again in a minute",
                 system=system,
@@ -370,6 +405,7 @@ class HttpApi:
 
         status = response.status_code
         if 200 <= status < 300:
+            self._gate.succeeded()
             if status == 204 or not response.content:
                 return None
             if body is None:

@@ -249,3 +249,22 @@ async def test_a_transient_failure_reported_in_a_200_body_is_retried() -> None:
     )
     assert await api.get("/api/search.messages") == {"ok": True}
     assert replies == []
+
+
+async def test_after_a_rate_limit_requests_are_paced_at_the_observed_rate() -> None:
+    clock = _Clock()
+    window: dict[int, int] = {}
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        second = int(clock.now)
+        window[second] = window.get(second, 0) + 1
+        if window[second] > 5:
+            return httpx2.Response(429, headers={"Retry-After": str(second + 1 - clock.now)})
+        return httpx2.Response(200, json={})
+
+    api = _api(handler, clock)
+    for _ in range(30):
+        await api.get("/x")
+    refused = sum(max(0, n - 5) for n in window.values())
+    assert refused == 1
+    assert 5.0 <= clock.now <= 6.0

@@ -572,8 +572,10 @@ async def test_a_burst_against_a_ten_per_second_limit_completes_in_the_time_the_
     async with _connected(fake, clock) as crm:
         pages = [await crm.search_accounts("acme") for _ in range(35)]
     assert all(len(p.items) == 3 for p in pages)
-    assert clock.now == pytest.approx(3.0)  # 35 requests need four one-second windows
-    assert fake.rate_limited == 3
+    # 35 requests need four one-second windows (3 s at least); after the first 429 the client paces
+    # itself at the observed rate rather than retrying in waves
+    assert 3.0 <= clock.now <= 3.0 * 1.15
+    assert fake.rate_limited <= 2
 
 
 async def test_a_5xx_is_retried_and_then_succeeds() -> None:

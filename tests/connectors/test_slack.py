@@ -409,9 +409,10 @@ async def test_a_burst_against_ten_per_second_finishes_at_the_pace_the_limit_all
     chat = await build(fake, clock=clock, reply_counts=False)
     for _ in range(100):
         assert len((await chat.search_messages("webhooks")).items) == 2
-    # 100 requests at 10 per second need 9 s after the first; Retry-After is whole seconds.
+    # 100 requests at 10 per second need 9 s after the first; after the first 429 the client paces
+    # itself at the observed rate, so almost no request is refused
     assert 9.0 <= clock.now <= 9.0 * 1.15
-    assert len(fake.calls) - 100 == len(clock.sleeps)
+    assert len(fake.calls) - 100 <= 2
 
 
 async def test_a_ratelimited_body_on_http_200_is_retried_too(build: Build) -> None:
