@@ -5,10 +5,19 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import socket
 import sys
 from typing import Any
 
-from ._common import EXIT_OK, EXIT_USAGE, CliError, add_policy_flag, add_workspace_flag, settings_from_args
+from ._common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_policy_flag,
+    add_workspace_flag,
+    settings_from_args,
+)
 
 logger = logging.getLogger("customer_escalation.serve")
 MAX_REQUEST_BYTES = 1_000_000
@@ -25,7 +34,9 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument(
-        "--http", metavar="HOST:PORT", help="serve streamable HTTP on HOST:PORT instead of stdio"
+        "--http",
+        metavar="HOST:PORT",
+        help="serve streamable HTTP on HOST:PORT instead of stdio (port 0 picks a free port)",
     )
     add_workspace_flag(parser)
     add_policy_flag(parser)
@@ -33,14 +44,14 @@ def register(subparsers: Any) -> None:
 
 
 def parse_address(value: str) -> tuple[str, int]:
-    """HOST:PORT (IPv6 as [::1]:PORT) into its parts.
+    """HOST:PORT (IPv6 as [::1]:PORT) into its parts; port 0 asks the system for a free port.
 
     Raises:
-        CliError: the value is not HOST:PORT with a port from 1 to 65535.
+        CliError: the value is not HOST:PORT with a port from 0 to 65535.
     """
     host, sep, port = value.rpartition(":")
     host = host.strip("[]")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65_536:
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65_536:
         raise CliError(f"--http needs HOST:PORT, e.g. 127.0.0.1:8765; got {value!r}", EXIT_USAGE)
     return host, int(port)
 
@@ -54,6 +65,52 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on HOST:PORT, bound before the server starts so that the address it
+    announces is already accepting connections (and port 0 resolves to the port it got).
+
+    Raises:
+        CliError: the address cannot be bound (in use, not local, not permitted).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # An explicit IPPROTO_TCP: asyncio turns on TCP_NODELAY only for sockets that say so, and without
+    # it every response waits out the peer's delayed ACK (about 40 ms).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_FAILURE) from exc
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """The MCP endpoint URL of a listening socket."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/mcp" if ":" in host else f"http://{host}:{port}/mcp"
+
+
+def transport_security(host: str) -> Any:
+    """DNS-rebinding protection for every loopback host (the SDK covers only three spellings of it).
+
+    A page in a browser must not reach a server on this machine by pointing its own name at a
+    loopback address; on other interfaces the bearer token is what keeps callers out.
+    """
+    if not is_loopback(host):
+        return None
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    named = f"[{host}]" if ":" in host else host
+    hosts = sorted({named, "127.0.0.1", "localhost", "[::1]"})
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[f"{h}:*" for h in hosts],
+        allowed_origins=[f"http://{h}:*" for h in hosts],
+    )
+
+
 def build_http_app(server: Any, host: str) -> Any:
     """The Starlette app for streamable HTTP, with a health route for load balancers."""
     from starlette.requests import Request
@@ -63,7 +120,11 @@ def build_http_app(server: Any, host: str) -> Any:
         return JSONResponse({"status": "ok"})
 
     app = server.streamable_http_app(
-        stateless_http=True, json_response=True, host=host, max_request_body_size=MAX_REQUEST_BYTES
+        stateless_http=True,
+        json_response=True,
+        host=host,
+        transport_security=transport_security(host),
+        max_request_body_size=MAX_REQUEST_BYTES,
     )
     app.add_route("/healthz", healthz, methods=["GET"])
     return app
@@ -88,29 +149,53 @@ def run(args: argparse.Namespace) -> int:
     from ._session import notify_created
 
     policy = load_policy(settings.policy_file)
-    registry = build_registry(settings)
-    notify_created(registry)
-    token = settings.server_token if address is not None else None
-    server = build_server(registry, policy=policy, result_chars=settings.result_chars, token=token)
+    if address is None:
+        registry = build_registry(settings)
+        notify_created(registry)
+        server = build_server(registry, policy=policy, result_chars=settings.result_chars)
 
-    async def main() -> None:
-        try:
-            if address is None:
+        async def main() -> None:
+            try:
                 await server.run_stdio_async()
-            else:
-                import uvicorn
+            finally:
+                await registry.aclose()
 
-                app = build_http_app(server, address[0])
-                print(f"customer-escalation: serving MCP on http://{args.http}/mcp", file=sys.stderr)
-                config = uvicorn.Config(
-                    app, host=address[0], port=address[1], log_level="warning", lifespan="on"
-                )
-                await uvicorn.Server(config).serve()
-        finally:
-            await registry.aclose()
+    else:
+        host, port = address
+        sock = listen(host, port)
+        try:
+            registry = build_registry(settings)
+        except BaseException:
+            sock.close()
+            raise
+        notify_created(registry)
+        server = build_server(
+            registry, policy=policy, result_chars=settings.result_chars, token=settings.server_token
+        )
+
+        async def main() -> None:
+            import uvicorn
+
+            try:
+                app = build_http_app(server, host)
+                print(f"customer-escalation: serving MCP on {url_of(sock)}", file=sys.stderr, flush=True)
+                config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+                await uvicorn.Server(config).serve(sockets=[sock])
+            finally:
+                sock.close()
+                await registry.aclose()
 
     anyio.run(main)
     return EXIT_OK
 
 
-__all__ = ["build_http_app", "is_loopback", "parse_address", "register", "run"]
+__all__ = [
+    "build_http_app",
+    "is_loopback",
+    "listen",
+    "parse_address",
+    "register",
+    "run",
+    "transport_security",
+    "url_of",
+]

@@ -68,9 +68,32 @@ async def open_session(settings: Settings, server: str | None) -> AsyncIterator[
     parts = shlex.split(server)
     if not parts:
         raise CliError("--server needs a command or a URL", EXIT_USAGE)
-    params = StdioServerParameters(command=parts[0], args=parts[1:])
+    params = StdioServerParameters(command=parts[0], args=parts[1:], env=server_environment(settings))
     async with Client(params) as client:
         yield client
 
 
-__all__ = ["notify_created", "open_session"]
+def server_environment(settings: Settings) -> dict[str, str]:
+    """The environment of a server started with `--server CMD`.
+
+    The SDK passes a child only a few safe variables (PATH, HOME...), so a `customer-escalation serve`
+    started that way would miss the connector configuration and quietly serve the demo workspace.
+    This adds the variables the server reads: ours, each supported vendor's, the XDG directories, and
+    the workspace and policy this command resolved (flags in CMD still win). Other secrets, such as
+    the Anthropic key, are not passed on.
+    """
+    from mcp.client.stdio import get_default_environment
+
+    from customer_escalation.connectors.settings import KNOWN_SYSTEMS, LOCAL, NONE, PREFIX
+
+    vendors = {system for systems in KNOWN_SYSTEMS.values() for system in systems} - {LOCAL, NONE}
+    env = get_default_environment()
+    for prefix in sorted({PREFIX, "XDG_", *(f"{vendor.upper()}_" for vendor in vendors)}):
+        env.update(settings.vendor(prefix))
+    env[f"{PREFIX}WORKSPACE"] = str(settings.workspace)
+    if settings.policy_file is not None:
+        env[f"{PREFIX}POLICY"] = str(settings.policy_file)
+    return env
+
+
+__all__ = ["notify_created", "open_session", "server_environment"]
