@@ -8,6 +8,7 @@ what to do next; an HTTP failure never turns into an empty result.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import UserMessage
-from mcp.types import ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from customer_escalation import __version__
@@ -86,6 +87,27 @@ class StaticTokenVerifier(TokenVerifier):
         return None
 
 
+def reply(view: views.View, *, lean: bool = True) -> CallToolResult:
+    """A tool result: structured content (without empty fields when `lean`), and the same JSON, compact,
+    as text. Only views whose empty fields all have defaults may be lean."""
+    data = _lean(view.model_dump(mode="json", exclude_none=True)) if lean else view.model_dump(mode="json")
+    if data.get("truncated") is False:
+        del data["truncated"]
+    if '"untrusted"' in json.dumps(data):
+        data["untrusted_notice"] = views.SHORT_NOTICE
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+
+
+def _lean(value: Any) -> Any:
+    """`value` without empty lists and objects (every view field that can be empty has a default)."""
+    if isinstance(value, dict):
+        return {k: _lean(v) for k, v in value.items() if v != [] and v != {}}
+    if isinstance(value, list):
+        return [_lean(v) for v in value]
+    return value
+
+
 def _as_utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
@@ -116,7 +138,9 @@ def build_server(
                 issuer_url="http://127.0.0.1/", resource_server_url=None, required_scopes=[]
             ),
         }
-    server = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS, version=__version__, **auth)
+    server = MCPServer(
+        SERVER_NAME, instructions=INSTRUCTIONS, version=__version__, log_level="WARNING", **auth
+    )
 
     def connector(category: Category, value: C | None) -> C:
         if value is None:
@@ -151,8 +175,8 @@ def build_server(
                 f"list the {title} as unavailable in the brief"
             ) from exc
 
-    def cap(result: views.M, more: str) -> views.M:
-        return views.fit(result, result_chars, how_to_get_more=more)
+    def cap(result: views.View, more: str, *, lean: bool = True) -> CallToolResult:
+        return reply(views.fit(result, result_chars, how_to_get_more=more), lean=lean)
 
     # ------------------------------------------------------------------ support platform
 
@@ -168,7 +192,7 @@ def build_server(
         ] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
-    ) -> views.TicketSearchResult:
+    ) -> Annotated[CallToolResult, views.TicketSearchResult]:
         """Search support tickets by symptom, error text or customer; use it to find every affected customer."""
         support = connector("support", registry.support)
         with translated("support"):
@@ -186,7 +210,7 @@ def build_server(
         return cap(result, "Read single tickets with support_get_ticket, or search with a lower limit.")
 
     @server.tool(annotations=READ, title="Read a support ticket")
-    async def support_get_ticket(ticket_id: Id) -> views.TicketResult:
+    async def support_get_ticket(ticket_id: Id) -> Annotated[CallToolResult, views.TicketResult]:
         """Read one ticket with its conversation, internal notes and SLA metrics."""
         support = connector("support", registry.support)
         with translated("support"):
@@ -201,7 +225,7 @@ def build_server(
     @server.tool(annotations=READ, title="Search customer accounts")
     async def crm_search_accounts(
         query: Query, limit: Limit = 10, cursor: Cursor = None
-    ) -> views.AccountSearchResult:
+    ) -> Annotated[CallToolResult, views.AccountSearchResult]:
         """Find customer accounts by name or domain; check domains when names are alike."""
         crm = connector("crm", registry.crm)
         with translated("crm"):
@@ -212,7 +236,7 @@ def build_server(
         return cap(result, "Search with a lower limit or a more specific name.")
 
     @server.tool(annotations=READ, title="Read a customer account")
-    async def crm_get_account(account_id: Id) -> views.AccountResult:
+    async def crm_get_account(account_id: Id) -> Annotated[CallToolResult, views.AccountResult]:
         """Read an account: tier, ARR, renewal date, owner, health, contacts and open deals."""
         crm = connector("crm", registry.crm)
         with translated("crm"):
@@ -232,7 +256,7 @@ def build_server(
         since: Annotated[datetime | None, Field(description="Only messages at or after.")] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
-    ) -> views.MessageSearchResult:
+    ) -> Annotated[CallToolResult, views.MessageSearchResult]:
         """Search internal discussions and shared customer channels for this issue."""
         chat = connector("chat", registry.chat)
         with translated("chat"):
@@ -245,7 +269,7 @@ def build_server(
         return cap(result, "Read a thread with chat_get_thread, or search with a lower limit.")
 
     @server.tool(annotations=READ, title="Read a chat thread")
-    async def chat_get_thread(channel_id: Id, thread_id: Id) -> views.ThreadResult:
+    async def chat_get_thread(channel_id: Id, thread_id: Id) -> Annotated[CallToolResult, views.ThreadResult]:
         """Read a chat thread: the root message and its replies, oldest first."""
         chat = connector("chat", registry.chat)
         with translated("chat"):
@@ -266,7 +290,7 @@ def build_server(
         ] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
-    ) -> views.IssueSearchResult:
+    ) -> Annotated[CallToolResult, views.IssueSearchResult]:
         """Search the tracker for related bugs and feature requests and their engineering status."""
         tracker = connector("tracker", registry.tracker)
         with translated("tracker"):
@@ -279,7 +303,7 @@ def build_server(
         return cap(result, "Read one issue with tracker_get_issue, or search with a lower limit.")
 
     @server.tool(annotations=READ, title="Read a tracker issue")
-    async def tracker_get_issue(key: Id) -> views.IssueResult:
+    async def tracker_get_issue(key: Id) -> Annotated[CallToolResult, views.IssueResult]:
         """Read one tracker issue with its status, fix version and linked tickets and accounts."""
         tracker = connector("tracker", registry.tracker)
         with translated("tracker"):
@@ -298,7 +322,7 @@ def build_server(
         ] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
-    ) -> views.ArticleSearchResult:
+    ) -> Annotated[CallToolResult, views.ArticleSearchResult]:
         """Search the knowledge base for known issues, workarounds and how-to guides."""
         kb = connector("kb", registry.kb)
         with translated("kb"):
@@ -309,7 +333,7 @@ def build_server(
         return cap(result, "Read one article with kb_get_article, or search with a lower limit.")
 
     @server.tool(annotations=READ, title="Read a knowledge-base article")
-    async def kb_get_article(article_id: Id) -> views.ArticleResult:
+    async def kb_get_article(article_id: Id) -> Annotated[CallToolResult, views.ArticleResult]:
         """Read one knowledge-base article, with its workaround if it documents one."""
         kb = connector("kb", registry.kb)
         with translated("kb"):
@@ -333,7 +357,7 @@ def build_server(
         ] = None,
         issue_keys: IdList | None = None,
         article_ids: IdList | None = None,
-    ) -> views.AssessmentView:
+    ) -> Annotated[CallToolResult, views.AssessmentView]:
         """Decide escalate or handle in support, and compute impact, severity, target, SLA and cadence from the records.
 
         Pass the ids of every record that is really about this issue; figures come from the records, so
@@ -348,7 +372,11 @@ def build_server(
             article_ids=tuple(article_ids or ()),
         )
         evidence = await collect(registry, request, now=clock())
-        return cap(views.assessment_view(assess(evidence, policy)), "Pass fewer records to see every detail.")
+        return cap(
+            views.assessment_view(assess(evidence, policy)),
+            "Pass fewer records to see every detail.",
+            lean=False,
+        )
 
     # ------------------------------------------------------------------ resources and prompt
 
@@ -386,13 +414,13 @@ def build_server(
         "ticket://{ticket_id}", name="ticket", title="Support ticket", mime_type="application/json"
     )
     async def ticket_resource(ticket_id: str) -> str:
-        return (await support_get_ticket(ticket_id)).model_dump_json(indent=2)
+        return json.dumps((await support_get_ticket(ticket_id)).structured_content, indent=2)
 
     @server.resource(
         "account://{account_id}", name="account", title="Customer account", mime_type="application/json"
     )
     async def account_resource(account_id: str) -> str:
-        return (await crm_get_account(account_id)).model_dump_json(indent=2)
+        return json.dumps((await crm_get_account(account_id)).structured_content, indent=2)
 
     @server.prompt(
         name="customer-escalation",

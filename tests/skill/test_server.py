@@ -75,7 +75,7 @@ async def test_search_returns_compact_records_with_untrusted_text_delimited(clie
     ticket = data["tickets"][0]
     assert ticket["id"] == "101"
     assert "CANARY_QUARTZ_FALCON" in ticket["untrusted"]["snippet"]
-    assert "untrusted" in data["untrusted_fields_notice"]
+    assert "untrusted" in data["untrusted_notice"]
     assert "sam.reed@northwind.example" not in json.dumps(data)
     assert ticket["requester_domain"] == "northwind.example"
 
