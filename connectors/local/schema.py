@@ -1,0 +1,241 @@
+"""The workspace file: its format, the migrations between versions, and how a new one is written.
+
+A workspace is one SQLite file marked with `APPLICATION_ID`; its schema version is `PRAGMA user_version`.
+`MIGRATIONS[i]` takes a file from version ``i`` to ``i + 1``, so the current version is
+``len(MIGRATIONS)``. To change the schema, append a function decorated with `@migration`; never edit
+one that has shipped. Each migration runs in its own transaction together with the version bump.
+
+Every record is stored whole as JSON (`data`) next to the few columns that filters and ordering need.
+Full-text indexes are FTS5 tables without content of their own (``content=''``): they hold only the
+index, and rows are removed by replaying the text that was indexed (see `search_text`). Their rowid is
+the `n` of the record they index. Times are stored as integer microseconds since the Unix epoch, UTC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..errors import WorkspaceError
+
+APPLICATION_ID = 0x43457363
+"""Marks a SQLite file as a customer-escalation workspace (``PRAGMA application_id``; "CEsc")."""
+
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+"""Stemming (so "errors" finds "error") over Unicode word boundaries, accents folded."""
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(function: Migration) -> Migration:
+    """Register `function` as the next schema version."""
+    MIGRATIONS.append(function)
+    return function
+
+
+@migration
+def m001_records_and_search(conn: sqlite3.Connection) -> None:
+    """Records of the five categories, their full-text indexes and the idempotent-writes log."""
+    fts = f"content='', tokenize='{TOKENIZER}'"
+    statements = (
+        "CREATE TABLE accounts (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL)",
+        f"CREATE VIRTUAL TABLE accounts_fts USING fts5(name, domains, {fts})",
+        """CREATE TABLE opportunities (
+            n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL,
+            is_open INTEGER NOT NULL, close_date TEXT, data TEXT NOT NULL)""",
+        "CREATE INDEX opportunities_by_account ON opportunities (account_id)",
+        """CREATE TABLE tickets (
+            n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
+            organization_id TEXT, updated_at INTEGER NOT NULL, comment_count INTEGER NOT NULL,
+            data TEXT NOT NULL)""",
+        "CREATE INDEX tickets_by_update ON tickets (updated_at, id)",
+        "CREATE INDEX tickets_by_organization ON tickets (organization_id, updated_at, id)",
+        "CREATE INDEX tickets_by_status ON tickets (status, updated_at, id)",
+        # `scope` holds filter tokens (the organization), so a filtered search is one index lookup.
+        f"CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, body, scope, {fts})",
+        "CREATE TABLE channels (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, data TEXT NOT NULL)",
+        "CREATE INDEX channels_by_name ON channels (name)",
+        """CREATE TABLE messages (
+            n INTEGER PRIMARY KEY, channel_id TEXT NOT NULL, id TEXT NOT NULL, thread_id TEXT,
+            created_at INTEGER NOT NULL, data TEXT NOT NULL, UNIQUE (channel_id, id))""",
+        "CREATE INDEX messages_by_thread ON messages (channel_id, thread_id, created_at)",
+        f"CREATE VIRTUAL TABLE messages_fts USING fts5(text, {fts})",
+        """CREATE TABLE issues (
+            n INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, project TEXT, number INTEGER,
+            status TEXT NOT NULL, kind TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)""",
+        "CREATE INDEX issues_by_project ON issues (project, number)",
+        f"CREATE VIRTUAL TABLE issues_fts USING fts5(title, body, {fts})",
+        """CREATE TABLE articles (
+            n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+            updated_at INTEGER NOT NULL, data TEXT NOT NULL)""",
+        f"CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, {fts})",
+        """CREATE TABLE writes (
+            operation TEXT NOT NULL, idempotency_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            ref TEXT NOT NULL, created_at INTEGER NOT NULL,
+            PRIMARY KEY (operation, idempotency_key)) WITHOUT ROWID""",
+    )
+    for statement in statements:
+        conn.execute(statement)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open `path` (which must exist) in autocommit mode; callers open transactions explicitly.
+
+    Raises:
+        WorkspaceError: the file cannot be opened.
+    """
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The version of a workspace file, after checking that it is one.
+
+    Raises:
+        WorkspaceError: the file is not SQLite, or not a customer-escalation workspace.
+    """
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(
+            f"{path} is not a workspace file (not a readable SQLite database: {exc})"
+        ) from exc
+    if application_id != APPLICATION_ID:
+        raise WorkspaceError(
+            f"{path} is not a customer-escalation workspace (it is another kind of file or SQLite database)"
+        )
+    return int(version)
+
+
+def initialize(conn: sqlite3.Connection, migrations: Sequence[Migration] | None = None) -> None:
+    """Turn an empty database into a workspace of the current version (`MIGRATIONS` by default)."""
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    _apply(conn, 0, MIGRATIONS if migrations is None else migrations)
+
+
+def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration] | None = None) -> int:
+    """Bring an existing workspace up to the current version (`MIGRATIONS` by default); returns the
+    version it had.
+
+    Raises:
+        WorkspaceError: the file is not a workspace, or was written by a newer version of this program.
+    """
+    migrations = MIGRATIONS if migrations is None else migrations
+    version = schema_version(conn, path)
+    if version > len(migrations):
+        raise WorkspaceError(
+            f"{path} has workspace schema version {version}, but this version of customer-escalation "
+            f"reads versions up to {len(migrations)}; upgrade customer-escalation to open it"
+        )
+    if version < len(migrations):
+        _apply(conn, version, migrations)
+    return version
+
+
+def create_file(path: Path, fill: Callable[[sqlite3.Connection], None], *, bulk: bool = False) -> None:
+    """Write a new workspace for `path`: build it in a temporary file beside it, then rename it over `path`.
+
+    Args:
+        fill: adds the records, on an autocommit connection to the new file.
+        bulk: skip the rollback journal and syncing while filling, for large generated files (a failure
+            discards the temporary file anyway).
+
+    Raises:
+        WorkspaceError: the file cannot be written.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            if bulk:
+                conn.execute("PRAGMA journal_mode = OFF")
+                conn.execute("PRAGMA synchronous = OFF")
+                conn.execute("PRAGMA cache_size = -65536")
+            initialize(conn)
+            fill(conn)
+            refresh_statistics(conn)
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())
+        _release_journal(path)
+        os.replace(temporary, path)
+        _sync_folder(path.parent)
+    except (OSError, sqlite3.Error) as exc:
+        raise WorkspaceError(f"cannot create workspace {path}: {exc}") from exc
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def refresh_statistics(conn: sqlite3.Connection) -> None:
+    """Sample the tables for the query planner (``ANALYZE`` on at most 1,000 rows per index).
+
+    Without statistics SQLite may list one organization's tickets through the status index and read
+    a large part of the table; with them it picks the organization index.
+    """
+    conn.execute("PRAGMA analysis_limit = 1000")
+    conn.execute("ANALYZE")
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _release_journal(path: Path) -> None:
+    """Fold and remove the write-ahead log of the file about to be replaced, so it never meets the new one."""
+    wal = Path(f"{path}-wal")
+    if wal.exists():
+        with contextlib.suppress(sqlite3.Error):
+            old = sqlite3.connect(path)
+            try:
+                old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                old.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _apply(conn: sqlite3.Connection, version: int, migrations: Sequence[Migration]) -> None:
+    for number in range(version, len(migrations)):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migrations[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+__all__ = [
+    "APPLICATION_ID",
+    "MIGRATIONS",
+    "TOKENIZER",
+    "Migration",
+    "connect",
+    "create_file",
+    "initialize",
+    "migrate",
+    "migration",
+    "refresh_statistics",
+    "schema_version",
+]

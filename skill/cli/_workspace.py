@@ -1,0 +1,232 @@
+"""``customer-escalation workspace``: create, inspect, import into and generate local workspaces."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_workspace_flag,
+    progress_stream,
+    settings_from_args,
+)
+
+if TYPE_CHECKING:
+    from customer_escalation.connectors.local import LocalWorkspace, WorkspaceStats
+
+FORMATS = ("zendesk-json", "csv")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``workspace`` command and its subcommands."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "workspace",
+        help="create, inspect, import into or generate the local workspace",
+        description=(
+            "The local workspace is one SQLite file that serves every connector category when no "
+            "vendor is configured. It is created with a demo company on first use."
+        ),
+    )
+    parser.set_defaults(handler=_usage(parser))
+    commands = parser.add_subparsers(dest="workspace_command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create a workspace (with the demo company by default)")
+    add_workspace_flag(init)
+    content = init.add_mutually_exclusive_group()
+    content.add_argument("--demo", action="store_true", help="fill it with the demo company (the default)")
+    content.add_argument("--empty", action="store_true", help="create it without records")
+    init.add_argument("--force", action="store_true", help="replace an existing workspace file")
+    init.set_defaults(handler=_init)
+
+    stats = commands.add_parser("stats", help="show what the workspace holds")
+    add_workspace_flag(stats)
+    stats.add_argument("--json", action="store_true", help="print JSON instead of text")
+    stats.set_defaults(handler=_stats)
+
+    imports = commands.add_parser(
+        "import",
+        help="import tickets from a Zendesk JSON export or a CSV file",
+        description=(
+            "Import tickets in one transaction: a malformed file changes nothing. Records with an id "
+            "that is already in the workspace are replaced."
+        ),
+    )
+    add_workspace_flag(imports)
+    imports.add_argument("file", type=Path, metavar="FILE", help="the export file")
+    imports.add_argument("--format", required=True, choices=FORMATS, help="the file's format")
+    imports.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help="for csv: YAML or JSON mapping of field names to column headers, e.g. 'id: Ticket ID'",
+    )
+    imports.set_defaults(handler=_import)
+
+    generate = commands.add_parser(
+        "generate",
+        help="write a large synthetic workspace for benchmarks",
+        description="Write a workspace of synthetic accounts and tickets (benchmark data, not the demo).",
+    )
+    add_workspace_flag(generate)
+    generate.add_argument("--tickets", type=_count, required=True, metavar="N", help="number of tickets")
+    generate.add_argument(
+        "--out", type=Path, metavar="PATH", help="file to write (default: the workspace path)"
+    )
+    generate.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    generate.add_argument("--force", action="store_true", help="replace an existing file")
+    generate.set_defaults(handler=_generate)
+
+
+def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    def show(args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+
+    return show
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _init(args: argparse.Namespace) -> int:
+    from customer_escalation.connectors.local import LocalWorkspace
+
+    path = settings_from_args(args).workspace
+    if path.exists() and not args.force:
+        raise CliError(f"{path} already exists; use --force to replace it", EXIT_FAILURE)
+    started = time.perf_counter()
+    dataset = None
+    if not args.empty:
+        from customer_escalation.connectors.base import utc_now
+        from customer_escalation.connectors.local.demo import build_demo
+
+        dataset = build_demo(utc_now())
+    with LocalWorkspace.create(path, dataset, force=args.force) as workspace:
+        stats = workspace.stats()
+    kind = "an empty" if args.empty else "a demo"
+    print(f"created {kind} workspace at {path} in {time.perf_counter() - started:.1f} s: {_summary(stats)}")
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    with _open(args) as workspace:
+        stats = workspace.stats()
+    if args.json:
+        payload = {
+            "path": str(stats.path),
+            "schema_version": stats.schema_version,
+            "size_bytes": stats.size_bytes,
+            "counts": dict(stats.counts),
+        }
+        print(json.dumps(payload, indent=2))
+        return EXIT_OK
+    print(f"workspace  {stats.path}")
+    print(f"schema     version {stats.schema_version}")
+    print(f"size       {_size(stats.size_bytes)}")
+    width = max(len(name) for name in stats.counts)
+    for name, count in stats.counts.items():
+        print(f"{name:<{width}}  {count:>12,}")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from customer_escalation.connectors.local import LocalWorkspace
+    from customer_escalation.connectors.local.importers import read_csv, read_mapping, read_zendesk_export
+
+    if args.mapping is not None and args.format != "csv":
+        raise CliError("--mapping only applies to --format csv", EXIT_USAGE)
+    path = settings_from_args(args).workspace
+    if args.format == "csv":
+        mapping = read_mapping(args.mapping) if args.mapping is not None else None
+        dataset = read_csv(args.file, mapping)
+    else:
+        dataset = read_zendesk_export(args.file)
+    if path.exists():
+        workspace = LocalWorkspace.open(path, create_demo=False)
+    else:
+        workspace = LocalWorkspace.create(path)
+        print(f"customer-escalation: created an empty workspace at {path}", file=sys.stderr)
+    with workspace:
+        workspace.load(dataset)
+    comments = sum(len(t.comments) for t in dataset.tickets)
+    print(
+        f"imported {len(dataset.tickets):,} tickets ({comments:,} comments) and "
+        f"{len(dataset.accounts):,} accounts from {args.file} into {path}"
+    )
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from customer_escalation.connectors.base import utc_now
+    from customer_escalation.connectors.local.generate import generate_workspace
+
+    out: Path = args.out if args.out is not None else settings_from_args(args).workspace
+    if out.exists() and not args.force:
+        raise CliError(
+            f"{out} already exists; use --force to replace it, or --out for another file", EXIT_FAILURE
+        )
+    stream = progress_stream()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if stream is not None and (now - last[0] > 0.25 or done == total):
+            last[0] = now
+            stream.write(f"\rgenerating tickets: {done:,} / {total:,}")
+            stream.flush()
+
+    started = time.perf_counter()
+    result = generate_workspace(
+        out, args.tickets, seed=args.seed, now=utc_now(), progress=progress, force=args.force
+    )
+    if stream is not None:
+        stream.write("\n")
+    size = out.stat().st_size
+    print(
+        f"generated {result.tickets:,} tickets ({result.comments:,} comments) and {result.accounts:,} accounts "
+        f"in {time.perf_counter() - started:.1f} s: {out} ({_size(size)})"
+    )
+    return EXIT_OK
+
+
+def _open(args: argparse.Namespace) -> LocalWorkspace:
+    from customer_escalation.connectors.local import LocalWorkspace
+
+    path = settings_from_args(args).workspace
+    workspace = LocalWorkspace.open(path)
+    if workspace.created_demo:
+        print(f"customer-escalation: created a demo workspace at {path}", file=sys.stderr)
+    return workspace
+
+
+def _summary(stats: WorkspaceStats) -> str:
+    shown = ("tickets", "accounts", "messages", "issues", "articles")
+    return ", ".join(f"{stats.counts[name]:,} {name}" for name in shown)
+
+
+def _size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+__all__ = ["FORMATS", "register"]
