@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
 ALLOW_MODEL_REQUESTS = True
-"""Tests set this to False so that nothing can reach the real API by accident."""
+"""Tests set this to False so that no client for the real API can be built by accident (an injected client,
+such as one over a fake transport, is still allowed)."""
 
 CACHE: Any = {"type": "ephemeral"}
 
@@ -143,6 +144,10 @@ class ClaudeModel:
                     f"model {self.name} needs ANTHROPIC_API_KEY; set it, or run with --model offline to draft "
                     "without an LLM"
                 )
+            if not ALLOW_MODEL_REQUESTS:
+                raise RuntimeError(
+                    "requests to the Anthropic API are disabled (ALLOW_MODEL_REQUESTS is False)"
+                )
             from anthropic import AsyncAnthropic
 
             client = AsyncAnthropic(api_key=api_key, max_retries=3)
@@ -150,8 +155,6 @@ class ClaudeModel:
         self._max_tokens = max_tokens
 
     async def respond(self, conversation: list[Entry], tools: list[ToolSpec], system: str) -> ModelTurn:
-        if not ALLOW_MODEL_REQUESTS:
-            raise RuntimeError("model requests are disabled (ALLOW_MODEL_REQUESTS is False)")
         import anthropic
 
         try:
