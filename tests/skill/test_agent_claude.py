@@ -166,7 +166,7 @@ async def test_claude_drives_the_loop_through_tools_to_a_repaired_brief(session:
     ]
     assert result.drafted_without_llm is False
     assert result.usage.input_tokens == 400  # four answered turns
-    assert len(fake.requests) == 6  # five answers plus the retried 429
+    assert len(fake.requests) == 5  # four answers plus the 429 that was retried
 
 
 async def test_requests_carry_tools_cache_control_and_paired_tool_results(session: Client) -> None:
