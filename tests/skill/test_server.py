@@ -58,7 +58,7 @@ async def test_every_read_tool_is_listed_read_only_with_a_description_and_output
     client: Client,
 ) -> None:
     tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert READ_TOOLS <= set(tools)
+    assert set(tools) >= READ_TOOLS
     for name in READ_TOOLS:
         tool = tools[name]
         assert tool.description

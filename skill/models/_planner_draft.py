@@ -1,0 +1,511 @@
+"""The offline planner's draft: the brief's prose written from the related records and the assessment.
+
+Every sentence is either a fact from a record (with its ticket, issue or message id) or a quote of what a
+customer or agent wrote. Quotes are scrubbed of e-mail addresses and secrets, and sentences that read like
+instructions are never quoted. When something is not in the records the draft says it is unknown and
+where it looked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ._planner_gather import Related
+from ._planner_relevance import Candidate, coverage, is_current, parse_time
+from ._planner_text import (
+    IssueFacts,
+    environment,
+    error_lines,
+    expectation_sentences,
+    first_name,
+    impact_sentences,
+    is_instruction,
+    labelled,
+    numbered_steps,
+    quotable,
+    reproduced_sentences,
+    risk_sentences,
+    scrub,
+    shorten,
+    token_set,
+    tried_sentences,
+)
+
+MAX_TRIED = 6
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    """Everything the draft is written from."""
+
+    facts: IssueFacts
+    related: Related
+    assessment: Mapping[str, Any]
+    now: datetime
+
+
+def _untrusted(data: Mapping[str, Any], key: str) -> str:
+    value = data.get("untrusted")
+    return str(value.get(key, "")) if isinstance(value, dict) else ""
+
+
+def _day(value: Any) -> str:
+    moment = parse_time(value)
+    return moment.strftime("%Y-%m-%d") if moment else "date unknown"
+
+
+def _quote(text: str) -> str:
+    return f"\u201c{text}\u201d"
+
+
+def _ids(candidates: Sequence[Candidate]) -> str:
+    return ", ".join(c.ident for c in candidates) or "none found"
+
+
+@dataclass(frozen=True)
+class _Post:
+    """One message in a ticket: its description or a comment."""
+
+    ticket: str
+    author: str
+    role: str
+    public: bool
+    at: str
+    text: str
+
+
+def _posts(ticket: Candidate) -> list[_Post]:
+    data = ticket.data
+    posts = [
+        _Post(
+            ticket.ident,
+            str(data.get("requester_name") or "the requester"),
+            "customer",
+            True,
+            str(data.get("created_at") or ""),
+            _untrusted(data, "description") or _untrusted(data, "snippet"),
+        )
+    ]
+    for comment in data.get("comments") or ():
+        posts.append(
+            _Post(
+                ticket.ident,
+                str(comment.get("author_name") or "someone"),
+                str(comment.get("author_role") or "unknown"),
+                bool(comment.get("public", True)),
+                str(comment.get("created_at") or ""),
+                _untrusted(comment, "body"),
+            )
+        )
+    return posts
+
+
+class _Writer:
+    def __init__(self, given: DraftInput) -> None:
+        self.facts = given.facts
+        self.related = given.related
+        self.assessment = given.assessment
+        self.now = given.now
+        self.tickets = [c for c, _ in given.related.tickets]
+        self.current = [c for c in self.tickets if is_current(c.data, self.now)] or self.tickets
+        self.read = [c for c in self.current if c.detailed] or [c for c in self.tickets if c.detailed]
+        self.posts = sorted((p for t in self.read for p in _posts(t)), key=lambda p: p.at)
+
+    # ------------------------------------------------------------------ shared pieces
+
+    def cited(self) -> list[str]:
+        refs = [c.ref for c in self.tickets]
+        refs += [c.ref for c, _ in self.related.messages]
+        refs += [c.ref for c, _ in self.related.issues]
+        refs += [c.ref for c, _ in self.related.articles]
+        account = self.related.account
+        if account is not None:
+            refs.append(f"account:{account['id']}")
+        return list(dict.fromkeys(refs))[:60]
+
+    def summary(self) -> str:
+        text = " ".join(self.facts.issue.split()) or "Customer issue"
+        return shorten(text[0].upper() + text[1:], 200)
+
+    # ------------------------------------------------------------------ escalation fields
+
+    def workflow_impact(self) -> str:
+        depth = self.assessment.get("depth") or {}
+        users = (self.assessment.get("breadth") or {}).get("users_mentioned")
+        people = f" About {users:,} users are mentioned in the tickets." if users else ""
+        said = self._impact_quotes()
+        level = {
+            "blocked": "Blocked",
+            "inconvenienced": "Degraded, with a workaround or partial impact",
+        }.get(str(depth.get("level")))
+        if level is None:
+            if said:
+                return f"Customers report: {said}.{people}"
+            return (
+                "Unknown: no record says whether customers are blocked or only inconvenienced "
+                f"(looked in tickets {_ids(self.current)}).{people}"
+            )
+        if not said:
+            quote = scrub(_untrusted(depth, "quote"))
+            evidence = [e for e in depth.get("evidence") or () if e != "issue-text"]
+            if quote and evidence and not is_instruction(quote):
+                said = f"{_quote(shorten(quote.strip('.… '), 200))} ({', '.join(evidence[:3])})"
+        return f"{level}: {said}.{people}" if said else f"{level}.{people}"
+
+    def _impact_quotes(self) -> str:
+        """The latest customer words about the impact, from up to two tickets."""
+        quotes: dict[str, str] = {}
+        for post in reversed(self.posts):
+            if post.role != "customer" or post.ticket in quotes:
+                continue
+            found = impact_sentences(post.text)
+            if found:
+                quotes[post.ticket] = f"{_quote(found[0])} (ticket {post.ticket})"
+            if len(quotes) == 2:
+                break
+        return "; ".join(quotes.values())
+
+    def issue_description(self) -> str:
+        parts = [self._who_and_since()]
+        error = self._error()
+        if error:
+            parts.append(error)
+        parts.append(self._tracker_sentence())
+        discussion = self._discussion()
+        if discussion:
+            parts.append(discussion)
+        article = self._article_sentence()
+        if article and len(parts) < 5:
+            parts.append(article)
+        return " ".join(parts[:5])
+
+    def _who_and_since(self) -> str:
+        breadth = self.assessment.get("breadth") or {}
+        names = [str(a["name"]) for a in breadth.get("accounts", [])]
+        count = int(breadth.get("customers") or 0)
+        duration = self.assessment.get("duration") or {}
+        since = _day(duration.get("first_report_at")) if duration.get("first_report_at") else None
+        if not self.current:
+            return "No related ticket was found; this rests on the issue as reported."
+        who = (
+            f"{count} customers ({', '.join(names)})"
+            if count > 1
+            else (names[0] if names else "One customer")
+        )
+        tickets = f"{len(self.current)} ticket{'s' if len(self.current) != 1 else ''} ({_ids(self.current)})"
+        return f"{who} reported this in {tickets}" + (f", the first on {since}." if since else ".")
+
+    def _error(self) -> str | None:
+        for post in self.posts:
+            if post.role != "customer":
+                continue
+            lines = error_lines(post.text, limit=1)
+            if lines:
+                return f"The exact error quoted by the customer: `{lines[0]}` (ticket {post.ticket})."
+        best = self._best_sentence()
+        return f"Ticket {best[1]} says: {_quote(best[0])}" if best else None
+
+    def _best_sentence(self) -> tuple[str, str] | None:
+        """The customer sentence that says most about the issue, with its ticket."""
+        weights = self.related.weights
+        found: list[tuple[float, int, str, str]] = []
+        for order, post in enumerate(self.posts or [p for t in self.current for p in _posts(t)]):
+            if post.role != "customer":
+                continue
+            for sentence in quotable(post.text):
+                score = coverage(weights, token_set(sentence))
+                found.append((-score, order, sentence, post.ticket))
+        if not found or min(found)[0] == 0:
+            return None
+        _, _, sentence, ticket = min(found)
+        return sentence, ticket
+
+    def _tracker_sentence(self) -> str:
+        if not self.related.issues:
+            return "No related tracker issue was found."
+        issue = self.related.issues[0][0].data
+        status = str(issue.get("status", "unknown")).replace("_", " ")
+        extra = f", fix version {issue['fix_version']}" if issue.get("fix_version") else ""
+        reopened = f", reopened {_day(issue['reopened_at'])}" if issue.get("reopened_at") else ""
+        title = shorten(scrub(_untrusted(issue, "title")), 140)
+        return f"It is tracked as {issue['key']} ({issue.get('kind', 'issue')}, {status}{extra}{reopened}): {title}."
+
+    def _discussion(self) -> str | None:
+        for candidate, _ in self.related.messages:
+            data = candidate.data
+            if data.get("author_role") == "customer":
+                continue
+            said = quotable(_untrusted(data, "text"), 180)
+            if said:
+                return (
+                    f"Internal discussion in #{data.get('channel_name')} ({_day(data.get('created_at'))}): "
+                    f"{_quote(said[0])}"
+                )
+        return None
+
+    def _article_sentence(self) -> str | None:
+        if not self.related.articles:
+            return None
+        article = self.related.articles[0][0].data
+        title = shorten(scrub(_untrusted(article, "title")), 100)
+        return f"The knowledge base has {article['id']} ({article.get('kind')}): {_quote(title)}."
+
+    def whats_been_tried(self) -> list[str]:
+        items: list[str] = []
+        seen: set[str] = set()
+        for post in self.posts:
+            for sentence in tried_sentences(post.text):
+                key = sentence.lower()[:60]
+                if key in seen:
+                    continue
+                seen.add(key)
+                note = ", internal note" if not post.public else ""
+                items.append(
+                    f"{_day(post.at)}, {post.author} ({post.role}{note}, ticket {post.ticket}): {sentence}"
+                )
+        if len(items) > MAX_TRIED:
+            items = items[: MAX_TRIED - 1] + items[-1:]
+        return items or [f"Unknown: no troubleshooting is recorded in tickets {_ids(self.current)}"]
+
+    def reproduction(self) -> tuple[dict[str, Any] | None, str | None]:
+        """Steps lifted from the tickets, or a note saying why there are none."""
+        sources = [(f"ticket {t.ident}", "\n".join(p.text for p in _posts(t))) for t in self.read]
+        sources += [(c.ident, c.text) for c, _ in self.related.issues if c.detailed]
+        for where, text in sources:
+            steps = numbered_steps(text)
+            if not steps:
+                continue
+            env = labelled(text, "environment") or "; ".join(environment(text))
+            actual = labelled(text, "actual") or next(iter(error_lines(text, limit=1)), None)
+            return (
+                {
+                    "steps": steps,
+                    "expected": labelled(text, "expected") or f"Unknown: not stated in {where}",
+                    "actual": actual or f"Unknown: not stated in {where}",
+                    "environment": env or f"Unknown: not stated in {where}",
+                },
+                None,
+            )
+        return None, self._no_steps_note()
+
+    def _no_steps_note(self) -> str:
+        looked = _ids(self.read or self.current)
+        kinds = {str(c.data.get("type")) for c in self.current}
+        bugs = [c for c, _ in self.related.issues if c.data.get("kind") == "bug"]
+        features = [c for c, _ in self.related.issues if c.data.get("kind") == "feature"]
+        rules = {f.get("rule") for f in self.assessment.get("criteria_met", [])}
+        known = self._known_so_far()
+        if "security_concern" in rules:
+            told = self._customer_account()
+            return (
+                f"Unknown: no numbered steps in tickets {looked}. "
+                + (f"The customer describes: {told}. " if told else "")
+                + "Reproduce only on test workspaces, after Security agrees."
+            )
+        if features and not bugs and "confirmed_bug" not in rules:
+            return f"Not applicable: a feature gap ({features[0].ident}), not a bug."
+        if not bugs and kinds <= {"question"} and "confirmed_bug" not in rules:
+            return f"Not applicable: tickets {looked} ask a question; nothing is broken."
+        ask = "the exact steps, the inputs used and when it last worked"
+        reproduced = self._reproduced()
+        if reproduced:
+            return (
+                f"Unknown: no step-by-step reproduction in tickets {looked}, but it was reproduced: "
+                f"{reproduced}.{known}"
+            )
+        if bugs:
+            said = quotable(_untrusted(bugs[0].data, "body"), 240)
+            analysis = f": {_quote(said[0])}" if said else ""
+            return (
+                f"Unknown: no step-by-step reproduction in tickets {looked}; {bugs[0].ident} holds "
+                f"engineering's analysis{analysis}.{known}"
+            )
+        return f"Unknown: no reproduction steps in tickets {looked}; ask the customer for {ask}.{known}"
+
+    def _reproduced(self) -> str | None:
+        for post in self.posts:
+            found = reproduced_sentences(post.text)
+            if found:
+                return f"{_quote(found[0])} (ticket {post.ticket})"
+        for candidate, _ in [*self.related.issues, *self.related.messages]:
+            found = reproduced_sentences(candidate.text)
+            if found:
+                return f"{_quote(found[0])} ({candidate.ref})"
+        return None
+
+    def _known_so_far(self) -> str:
+        text = "\n".join(p.text for p in self.posts)
+        errors = error_lines(text, limit=1)
+        env = environment(text)
+        parts = []
+        if errors:
+            parts.append(f"error `{errors[0]}`")
+        if env:
+            parts.append("environment " + ", ".join(env[:5]))
+        return (" Known so far: " + "; ".join(parts) + ".") if parts else ""
+
+    def _customer_account(self) -> str | None:
+        best = self._best_sentence()
+        return f"{_quote(best[0])} (ticket {best[1]})" if best else None
+
+    def last_update(self) -> str:
+        for post in reversed(self.posts):
+            if post.role == "agent" and post.public:
+                said = quotable(post.text, 200)
+                text = " ".join(said[:2]) if said else "(no text)"
+                return f"{_day(post.at)}, {post.author} in ticket {post.ticket}: {_quote(shorten(text, 300))}"
+        return f"Unknown: no public reply from support in tickets {_ids(self.read or self.current)}"
+
+    def customer_expectation(self) -> str:
+        quotes: list[str] = []
+        for post in reversed(self.posts):
+            if post.role != "customer":
+                continue
+            said = expectation_sentences(post.text)
+            if said:
+                quotes.append(f"{_quote(said[0])} ({post.author}, ticket {post.ticket}, {_day(post.at)})")
+            if len(quotes) == 2:
+                break
+        if quotes:
+            return "; ".join(quotes)
+        return f"Unknown: the customer has not said what they expect or by when (tickets {_ids(self.read or self.current)})"
+
+    def escalation_risk(self) -> str:
+        parts: list[str] = []
+        risky = {"high_value_at_risk", "executive_request", "legal_or_pr_risk", "long_wait", "recurring"}
+        criteria = [f["criterion"] for f in self.assessment.get("criteria_met", []) if f.get("rule") in risky]
+        if criteria:
+            parts.append("; ".join(criteria))
+        said: list[str] = []
+        for post in reversed(self.posts):
+            if post.role == "customer":
+                for sentence in risk_sentences(post.text)[:1]:
+                    if not any(sentence[:40] in s for s in said):
+                        said.append(f"{_quote(sentence)} ({post.author}, ticket {post.ticket})")
+            if len(said) == 2:
+                break
+        if said:
+            parts.append("the customer wrote " + " and ".join(said))
+        revenue = self.assessment.get("revenue") or {}
+        for account_id, day in revenue.get("renewals_in_window", []):
+            parts.append(f"renewal of {account_id} on {day}")
+        reference = (self.assessment.get("reputation") or {}).get("reference_accounts") or []
+        if reference:
+            names = {a["id"]: a["name"] for a in (self.assessment.get("breadth") or {}).get("accounts", [])}
+            parts.append(
+                f"{', '.join(names.get(r, r) for r in reference)} "
+                f"{'is a reference customer' if len(reference) == 1 else 'are reference customers'}"
+            )
+        lines = self.assessment.get("brief_lines") or {}
+        sla = str(lines.get("sla_status") or "")
+        if sla.startswith(("Breached", "At risk")):
+            parts.append(f"SLA {sla[0].lower()}{sla[1:]}")
+        if not parts:
+            at_stake = str(lines.get("revenue_at_risk") or "")
+            stake = f"; at stake: {at_stake}" if at_stake and not at_stake.startswith("Unknown") else ""
+            return f"No threat to escalate further is recorded in the tickets or chat{stake}."
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:]
+
+    def whats_needed(self) -> list[str]:
+        asks: list[str] = []
+        for post in reversed(self.posts):
+            if post.role == "customer" and any(
+                "eta" in s.lower().split() or "ETA" in s for s in quotable(post.text)
+            ):
+                asks.append(f"an ETA the customer can plan around (asked in ticket {post.ticket})")
+                break
+        asks += [str(a) for a in self.assessment.get("suggested_asks", [])]
+        return list(dict.fromkeys(asks))[:6]
+
+    # ------------------------------------------------------------------ support handling
+
+    def why(self) -> list[str]:
+        reasons = [f"{f['criterion']}: {f['reason']}" for f in self.assessment.get("handle_criteria_met", [])]
+        return reasons or [str(self.assessment.get("decision_reason", "no escalation criterion is met"))]
+
+    def suggested_reply(self, article: Candidate | None) -> str:
+        requester = next((c for c in self.current if c.data.get("requester_name")), None)
+        name = first_name(str(requester.data.get("requester_name"))) if requester else None
+        lines = [f"Hi {name}," if name else "Hi,", ""]
+        if article is None:
+            lines.append(
+                "Thanks for reaching out. Nothing in our records points to a fault on our side; could you send "
+                "the exact steps you took, what you expected and what happened instead, so we can look closer?"
+            )
+        else:
+            data = article.data
+            title = shorten(scrub(_untrusted(data, "title")), 120)
+            workaround = _untrusted(data, "workaround")
+            body = _untrusted(data, "body")
+            steps = numbered_steps(workaround) or numbered_steps(body) or _inline_steps(workaround)
+            intro = {
+                "known-issue": "Thanks for the details. This matches a known issue with a documented fix:",
+                "troubleshooting": "Thanks for the details. Our troubleshooting guide covers this case:",
+            }.get(str(data.get("kind")), "Thanks for the question. Here is how to do it:")
+            lines.append(intro)
+            lines.append("")
+            if steps:
+                lines += [f"{i}. {step}" for i, step in enumerate(steps, start=1)]
+            else:
+                said = quotable(workaround or body, 300)
+                lines += said[:3] or ["(see the article below)"]
+            link = f" ({data['url']})" if data.get("url") else f" ({data['id']})"
+            lines += ["", f"The article {_quote(title)}{link} has the details."]
+        lines += [
+            "",
+            "If this doesn't solve it, reply here with what you see and I'll follow up straight away.",
+            "",
+            "Best regards,",
+            "Support",
+        ]
+        return "\n".join(lines)
+
+
+def _inline_steps(text: str) -> list[str]:
+    """Steps written on one line as ``1. ... 2. ...``."""
+    parts = re.split(r"(?:^|\s)(\d{1,2})\.\s+", text)
+    steps = [shorten(scrub(p.strip()), 240) for p in parts[2::2] if p.strip()]
+    return steps if len(steps) >= 2 else []
+
+
+def escalation_draft(given: DraftInput) -> dict[str, Any]:
+    """The `submit_brief` arguments for an escalation."""
+    w = _Writer(given)
+    reproduction, note = w.reproduction()
+    draft: dict[str, Any] = {
+        "decision": "escalate",
+        "summary": w.summary(),
+        "cited_records": w.cited(),
+        "workflow_impact": w.workflow_impact(),
+        "issue_description": w.issue_description(),
+        "whats_been_tried": w.whats_been_tried(),
+        "last_update_to_customer": w.last_update(),
+        "customer_expectation": w.customer_expectation(),
+        "escalation_risk": w.escalation_risk(),
+        "whats_needed": w.whats_needed(),
+    }
+    if reproduction is not None:
+        draft["reproduction"] = reproduction
+    else:
+        draft["reproduction_note"] = note
+    return draft
+
+
+def handling_draft(given: DraftInput, article: Candidate | None) -> dict[str, Any]:
+    """The `submit_brief` arguments when the issue stays in support."""
+    w = _Writer(given)
+    return {
+        "decision": "handle_in_support",
+        "summary": w.summary(),
+        "cited_records": w.cited(),
+        "why": w.why(),
+        "suggested_reply": w.suggested_reply(article),
+    }
+
+
+__all__ = ["DraftInput", "escalation_draft", "handling_draft"]
