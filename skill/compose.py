@@ -35,6 +35,14 @@ class KnownRecords:
             return
         for ticket in data.get("tickets", []) + ([data["ticket"]] if "ticket" in data else []):
             self._ticket(ticket)
+        for account in data.get("breadth", {}).get("accounts", []):
+            if f"account:{account['id']}" not in self.items:
+                self._add(
+                    f"account:{account['id']}",
+                    "account",
+                    f"{_label_text(account['name'])} ({account.get('tier') or 'tier unknown'}) in the CRM",
+                    None,
+                )
         for account in data.get("accounts", []) + ([data["account"]] if "account" in data else []):
             self._add(
                 f"account:{account['id']}",

@@ -462,6 +462,9 @@ class AssessmentView(Wrapped):
     revenue: Revenue
     reputation: Reputation
     sla: list[SlaStateView] = Field(default_factory=list)
+    """SLA metrics that need attention: breached, at risk, paused or met late."""
+    sla_within: int = 0
+    """How many other running SLA metrics are within their targets."""
     follow_up: FollowUp | None = None
     deadline: datetime | None = None
     deadline_reason: str | None = None
@@ -521,8 +524,9 @@ def assessment_view(a: Assessment) -> AssessmentView:
                 source=s.source,
             )
             for s in a.impact.contractual.states
-            if s.status not in {"met"}
+            if s.status not in {"met", "within"}
         ],
+        sla_within=sum(1 for s in a.impact.contractual.states if s.status == "within"),
         follow_up=a.follow_up,
         deadline=a.deadline,
         deadline_reason=a.deadline_reason,
