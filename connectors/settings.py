@@ -87,6 +87,8 @@ class Settings:
     """Tracker projects that issues may be created in."""
     write_tickets: bool = True
     """Whether internal notes may be added to tickets."""
+    staff_domains: tuple[str, ...] = ()
+    """Our own e-mail domains: addresses under them are kept when text is redacted."""
     server_token: str | None = field(default=None, repr=False)
     """Bearer token the HTTP MCP server requires."""
     anthropic_api_key: str | None = field(default=None, repr=False)
@@ -199,6 +201,7 @@ def load_settings(
         write_channels=_split_list(values.get(f"{PREFIX}WRITE_CHANNELS")),
         write_projects=_split_list(values.get(f"{PREFIX}WRITE_PROJECTS")),
         write_tickets=_parse_bool(f"{PREFIX}WRITE_TICKETS", values.get(f"{PREFIX}WRITE_TICKETS"), True),
+        staff_domains=_split_list(values.get(f"{PREFIX}STAFF_DOMAINS")),
         server_token=values.get(f"{PREFIX}TOKEN"),
         anthropic_api_key=values.get("ANTHROPIC_API_KEY"),
         model=values.get(f"{PREFIX}MODEL"),

@@ -1,8 +1,11 @@
-"""The MCP server: read tools for the five connector categories, the policy tool, resources and prompt.
+"""The MCP server: read tools for the five connector categories, the policy tool, write tools,
+resources and prompt.
 
 `build_server(registry, policy=...)` returns an `MCPServer`. Tools are thin: one connector call, a
 compact view, the size cap. Connector failures are raised as tool errors whose text tells the model
-what to do next; an HTTP failure never turns into an empty result.
+what to do next; an HTTP failure never turns into an empty result. The write tools preview unless
+``dry_run=false`` and go through `skill.actions` (allowlists, read-only mode, idempotency, redaction,
+history); they need the history store passed as `history`.
 """
 
 from __future__ import annotations
@@ -24,21 +27,46 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from customer_escalation import __version__
-from customer_escalation.connectors.base import CATEGORY_TITLES, Category, Clock, Registry, utc_now
+from customer_escalation.connectors.base import (
+    CATEGORY_TITLES,
+    Category,
+    Clock,
+    IssueDraft,
+    Registry,
+    utc_now,
+)
 from customer_escalation.connectors.errors import (
     AuthError,
+    ConfigError,
     ConnectorError,
     InvalidQueryError,
     NotFoundError,
     RateLimitedError,
+    WorkspaceError,
+    WriteRefusedError,
 )
+from customer_escalation.connectors.local.history import HistoryStore
 from customer_escalation.connectors.records import ArticleKind, IssueKind, IssueStatus, TicketStatus
 
 from . import prompt_files, views
+from .actions import (
+    ESCALATION_LABEL,
+    PRIORITY_OF,
+    ActionKind,
+    ActionResult,
+    Actions,
+    EscalationCase,
+    WriteRules,
+    escalation_for,
+    follow_up_for,
+    past_escalations,
+    reminders_for,
+    ticket_links_markdown,
+)
 from .brief import schema_text
 from .evidence import EvidenceRequest, collect
 from .policy import assess
-from .policy_config import PolicyConfig
+from .policy_config import PolicyConfig, Severity
 
 logger = logging.getLogger("customer_escalation.server")
 
@@ -46,11 +74,16 @@ SERVER_NAME = "customer-escalation"
 MAX_LIMIT = 25
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)
 POLICY_TOOL = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+WRITE = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
 INSTRUCTIONS = (
     "Tools to package a support issue into an escalation brief: search and read tickets (support_*), "
     "accounts (crm_*), chat (chat_*), tracker issues (tracker_*) and knowledge-base articles (kb_*), then "
     "call escalation_assess with the ids of the related records for the decision, impact, severity and "
-    "target. The `customer-escalation` prompt walks through the whole workflow. " + views.UNTRUSTED_NOTE
+    "target. The `customer-escalation` prompt walks through the whole workflow. Write tools (chat_post_message, "
+    "tracker_create_issue, support_add_internal_note, followup_schedule) return a preview unless "
+    "dry_run=false; write only what the user asked for. " + views.UNTRUSTED_NOTE
 )
 _SEARCH_TOOL = {
     "support": "support_search_tickets",
@@ -69,6 +102,23 @@ Cursor = Annotated[
 ]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 IdList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
+EscalationId = Annotated[
+    str | None,
+    Field(max_length=40, description="ESC-<n> from an earlier write result or the history."),
+]
+IssueText = Annotated[
+    str | None,
+    Field(
+        max_length=4_000,
+        description="The issue in one line, when there is no escalation id; with ticket_ids it names the escalation.",
+    ),
+]
+DryRun = Annotated[
+    bool,
+    Field(
+        description="True (default): return a preview, send nothing. False: write, once per escalation and target."
+    ),
+]
 
 C = TypeVar("C")
 
@@ -121,6 +171,8 @@ def build_server(
     result_chars: int = 8_000,
     clock: Clock = utc_now,
     token: str | None = None,
+    history: HistoryStore | None = None,
+    writes: WriteRules | None = None,
 ) -> MCPServer:
     """The MCP server over `registry`.
 
@@ -129,6 +181,9 @@ def build_server(
         result_chars: hard cap on the JSON text of any one tool result.
         clock: "now" for SLA and duration figures.
         token: when set, HTTP requests must carry ``Authorization: Bearer <token>``.
+        history: the escalation history: past escalations for the policy's recurring rule, and the
+            record and idempotency claims of the write tools (which fail without it).
+        writes: what the write tools may write where (default: no channel, no project, ticket notes).
     """
     auth: dict[str, Any] = {}
     if token:
@@ -177,6 +232,40 @@ def build_server(
 
     def cap(result: views.View, more: str, *, lean: bool = True) -> CallToolResult:
         return reply(views.fit(result, result_chars, how_to_get_more=more), lean=lean)
+
+    runner = Actions(registry, history, writes, clock=clock) if history is not None else None
+
+    def actions() -> Actions:
+        if runner is None:
+            raise ToolError(
+                "writes are unavailable: this server was started without the escalation history, which "
+                "records every write and keeps it from happening twice"
+            )
+        return runner
+
+    @contextmanager
+    def write_errors() -> Iterator[None]:
+        try:
+            yield
+        except WriteRefusedError as exc:
+            raise ToolError(f"refused by the configuration: {exc}. Tell the user; do not retry") from exc
+        except NotFoundError as exc:
+            raise ToolError(f"{exc}; check the id and try again") from exc
+        except (ConfigError, InvalidQueryError) as exc:
+            raise ToolError(f"{exc}; correct the arguments and try again") from exc
+        except (ConnectorError, WorkspaceError) as exc:
+            raise ToolError(
+                f"the write failed and is recorded in the history: {exc}. Tell the user; calling again "
+                "with the same arguments retries it without writing twice"
+            ) from exc
+
+    def action_reply(result: ActionResult) -> CallToolResult:
+        data = result.model_dump(mode="json", exclude_none=True)
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        if len(text) > result_chars:
+            data["payload"] = {"omitted": f"{len(text):,} characters; the payload is in the history"}
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
     # ------------------------------------------------------------------ support platform
 
@@ -372,11 +461,178 @@ def build_server(
             article_ids=tuple(article_ids or ()),
         )
         evidence = await collect(registry, request, now=clock())
+        if history is not None:
+            try:
+                earlier = history.related_escalations(
+                    account_ids=[a.id for a in evidence.accounts], ticket_ids=[t.id for t in evidence.tickets]
+                )
+            except WorkspaceError as exc:
+                unavailable = (*evidence.unavailable, f"escalation history ({exc})")
+                evidence = evidence.model_copy(update={"unavailable": unavailable})
+            else:
+                evidence = evidence.model_copy(update={"history": past_escalations(earlier)})
         return cap(
             views.assessment_view(assess(evidence, policy)),
             "Pass fewer records to see every detail.",
             lean=False,
         )
+
+    # ------------------------------------------------------------------ writes
+
+    @server.tool(annotations=WRITE, title="Post to a chat channel")
+    async def chat_post_message(
+        channel: Annotated[
+            str,
+            Field(min_length=1, max_length=200, description="Channel name or id, from the write allowlist."),
+        ],
+        text: Annotated[
+            str,
+            Field(
+                min_length=1, max_length=12_000, description="The message; personal data is redacted first."
+            ),
+        ],
+        escalation_id: EscalationId = None,
+        issue: IssueText = None,
+        ticket_ids: IdList | None = None,
+        account_ids: IdList | None = None,
+        thread_id: Annotated[str | None, Field(max_length=200, description="Reply in this thread.")] = None,
+        dry_run: DryRun = True,
+    ) -> Annotated[CallToolResult, ActionResult]:
+        """Post an escalation to the target team's chat channel; a redacted preview unless dry_run is false."""
+        runner = actions()
+        with write_errors():
+            escalation = escalation_for(
+                runner.history,
+                escalation_id=escalation_id,
+                issue=issue,
+                ticket_ids=ticket_ids or (),
+                account_ids=account_ids or (),
+            )
+            plan = runner.plan_chat_post(escalation, channel, text, thread_id=thread_id)
+            result = await runner.run(plan, execute=not dry_run)
+        return action_reply(result)
+
+    @server.tool(annotations=WRITE, title="Create a tracker issue")
+    async def tracker_create_issue(
+        project: Annotated[
+            str, Field(min_length=1, max_length=50, description="Project key, from the write allowlist.")
+        ],
+        title: Annotated[str, Field(min_length=3, max_length=200)],
+        body: Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=30_000,
+                description="Markdown: impact, reproduction steps, expected and actual. Links to the "
+                "tickets are added.",
+            ),
+        ],
+        kind: Annotated[IssueKind, Field(description="bug, or feature for a product gap.")] = "bug",
+        priority: Annotated[
+            Literal["highest", "high", "medium", "low", "lowest"] | None,
+            Field(description="Default: from the escalation's severity."),
+        ] = None,
+        related_issue_keys: Annotated[
+            IdList | None, Field(description="Known related issues; an open one is linked instead.")
+        ] = None,
+        escalation_id: EscalationId = None,
+        issue: IssueText = None,
+        ticket_ids: IdList | None = None,
+        account_ids: IdList | None = None,
+        dry_run: DryRun = True,
+    ) -> Annotated[CallToolResult, ActionResult]:
+        """File a bug or feature request for an escalation, or link the open issue that already covers it.
+
+        A redacted preview unless dry_run is false.
+        """
+        runner = actions()
+        with write_errors():
+            escalation = escalation_for(
+                runner.history,
+                escalation_id=escalation_id,
+                issue=issue,
+                ticket_ids=ticket_ids or (),
+                account_ids=account_ids or (),
+            )
+            links = await runner.ticket_links(escalation.ticket_ids)
+            text = "\n".join([body.rstrip(), "", *ticket_links_markdown(links)]).strip() + "\n"
+            severity = escalation.severity
+            draft = IssueDraft(
+                project=project,
+                title=title,
+                body_markdown=text,
+                kind=kind,
+                priority=priority or (PRIORITY_OF.get(severity) if severity in PRIORITY_OF else None),
+                labels=(ESCALATION_LABEL,),
+                linked_ticket_ids=escalation.ticket_ids,
+                linked_account_ids=escalation.account_ids,
+            )
+            plan = await runner.plan_issue(
+                escalation, draft, related_issue_keys=related_issue_keys or (), look_up=dry_run
+            )
+            result = await runner.run(plan, execute=not dry_run)
+        return action_reply(result)
+
+    @server.tool(annotations=WRITE, title="Add an internal note to a ticket")
+    async def support_add_internal_note(
+        ticket_id: Id,
+        body: Annotated[str, Field(min_length=1, max_length=30_000, description="The note, markdown.")],
+        purpose: Annotated[
+            Literal["brief", "customer_update"],
+            Field(description="brief: the escalation brief; customer_update: a draft for a person to send."),
+        ] = "brief",
+        escalation_id: EscalationId = None,
+        issue: IssueText = None,
+        ticket_ids: IdList | None = None,
+        account_ids: IdList | None = None,
+        dry_run: DryRun = True,
+    ) -> Annotated[CallToolResult, ActionResult]:
+        """Add a private note to a ticket (never visible to the customer); a preview unless dry_run is false."""
+        runner = actions()
+        with write_errors():
+            escalation = escalation_for(
+                runner.history,
+                escalation_id=escalation_id,
+                issue=issue,
+                ticket_ids=[ticket_id, *(ticket_ids or ())],
+                account_ids=account_ids or (),
+            )
+            kind: ActionKind = "customer_update" if purpose == "customer_update" else "internal_note"
+            plan = runner.plan_note(escalation, ticket_id, body, kind=kind)
+            result = await runner.run(plan, execute=not dry_run)
+        return action_reply(result)
+
+    @server.tool(annotations=WRITE, title="Schedule follow-up reminders")
+    async def followup_schedule(
+        severity: Annotated[Severity | None, Field(description="Default: the escalation's severity.")] = None,
+        escalation_id: EscalationId = None,
+        issue: IssueText = None,
+        ticket_ids: IdList | None = None,
+        account_ids: IdList | None = None,
+        dry_run: DryRun = True,
+    ) -> Annotated[CallToolResult, ActionResult]:
+        """Schedule the next internal check and customer update at the severity's cadence; a preview unless
+        dry_run is false."""
+        runner = actions()
+        with write_errors():
+            escalation = escalation_for(
+                runner.history,
+                escalation_id=escalation_id,
+                issue=issue,
+                ticket_ids=ticket_ids or (),
+                account_ids=account_ids or (),
+            )
+            chosen = severity or (escalation.severity if escalation.severity in PRIORITY_OF else None)
+            if chosen is None:
+                raise ConfigError(
+                    "the escalation has no severity yet; pass severity (Critical, High or Medium)"
+                )
+            now = clock()
+            case = EscalationCase.from_entry(escalation)
+            reminders = reminders_for(case, follow_up_for(chosen, policy, now), now=now)
+            plan = runner.plan_followups(escalation, reminders)
+            result = await runner.run(plan, execute=not dry_run)
+        return action_reply(result)
 
     # ------------------------------------------------------------------ resources and prompt
 

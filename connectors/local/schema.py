@@ -83,6 +83,38 @@ def m001_records_and_search(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+@migration
+def m002_escalation_history(conn: sqlite3.Connection) -> None:
+    """The escalation history: briefs, the state and log of their actions, and follow-up reminders."""
+    statements = (
+        """CREATE TABLE IF NOT EXISTS escalations (
+            n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            account_ids TEXT NOT NULL, ticket_ids TEXT NOT NULL, data TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS escalations_by_fingerprint ON escalations (fingerprint, status)",
+        "CREATE INDEX IF NOT EXISTS escalations_by_update ON escalations (updated_at)",
+        # One row per idempotency key: the claim that makes a repeated action write at most once.
+        """CREATE TABLE IF NOT EXISTS actions (
+            idempotency_key TEXT PRIMARY KEY, escalation_id TEXT NOT NULL, kind TEXT NOT NULL,
+            target TEXT NOT NULL, state TEXT NOT NULL, claimed_by TEXT, claimed_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS actions_by_escalation ON actions (escalation_id)",
+        """CREATE TABLE IF NOT EXISTS action_events (
+            n INTEGER PRIMARY KEY, escalation_id TEXT NOT NULL, idempotency_key TEXT NOT NULL,
+            at INTEGER NOT NULL, data TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS action_events_by_escalation ON action_events (escalation_id, n)",
+        "CREATE INDEX IF NOT EXISTS action_events_by_time ON action_events (at)",
+        """CREATE TABLE IF NOT EXISTS followups (
+            n INTEGER PRIMARY KEY, escalation_id TEXT NOT NULL, idempotency_key TEXT NOT NULL,
+            kind TEXT NOT NULL, due_at INTEGER NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL,
+            UNIQUE (idempotency_key, kind))""",
+        "CREATE INDEX IF NOT EXISTS followups_by_due ON followups (status, due_at)",
+        "CREATE INDEX IF NOT EXISTS followups_by_escalation ON followups (escalation_id)",
+    )
+    for statement in statements:
+        conn.execute(statement)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open `path` (which must exist) in autocommit mode; callers open transactions explicitly.
 

@@ -1,4 +1,4 @@
-"""`customer-escalation brief`: the main job from a terminal."""
+"""`customer-escalation brief`: the main job from a terminal, and the next steps asked for with flags."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._common import (
+    EXIT_FAILURE,
     EXIT_HANDLED_IN_SUPPORT,
     EXIT_OK,
     EXIT_PARTIAL,
@@ -20,11 +23,16 @@ from ._common import (
     progress_stream,
     settings_from_args,
 )
+from ._history import print_steps
 
 if TYPE_CHECKING:
+    from customer_escalation.connectors.local.history import EscalationEntry, HistoryStore
     from customer_escalation.connectors.settings import Settings
+    from customer_escalation.skill.actions import NextSteps, StepResult
     from customer_escalation.skill.agent import RunResult
     from customer_escalation.skill.models.base import Model
+
+    from ._session import Backends
 
 OFFLINE = "offline"
 
@@ -35,8 +43,10 @@ def register(subparsers: Any) -> None:
         help="write an escalation brief for an issue (or decide it stays in support)",
         description=(
             "Gather context for ISSUE from the connected sources, assess it with the escalation policy and "
-            "write the brief. Exit codes: 0 brief written, 3 handled in support, 4 brief written while a "
-            "source was unavailable, 2 usage error, 1 failure."
+            "write the brief. Every brief is recorded in the escalation history. Next-step flags preview "
+            "their action unless --execute is given. Exit codes: 0 brief written, 3 handled in support, "
+            "4 brief written while a source was unavailable, 2 usage error, 1 failure (also when a "
+            "requested action failed or was refused)."
         ),
     )
     parser.add_argument(
@@ -61,6 +71,36 @@ def register(subparsers: Any) -> None:
         metavar="CMD|URL",
         help="use this MCP server instead of the in-process one: a command to start over stdio, or an http(s) URL",
     )
+    steps = parser.add_argument_group(
+        "next steps", "act on the brief: each previews its action unless --execute is given"
+    )
+    steps.add_argument(
+        "--post-to",
+        metavar="CHANNEL",
+        help="post the brief to a chat channel (CUSTOMER_ESCALATION_WRITE_CHANNELS)",
+    )
+    steps.add_argument(
+        "--create-issue",
+        nargs="?",
+        const="",
+        metavar="PROJECT",
+        help="file a tracker issue with the reproduction steps, or link the open one that covers it "
+        "(default project: the first in CUSTOMER_ESCALATION_WRITE_PROJECTS)",
+    )
+    steps.add_argument(
+        "--add-note", action="store_true", help="add the brief to the ticket as an internal note"
+    )
+    steps.add_argument(
+        "--draft-update",
+        action="store_true",
+        help="write a customer update for a person to send, as an internal note on the ticket",
+    )
+    steps.add_argument(
+        "--remind", action="store_true", help="schedule follow-up reminders at the severity's cadence"
+    )
+    steps.add_argument(
+        "--execute", action="store_true", help="carry the actions out instead of previewing them"
+    )
     add_workspace_flag(parser)
     add_policy_flag(parser)
     parser.set_defaults(handler=run)
@@ -78,17 +118,93 @@ def choose_model(settings: Settings, requested: str | None) -> Model:
     return ClaudeModel(model=requested or settings.model, api_key=settings.anthropic_api_key)
 
 
+def next_steps(args: argparse.Namespace) -> NextSteps:
+    """The next steps the flags ask for."""
+    from customer_escalation.skill.actions import NextSteps
+
+    return NextSteps(
+        post_to=getattr(args, "post_to", None),
+        create_issue=getattr(args, "create_issue", None),
+        add_note=bool(getattr(args, "add_note", False)),
+        draft_update=bool(getattr(args, "draft_update", False)),
+        remind=bool(getattr(args, "remind", False)),
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.issue.strip():
         raise CliError("the issue text is empty", EXIT_USAGE)
+    steps = next_steps(args)
+    if args.server and steps.requested:
+        raise CliError(
+            "next-step flags act through the connectors configured for this command, so they cannot be "
+            "combined with --server",
+            EXIT_USAGE,
+        )
+    if args.execute and not steps.requested:
+        raise CliError(
+            "--execute carries out next steps: add --post-to, --create-issue, --add-note, --draft-update "
+            "or --remind",
+            EXIT_USAGE,
+        )
     settings = settings_from_args(args)
     model = choose_model(settings, args.model)
     reporter = args.reporter or settings.reporter or "Support"
-    result = asyncio.run(_run(args, settings, model, reporter))
-    return report(result, as_json=args.json, trace=args.trace)
+    outcome = asyncio.run(_run(args, settings, model, reporter, steps))
+    return report(
+        outcome.result,
+        as_json=args.json,
+        trace=args.trace,
+        escalation=outcome.escalation,
+        steps=outcome.steps,
+        recorded_error=outcome.recorded_error,
+        steps_requested=steps.requested,
+    )
 
 
-async def _run(args: argparse.Namespace, settings: Settings, model: Model, reporter: str) -> RunResult:
+@dataclass
+class _Outcome:
+    """A run, where it was recorded and the results of the next steps."""
+
+    result: RunResult
+    escalation: EscalationEntry | None = None
+    steps: list[StepResult] = field(default_factory=list)
+    recorded_error: str | None = None
+
+
+async def _run(
+    args: argparse.Namespace, settings: Settings, model: Model, reporter: str, steps: NextSteps
+) -> _Outcome:
+    from customer_escalation.connectors.errors import WorkspaceError
+
+    from ._session import open_backends, open_history
+
+    if args.server:
+        result = await _escalate(args, settings, model, reporter, None)
+        outcome = _Outcome(result)
+        try:
+            with open_history(settings) as history:
+                outcome.escalation = _record(result, args, history)
+        except WorkspaceError as exc:
+            outcome.recorded_error = str(exc)
+        return outcome
+
+    async with open_backends(settings) as backends:
+        result = await _escalate(args, settings, model, reporter, backends)
+        outcome = _Outcome(result)
+        try:
+            outcome.escalation = _record(result, args, backends.history)
+        except WorkspaceError as exc:
+            outcome.recorded_error = str(exc)
+            return outcome
+        if steps.requested:
+            outcome.steps = await _take_steps(result, args, backends, steps, outcome.escalation)
+        return outcome
+
+
+async def _escalate(
+    args: argparse.Namespace, settings: Settings, model: Model, reporter: str, backends: Backends | None
+) -> RunResult:
     from customer_escalation.skill.agent import run_escalation
 
     from ._session import open_session
@@ -99,13 +215,39 @@ async def _run(args: argparse.Namespace, settings: Settings, model: Model, repor
         if stream is not None:
             print(f"[{number}/7] {title}", file=stream, flush=True)
 
-    async with open_session(settings, args.server) as session:
+    async with open_session(settings, args.server, backends=backends) as session:
         return await run_escalation(
             args.issue, session=session, model=model, account=args.account, reporter=reporter, on_step=on_step
         )
 
 
-def result_json(result: RunResult) -> dict[str, Any]:
+def _record(result: RunResult, args: argparse.Namespace, history: HistoryStore) -> EscalationEntry | None:
+    from customer_escalation.skill.actions import EscalationCase
+
+    if result.brief is None and result.handling is None:
+        return None
+    return EscalationCase.from_run(result, args.issue, args.account).record(history)
+
+
+async def _take_steps(
+    result: RunResult,
+    args: argparse.Namespace,
+    backends: Backends,
+    steps: NextSteps,
+    escalation: EscalationEntry | None,
+) -> list[StepResult]:
+    from customer_escalation.skill.actions import Actions, EscalationCase
+
+    if escalation is None:
+        return []
+    case = EscalationCase.from_run(result, args.issue, args.account)
+    actions = Actions(backends.registry, backends.history, backends.writes)
+    return await actions.next_steps(escalation, case, steps, execute=args.execute)
+
+
+def result_json(
+    result: RunResult, *, escalation: EscalationEntry | None = None, steps: Sequence[StepResult] = ()
+) -> dict[str, Any]:
     output = result.brief or result.handling
     return {
         "decision": "escalate" if result.brief else "handle_in_support",
@@ -118,26 +260,50 @@ def result_json(result: RunResult) -> dict[str, Any]:
         "assessment": result.assessment,
         "tool_calls": len(result.trace),
         "context_chars": result.context_chars,
+        "escalation_id": escalation.id if escalation is not None else None,
+        "actions": [step.model_dump(mode="json", exclude_none=True) for step in steps],
     }
 
 
-def report(result: RunResult, *, as_json: bool, trace: Path | None) -> int:
+def report(
+    result: RunResult,
+    *,
+    as_json: bool,
+    trace: Path | None,
+    escalation: EscalationEntry | None = None,
+    steps: Sequence[StepResult] = (),
+    recorded_error: str | None = None,
+    steps_requested: bool = False,
+) -> int:
+    """Print the brief (stdout) and what happened around it (stderr); return the exit code."""
     if trace is not None:
         with trace.open("w", encoding="utf-8") as handle:
             for entry in result.trace:
                 handle.write(entry.model_dump_json() + "\n")
     if as_json:
-        print(json.dumps(result_json(result), indent=2, default=str))
+        print(json.dumps(result_json(result, escalation=escalation, steps=steps), indent=2, default=str))
     else:
         print(result.markdown, end="")
     if result.drafted_without_llm:
         print("customer-escalation: drafted without an LLM (offline planner)", file=sys.stderr)
     if result.unavailable:
         print("customer-escalation: sources unavailable: " + "; ".join(result.unavailable), file=sys.stderr)
-    if not as_json and result.offers:
+    if escalation is not None:
+        runs = f" (brief {escalation.runs} of this escalation)" if escalation.runs > 1 else ""
+        print(
+            f"customer-escalation: recorded as {escalation.id} in the escalation history{runs}",
+            file=sys.stderr,
+        )
+    if recorded_error is not None:
+        print(f"customer-escalation: the brief could not be recorded: {recorded_error}", file=sys.stderr)
+    if steps:
+        print_steps(steps, show_payload=not as_json)
+    elif not as_json and result.offers:
         print("\nNext steps:", file=sys.stderr)
         for offer in result.offers:
             print(f"  - {offer}", file=sys.stderr)
+    if any(not step.ok for step in steps) or (recorded_error is not None and steps_requested):
+        return EXIT_FAILURE
     if result.brief is None:
         return EXIT_HANDLED_IN_SUPPORT
     return EXIT_PARTIAL if result.unavailable else EXIT_OK

@@ -143,22 +143,28 @@ def run(args: argparse.Namespace) -> int:
         )
 
     from customer_escalation.connectors.factory import build_registry
+    from customer_escalation.skill.actions import WriteRules
     from customer_escalation.skill.policy_config import load_policy
     from customer_escalation.skill.server import build_server
 
-    from ._session import notify_created
+    from ._session import notify_created, open_history
 
     policy = load_policy(settings.policy_file)
+    writes = WriteRules.from_settings(settings)
     if address is None:
         registry = build_registry(settings)
         notify_created(registry)
-        server = build_server(registry, policy=policy, result_chars=settings.result_chars)
+        history = open_history(settings)
+        server = build_server(
+            registry, policy=policy, result_chars=settings.result_chars, history=history, writes=writes
+        )
 
         async def main() -> None:
             try:
                 await server.run_stdio_async()
             finally:
                 await registry.aclose()
+                history.close()
 
     else:
         host, port = address
@@ -169,8 +175,14 @@ def run(args: argparse.Namespace) -> int:
             sock.close()
             raise
         notify_created(registry)
+        history = open_history(settings)
         server = build_server(
-            registry, policy=policy, result_chars=settings.result_chars, token=settings.server_token
+            registry,
+            policy=policy,
+            result_chars=settings.result_chars,
+            token=settings.server_token,
+            history=history,
+            writes=writes,
         )
 
         async def main() -> None:
@@ -184,6 +196,7 @@ def run(args: argparse.Namespace) -> int:
             finally:
                 sock.close()
                 await registry.aclose()
+                history.close()
 
     anyio.run(main)
     return EXIT_OK

@@ -1,5 +1,6 @@
 """Open the MCP session the agent loop talks to: in memory over the configured connectors, or a server
-given by `--server` (a command to start over stdio, or an http(s) URL)."""
+given by `--server` (a command to start over stdio, or an http(s) URL). Also opens the connectors and
+the escalation history themselves, for the commands that act."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import shlex
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._common import EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
     from customer_escalation.connectors.base import Registry
+    from customer_escalation.connectors.local.history import HistoryStore
     from customer_escalation.connectors.settings import Settings
+    from customer_escalation.skill.actions import WriteRules
 
 
 def notify_created(registry: Registry) -> None:
@@ -25,25 +29,73 @@ def notify_created(registry: Registry) -> None:
             return
 
 
+@dataclass(frozen=True)
+class Backends:
+    """The configured connectors, the escalation history and the write rules."""
+
+    registry: Registry
+    history: HistoryStore
+    writes: WriteRules
+
+
+def open_history(settings: Settings) -> HistoryStore:
+    """The escalation history in the workspace file, created if missing (with the demo company when a
+    category is served locally, so the file is the same one the connectors would create)."""
+    from customer_escalation.connectors.local import LocalWorkspace
+    from customer_escalation.connectors.local.history import HistoryStore
+    from customer_escalation.connectors.settings import LOCAL
+
+    if not settings.workspace.exists() and LOCAL in settings.backends.values():
+        LocalWorkspace.open(settings.workspace).close()
+        print(f"customer-escalation: created a demo workspace at {settings.workspace}", file=sys.stderr)
+    return HistoryStore.open(settings.workspace)
+
+
 @asynccontextmanager
-async def open_session(settings: Settings, server: str | None) -> AsyncIterator[Any]:
-    """An MCP client session (`mcp.Client`) for the agent loop."""
+async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
+    """The registry the settings describe and the history, closed on exit."""
+    from customer_escalation.connectors.factory import build_registry
+    from customer_escalation.skill.actions import WriteRules
+
+    registry = build_registry(settings)
+    notify_created(registry)
+    try:
+        history = open_history(settings)
+        try:
+            yield Backends(registry=registry, history=history, writes=WriteRules.from_settings(settings))
+        finally:
+            history.close()
+    finally:
+        await registry.aclose()
+
+
+@asynccontextmanager
+async def open_session(
+    settings: Settings, server: str | None, *, backends: Backends | None = None
+) -> AsyncIterator[Any]:
+    """An MCP client session (`mcp.Client`) for the agent loop.
+
+    Args:
+        backends: for the in-memory server, connectors and history already open (the caller closes
+            them); opened and closed here when omitted.
+    """
     from mcp import Client
 
     if server is None:
-        from customer_escalation.connectors.factory import build_registry
         from customer_escalation.skill.policy_config import load_policy
         from customer_escalation.skill.server import build_server
 
         policy = load_policy(settings.policy_file)
-        registry = build_registry(settings)
-        notify_created(registry)
-        try:
-            mcp_server = build_server(registry, policy=policy, result_chars=settings.result_chars)
+        async with _backends(settings, backends) as opened:
+            mcp_server = build_server(
+                opened.registry,
+                policy=policy,
+                result_chars=settings.result_chars,
+                history=opened.history,
+                writes=opened.writes,
+            )
             async with Client(mcp_server) as client:
                 yield client
-        finally:
-            await registry.aclose()
         return
 
     if server.startswith(("http://", "https://")):
@@ -73,6 +125,15 @@ async def open_session(settings: Settings, server: str | None) -> AsyncIterator[
         yield client
 
 
+@asynccontextmanager
+async def _backends(settings: Settings, given: Backends | None) -> AsyncIterator[Backends]:
+    if given is not None:
+        yield given
+        return
+    async with open_backends(settings) as opened:
+        yield opened
+
+
 def server_environment(settings: Settings) -> dict[str, str]:
     """The environment of a server started with `--server CMD`.
 
@@ -96,4 +157,11 @@ def server_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-__all__ = ["notify_created", "open_session", "server_environment"]
+__all__ = [
+    "Backends",
+    "notify_created",
+    "open_backends",
+    "open_history",
+    "open_session",
+    "server_environment",
+]

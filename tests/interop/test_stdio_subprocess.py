@@ -60,3 +60,26 @@ async def test_a_server_started_with_the_server_flag_reads_the_same_configuratio
             result = await client.call_tool("support_search_tickets", {"query": CANARY})
     assert result.structured_content is not None
     assert [t["id"] for t in result.structured_content["tickets"]] == [CANARY_TICKET]
+
+
+async def test_write_tools_preview_over_a_stdio_subprocess_and_refuse_targets_off_the_allowlist(
+    workspace_file: Path, tmp_path: Path
+) -> None:
+    params = _params(workspace_file, tmp_path)
+    assert params.env is not None
+    params.env["CUSTOMER_ESCALATION_WRITE_CHANNELS"] = "support-escalations"
+    arguments = {"text": "Escalation: webhooks fail for ops@northwind.example", "issue": "Webhooks fail"}
+    with anyio.fail_after(SESSION_SECONDS):
+        async with Client(params) as client:
+            preview = await client.call_tool(
+                "chat_post_message", {"channel": "support-escalations", **arguments}
+            )
+            refused = await client.call_tool(
+                "chat_post_message", {"channel": "general", **arguments, "dry_run": False}
+            )
+    assert preview.is_error is False
+    assert preview.structured_content is not None
+    assert preview.structured_content["dry_run"] is True
+    assert "ops@northwind.example" not in str(preview.structured_content)
+    assert refused.is_error is True
+    assert "CUSTOMER_ESCALATION_WRITE_CHANNELS" in getattr(refused.content[0], "text", "")

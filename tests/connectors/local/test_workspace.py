@@ -145,16 +145,16 @@ def test_an_older_workspace_is_migrated_forward_on_open(
 ) -> None:
     workspace.close()
 
-    def m002_escalations(conn: sqlite3.Connection) -> None:
-        conn.execute("CREATE TABLE escalations (id TEXT PRIMARY KEY)")
+    def later_feature(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE later_feature (id TEXT PRIMARY KEY)")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, m002_escalations])
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, later_feature])
     with LocalWorkspace.open(workspace.path, create_demo=False) as migrated:
-        assert migrated.stats().schema_version == 2
+        assert migrated.stats().schema_version == len(schema.MIGRATIONS)
         assert migrated.stats().counts["tickets"] == 6
     conn = sqlite3.connect(workspace.path)
     try:
-        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'escalations'").fetchone()
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'later_feature'").fetchone()
     finally:
         conn.close()
 
@@ -164,16 +164,17 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(
 ) -> None:
     workspace.close()
 
-    def m002_broken(conn: sqlite3.Connection) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE half_done (id TEXT)")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, m002_broken])
+    current = len(schema.MIGRATIONS)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
     with pytest.raises(RuntimeError):
         LocalWorkspace.open(workspace.path, create_demo=False)
     conn = sqlite3.connect(workspace.path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current
         assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchone() is None
     finally:
         conn.close()

@@ -1,0 +1,319 @@
+"""The escalation history in the workspace file: escalations, action claims and their log, follow-ups."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError, WorkspaceError
+from customer_escalation.connectors.local import LocalWorkspace, schema
+from customer_escalation.connectors.local.history import HistoryStore, Reminder
+from customer_escalation.connectors.records import Ref
+from tests.contract.dataset import CONTRACT_DATASET
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=10)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def history(tmp_path: Path, clock: Clock) -> Iterator[HistoryStore]:
+    with HistoryStore.open(tmp_path / "ws.sqlite", clock=clock) as store:
+        yield store
+
+
+def _record(history: HistoryStore, fingerprint: str = "fp-1", **fields: object) -> str:
+    values: dict[str, object] = {
+        "issue": "Webhooks failing for Northwind",
+        "severity": "High",
+        "target": "Engineering",
+        "account_ids": ("northwind",),
+        "ticket_ids": ("101",),
+        "brief": "## ESCALATION: Webhooks failing",
+    }
+    values.update(fields)
+    return history.record_escalation(fingerprint=fingerprint, **values).id  # type: ignore[arg-type]
+
+
+def _claim(history: HistoryStore, key: str = "k-1", token: str = "t-1", escalation: str = "ESC-1") -> bool:
+    return history.claim(
+        key, escalation_id=escalation, kind="chat_post", target="#ops", token=token, stale_after=LEASE
+    ).owned
+
+
+def test_a_brief_for_the_same_open_issue_updates_its_escalation_instead_of_starting_another(
+    history: HistoryStore, clock: Clock
+) -> None:
+    first = _record(history)
+    clock.advance(hours=1)
+    again = history.record_escalation(
+        fingerprint="fp-1", issue="Webhooks failing for Northwind", severity="Critical", brief="second"
+    )
+    assert again.id == first == "ESC-1"
+    assert (again.runs, again.severity, again.brief) == (2, "Critical", "second")
+    assert again.updated_at == NOW + timedelta(hours=1)
+    assert again.created_at == NOW
+    assert len(history.escalations()) == 1
+
+
+def test_a_write_tool_naming_an_issue_keeps_the_brief_already_recorded(history: HistoryStore) -> None:
+    _record(history)
+    same = history.record_escalation(fingerprint="fp-1", issue="Webhooks failing", ticket_ids=("102",))
+    assert (same.brief, same.runs, same.severity) == ("## ESCALATION: Webhooks failing", 1, "High")
+    assert same.ticket_ids == ("101", "102")
+
+
+def test_a_new_escalation_starts_when_the_earlier_one_of_the_issue_is_no_longer_open(
+    history: HistoryStore,
+) -> None:
+    first = _record(history)
+    history.set_status(first, "deescalated", reason="workaround found")
+    second = _record(history)
+    assert second == "ESC-2"
+    assert [e.id for e in history.escalations()] == ["ESC-2", "ESC-1"]
+
+
+@pytest.mark.parametrize("spelling", ["ESC-1", "esc-1", "1", " ESC-1 "])
+def test_escalation_ids_are_accepted_in_any_case_or_as_a_number(history: HistoryStore, spelling: str) -> None:
+    _record(history)
+    assert history.escalation(spelling).id == "ESC-1"
+
+
+def test_an_unknown_escalation_is_not_found_pointing_to_the_history_command(history: HistoryStore) -> None:
+    with pytest.raises(NotFoundError, match="customer-escalation history"):
+        history.escalation("ESC-9")
+
+
+def test_an_escalation_needs_an_issue_and_a_fingerprint(history: HistoryStore) -> None:
+    with pytest.raises(InvalidQueryError):
+        history.record_escalation(fingerprint=" ", issue="x")
+
+
+def test_related_escalations_are_the_closed_ones_sharing_an_account_or_a_ticket(
+    history: HistoryStore,
+) -> None:
+    shared_account = _record(history, "a", account_ids=("northwind",), ticket_ids=("900",))
+    shared_ticket = _record(history, "b", account_ids=("contoso",), ticket_ids=("101",))
+    unrelated = _record(history, "c", account_ids=("fabrikam",), ticket_ids=("103",))
+    still_open = _record(history, "d", account_ids=("northwind",), ticket_ids=("101",))
+    for escalation_id in (shared_account, shared_ticket, unrelated):
+        history.set_status(escalation_id, "closed", reason="fixed")
+    found = history.related_escalations(account_ids=["northwind"], ticket_ids=["101"])
+    assert {e.id for e in found} == {shared_account, shared_ticket}
+    assert still_open not in {e.id for e in found}
+    assert history.related_escalations() == ()
+
+
+def test_setting_the_same_status_again_keeps_the_first_reason_and_time(
+    history: HistoryStore, clock: Clock
+) -> None:
+    escalation_id = _record(history)
+    history.set_status(escalation_id, "deescalated", reason="workaround found", learning="document it")
+    clock.advance(hours=2)
+    again = history.set_status(escalation_id, "deescalated", reason="something else")
+    assert (again.status_reason, again.status_changed_at, again.learning) == (
+        "workaround found",
+        NOW,
+        "document it",
+    )
+
+
+def test_one_claimant_owns_a_key_and_the_others_find_it_pending_then_done(history: HistoryStore) -> None:
+    _record(history)
+    assert _claim(history, token="first") is True
+    second = history.claim(
+        "k-1", escalation_id="ESC-1", kind="chat_post", target="#ops", token="second", stale_after=LEASE
+    )
+    assert (second.owned, second.record.state) == (False, "pending")
+    history.complete(
+        "k-1", token="first", outcome="executed", ref=Ref(system="local", id="C1:1"), detail="posted"
+    )
+    third = history.claim(
+        "k-1", escalation_id="ESC-1", kind="chat_post", target="#ops", token="third", stale_after=LEASE
+    )
+    assert (third.owned, third.record.state, third.record.ref) == (
+        False,
+        "done",
+        Ref(system="local", id="C1:1"),
+    )
+
+
+def test_a_failed_action_can_be_claimed_again_and_its_attempts_are_counted(history: HistoryStore) -> None:
+    _record(history)
+    _claim(history, token="a")
+    failed = history.fail("k-1", token="a", error="UpstreamError: 503")
+    assert (failed.state, failed.detail) == ("failed", "UpstreamError: 503")
+    assert _claim(history, token="b") is True
+    assert history.action("k-1").attempts == 2  # type: ignore[union-attr]
+
+
+def test_a_claim_older_than_the_lease_is_taken_over(history: HistoryStore, clock: Clock) -> None:
+    _record(history)
+    _claim(history, token="died")
+    clock.advance(minutes=9)
+    assert _claim(history, token="early") is False
+    clock.advance(minutes=1)
+    assert _claim(history, token="late") is True
+
+
+def test_a_late_failure_leaves_an_action_that_a_new_holder_completed_or_holds(
+    history: HistoryStore, clock: Clock
+) -> None:
+    _record(history)
+    _claim(history, token="slow")
+    clock.advance(minutes=11)
+    _claim(history, token="fresh")
+    history.fail("k-1", token="slow", error="timed out")
+    assert history.action("k-1").state == "pending"  # type: ignore[union-attr]
+    history.complete("k-1", token="fresh", outcome="executed", ref=None)
+    history.fail("k-1", token="slow", error="timed out again")
+    assert history.action("k-1").state == "done"  # type: ignore[union-attr]
+    assert [e.outcome for e in history.events()] == ["failed", "executed", "failed"]
+
+
+def test_completing_an_action_logs_its_outcome_and_payload_in_the_same_step(history: HistoryStore) -> None:
+    _record(history)
+    _claim(history)
+    history.complete(
+        "k-1",
+        token="t-1",
+        outcome="linked",
+        ref=Ref(system="local", id="ENG-42"),
+        detail="linked",
+        payload={"issue": {"title": "x"}},
+    )
+    (event,) = history.events(escalation_id="esc-1")
+    assert (event.outcome, event.ref, event.payload, event.kind, event.target) == (
+        "linked",
+        Ref(system="local", id="ENG-42"),
+        {"issue": {"title": "x"}},
+        "chat_post",
+        "#ops",
+    )
+
+
+def test_only_writes_complete_an_action(history: HistoryStore) -> None:
+    _record(history)
+    _claim(history)
+    with pytest.raises(InvalidQueryError):
+        history.complete("k-1", token="t-1", outcome="preview", ref=None)
+    with pytest.raises(NotFoundError):
+        history.complete("never-claimed", token="t-1", outcome="executed", ref=None)
+
+
+def test_log_lines_are_listed_oldest_first_and_filtered_by_time(history: HistoryStore, clock: Clock) -> None:
+    _record(history)
+    for outcome in ("preview", "refused"):
+        history.log(
+            escalation_id="ESC-1", kind="chat_post", target="#ops", idempotency_key="k-1", outcome=outcome
+        )
+        clock.advance(hours=1)
+    assert [e.outcome for e in history.events()] == ["preview", "refused"]
+    assert [e.outcome for e in history.events(since=NOW + timedelta(minutes=30))] == ["refused"]
+    assert history.action("k-1") is None
+
+
+def test_followups_are_kept_once_per_key_and_kind_and_cancelled_when_the_escalation_is_closed(
+    history: HistoryStore,
+) -> None:
+    escalation_id = _record(history)
+    reminders = [
+        Reminder(kind="internal", due_at=NOW + timedelta(hours=4), note="check", every="every 4 hours"),
+        Reminder(kind="customer", due_at=NOW + timedelta(hours=2), note="update"),
+    ]
+    first = history.add_followups(escalation_id, "k-f", reminders)
+    again = history.add_followups(escalation_id, "k-f", reminders)
+    assert [f.kind for f in first] == ["customer", "internal"]
+    assert [f.n for f in again] == [f.n for f in first]
+    assert len(history.followups()) == 2
+    history.set_status(escalation_id, "closed", reason="fixed in 4.2")
+    assert {f.status for f in history.followups(escalation_id=escalation_id)} == {"cancelled"}
+    assert history.followups(status=["pending"]) == ()
+
+
+def test_followups_need_a_known_escalation(history: HistoryStore) -> None:
+    with pytest.raises(NotFoundError):
+        history.add_followups("ESC-7", "k", [Reminder(kind="internal", due_at=NOW, note="x")])
+
+
+def test_the_history_lives_in_the_workspace_file_beside_the_records(tmp_path: Path) -> None:
+    path = tmp_path / "ws.sqlite"
+    with LocalWorkspace.create(path, CONTRACT_DATASET), HistoryStore.open(path, create=False) as history:
+        _record(history)
+    with LocalWorkspace.open(path, create_demo=False) as workspace, HistoryStore.open(path) as history:
+        assert workspace.stats().counts["tickets"] == len(CONTRACT_DATASET.tickets)
+        assert history.escalation("ESC-1").ticket_ids == ("101",)
+
+
+def test_an_empty_workspace_is_created_for_the_history_unless_told_not_to(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="no history yet"):
+        HistoryStore.open(tmp_path / "missing.sqlite", create=False)
+    assert not (tmp_path / "missing.sqlite").exists()
+    with HistoryStore.open(tmp_path / "new.sqlite") as history:
+        assert history.escalations() == ()
+    with LocalWorkspace.open(tmp_path / "new.sqlite", create_demo=False) as workspace:
+        assert workspace.stats().counts["tickets"] == 0
+
+
+def test_a_workspace_from_before_the_history_gains_it_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.initialize(conn, schema.MIGRATIONS[:1])
+    conn.close()
+    with HistoryStore.open(path) as history:
+        _record(history)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
+    finally:
+        conn.close()
+
+
+def test_fifty_connections_in_fifty_threads_claim_a_key_exactly_once(tmp_path: Path) -> None:
+    path = tmp_path / "ws.sqlite"
+    with HistoryStore.open(path) as history:
+        _record(history)
+    stores = [HistoryStore.open(path) for _ in range(50)]
+    start = threading.Barrier(50)
+    owners: list[int] = []
+
+    def claim(number: int) -> None:
+        start.wait()
+        if _claim(stores[number], token=f"t-{number}"):
+            owners.append(number)
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.close()
+    assert len(owners) == 1
+
+
+def test_a_closed_history_raises_instead_of_answering(history: HistoryStore) -> None:
+    history.close()
+    history.close()
+    with pytest.raises(WorkspaceError, match="closed"):
+        history.escalations()
