@@ -402,6 +402,7 @@ def past_escalations(entries: Iterable[EscalationEntry]) -> tuple[PastEscalation
             status=e.status,
             account_ids=e.account_ids,
             ticket_ids=e.ticket_ids,
+            issue_keys=tuple(str(k) for k in e.data.get("issue_keys", ()) if isinstance(k, str)),
         )
         for e in entries
     )

@@ -74,6 +74,7 @@ class PastEscalation(_Frozen):
     status: Literal["open", "closed", "deescalated"] = "open"
     account_ids: tuple[str, ...] = ()
     ticket_ids: tuple[str, ...] = ()
+    issue_keys: tuple[str, ...] = ()
 
 
 class Evidence(_Frozen):
@@ -653,6 +654,30 @@ def _handle_findings(f: _Facts) -> list[Finding]:
         )
     )
 
+    open_keys = {i.key for i in f.open_bugs}
+    covering = [
+        p
+        for p in f.ev.history
+        if p.status == "open" and open_keys & set(p.issue_keys) and set(f.affected_ids) - set(p.account_ids)
+    ]
+    findings.append(
+        Finding(
+            rule="already_escalated",
+            criterion="Already escalated: the same open incident has an escalation; add this customer to it",
+            met=bool(covering),
+            strength="hard",
+            reason=(
+                "; ".join(
+                    f"{p.id} is open for {', '.join(sorted(open_keys & set(p.issue_keys)))}; new customer(s): "
+                    + ", ".join(sorted(set(f.affected_ids) - set(p.account_ids)))
+                    for p in covering
+                )
+                or "no open escalation covers this incident"
+            ),
+            evidence=tuple(f"escalation:{p.id}" for p in covering),
+        )
+    )
+
     solved = [t for t in f.earlier if t.status in {"solved", "closed"}]
     open_bug_links = {k for i in f.open_bugs for k in (i.linked_ticket_ids or ())}
     solved_in_support = [t for t in solved if t.id not in open_bug_links and not t.linked_issue_keys]
@@ -894,7 +919,11 @@ def assess(evidence: Evidence, config: PolicyConfig) -> Assessment:
     soft = [x for x in escalate if x.met and x.strength == "soft"]
     handled = [x for x in handle if x.met]
     decision: Decision
-    if hard:
+    duplicate = next((x for x in handled if x.rule == "already_escalated"), None)
+    if duplicate is not None:
+        decision = "handle_in_support"
+        reason = f"handle in support: already escalated ({duplicate.reason}); link this report to it"
+    elif hard:
         decision = "escalate"
         reason = "escalate: " + "; ".join(x.criterion for x in hard)
         if handled:

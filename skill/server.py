@@ -464,7 +464,10 @@ def build_server(
         if history is not None:
             try:
                 earlier = history.related_escalations(
-                    account_ids=[a.id for a in evidence.accounts], ticket_ids=[t.id for t in evidence.tickets]
+                    account_ids=[a.id for a in evidence.accounts],
+                    ticket_ids=[t.id for t in evidence.tickets],
+                    issue_keys=[i.key for i in evidence.issues],
+                    status=("open", "closed", "deescalated"),
                 )
             except WorkspaceError as exc:
                 unavailable = (*evidence.unavailable, f"escalation history ({exc})")

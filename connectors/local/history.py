@@ -336,25 +336,30 @@ class HistoryStore:
         *,
         account_ids: Sequence[str] = (),
         ticket_ids: Sequence[str] = (),
+        issue_keys: Sequence[str] = (),
         status: Sequence[EscalationStatus] = ("closed", "deescalated"),
         limit: int = 50,
     ) -> tuple[EscalationEntry, ...]:
-        """Escalations in `status` that share an account or a ticket with the ones given, newest first."""
-        if not account_ids and not ticket_ids:
+        """Escalations in `status` that share an account, a ticket or a tracker issue with the ones given,
+        newest first."""
+        if not account_ids and not ticket_ids and not issue_keys:
             return ()
         accounts = json.dumps(list(dict.fromkeys(account_ids)))
         tickets = json.dumps(list(dict.fromkeys(ticket_ids)))
+        keys = json.dumps(list(dict.fromkeys(issue_keys)))
         query = f"""
             SELECT data FROM escalations AS e
             WHERE status IN ({", ".join("?" * len(status))})
               AND (EXISTS (SELECT 1 FROM json_each(e.account_ids) AS a
                            WHERE a.value IN (SELECT value FROM json_each(?)))
                 OR EXISTS (SELECT 1 FROM json_each(e.ticket_ids) AS t
-                           WHERE t.value IN (SELECT value FROM json_each(?))))
+                           WHERE t.value IN (SELECT value FROM json_each(?)))
+                OR EXISTS (SELECT 1 FROM json_each(e.data, '$.data.issue_keys') AS k
+                           WHERE k.value IN (SELECT value FROM json_each(?))))
             ORDER BY created_at DESC, n DESC LIMIT ?"""
         with self._db() as conn:
             rows = conn.execute(
-                query, (*status, accounts, tickets, max(1, min(limit, MAX_LISTED)))
+                query, (*status, accounts, tickets, keys, max(1, min(limit, MAX_LISTED)))
             ).fetchall()
         return tuple(EscalationEntry.model_validate_json(data) for (data,) in rows)
 

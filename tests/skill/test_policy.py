@@ -607,3 +607,39 @@ def test_invalid_policy_file_names_the_file_and_setting(tmp_path: Path, content:
 def test_missing_policy_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read policy file"):
         load_policy(tmp_path / "absent.yaml")
+
+
+def test_a_new_customer_on_an_incident_already_escalated_is_linked_not_escalated_again() -> None:
+    # research S10: the same open incident already has an escalation; the new report joins it
+    open_esc = PastEscalation(
+        id="ESC-19",
+        created_at=ago(hours=5),
+        issue="exports 403",
+        status="open",
+        account_ids=("acme",),
+        issue_keys=("ENG-4521",),
+    )
+    ts = (ticket("1", "Exports failing with 403 since this morning", account_id="initech"),)
+    a = judge(
+        evidence(tickets=ts, accounts=(account("initech"),), issues=(bug("ENG-4521"),), history=(open_esc,))
+    )
+    assert a.decision == "handle_in_support"
+    assert "ESC-19" in a.decision_reason
+    assert met(a, "already_escalated")
+
+
+def test_running_the_brief_again_for_the_same_customers_is_not_a_duplicate() -> None:
+    open_esc = PastEscalation(
+        id="ESC-19",
+        created_at=ago(hours=5),
+        issue="exports 403",
+        status="open",
+        account_ids=("acme",),
+        issue_keys=("ENG-4521",),
+    )
+    ts = (ticket("1", "Exports failing with 403", account_id="acme"),)
+    a = judge(
+        evidence(tickets=ts, accounts=(account("acme"),), issues=(bug("ENG-4521"),), history=(open_esc,))
+    )
+    assert not met(a, "already_escalated")
+    assert a.decision == "escalate"

@@ -124,6 +124,16 @@ def test_related_escalations_are_the_closed_ones_sharing_an_account_or_a_ticket(
     assert history.related_escalations() == ()
 
 
+def test_related_escalations_can_be_found_by_a_shared_tracker_issue_and_include_open_ones(
+    history: HistoryStore,
+) -> None:
+    open_incident = _record(history, "a", account_ids=("acme",), data={"issue_keys": ["ENG-4521"]})
+    other = _record(history, "b", account_ids=("globex",), data={"issue_keys": ["ENG-1"]})
+    found = history.related_escalations(issue_keys=["ENG-4521"], status=("open",))
+    assert [e.id for e in found] == [open_incident]
+    assert other not in {e.id for e in found}
+
+
 def test_setting_the_same_status_again_keeps_the_first_reason_and_time(
     history: HistoryStore, clock: Clock
 ) -> None:
