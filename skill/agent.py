@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import date
@@ -195,6 +196,7 @@ async def _run(
         if not _is_write_tool(t)
     ]
     tools.append(submit_tool_spec())
+    offered = {t.name for t in tools}
     prompt = await session.get_prompt("customer-escalation", {"issue": issue, "account": account or ""})
     conversation: list[Entry] = [UserEntry(text=prompt.messages[0].content.text)]
     system = prompt_text("system.md")
@@ -218,7 +220,7 @@ async def _run(
 
         if calls:
             step(max(_step_of(c.name) for c in calls))
-            entries = await asyncio.gather(*(_call(session, c, turn_number, result) for c in calls))
+            entries = await asyncio.gather(*(_call(session, c, turn_number, result, offered) for c in calls))
             for call, entry in zip(calls, entries, strict=True):
                 known.add_result(call.name, entry.structured)
                 if call.name == "escalation_assess" and entry.structured and not entry.is_error:
@@ -254,7 +256,24 @@ def _add_usage(total: Usage, turn: Usage) -> None:
     total.cache_write_tokens += turn.cache_write_tokens
 
 
-async def _call(session: Session, call: ToolCall, turn: int, result: RunResult) -> ToolResultEntry:
+async def _call(
+    session: Session, call: ToolCall, turn: int, result: RunResult, offered: set[str] | None = None
+) -> ToolResultEntry:
+    if offered is not None and call.name not in offered:
+        # A tool the model was not shown (a write tool) is refused here, never forwarded to the server.
+        text = f"{call.name} is not available in this run; use the tools you were given, then submit_brief"
+        result.trace.append(
+            TraceEntry(
+                turn=turn,
+                step=_step_of(call.name),
+                tool=call.name,
+                arguments=call.arguments,
+                duration_ms=0.0,
+                result_chars=len(text),
+                is_error=True,
+            )
+        )
+        return ToolResultEntry(call_id=call.id, name=call.name, text=text, is_error=True)
     started = time.perf_counter()
     outcome = await session.call_tool(call.name, call.arguments)
     text = _result_text(outcome)
@@ -270,7 +289,8 @@ async def _call(session: Session, call: ToolCall, turn: int, result: RunResult) 
         )
     )
     if call.name != "escalation_assess" and outcome.is_error and "unavailable" in text:
-        result.unavailable.append(text.split(":", 1)[0])
+        reason = text.removeprefix(f"Error executing tool {call.name}: ")
+        result.unavailable.append(re.split("[:;]", reason, maxsplit=1)[0])
     return ToolResultEntry(
         call_id=call.id,
         name=call.name,

@@ -52,7 +52,8 @@ class KnownRecords:
             )
         messages = list(data.get("messages", []))
         if "thread" in data:
-            messages += [data["thread"]["root"], *data["thread"]["replies"]]
+            # results leave empty lists out: a thread without replies has no "replies" key
+            messages += [data["thread"]["root"], *data["thread"].get("replies", [])]
         for message in messages:
             text = message.get("untrusted", {}).get("text", "")
             self._add(
