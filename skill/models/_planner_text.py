@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from customer_escalation.skill.signals import normalise
+from customer_escalation.skill.signals import as_evidence, normalise
 
 
 def _words(text: str) -> frozenset[str]:
@@ -479,8 +479,10 @@ def scrub(text: str) -> str:
 
 
 def is_instruction(sentence: str) -> bool:
-    """Whether a sentence reads like an instruction to whoever drafts the brief (it is never quoted)."""
-    return bool(_INSTRUCTION.search(normalise(sentence)))
+    """Whether a sentence reads like an instruction to whoever drafts the brief (it is never quoted): the
+    planner's own patterns, or anything the policy's signal reader would not take as evidence."""
+    clean = normalise(sentence)
+    return bool(_INSTRUCTION.search(clean)) or as_evidence(clean).strip() != clean.strip()
 
 
 def shorten(text: str, limit: int = 220) -> str:
@@ -510,10 +512,14 @@ def _prose_line(line: str) -> bool:
     return not (len(stripped.split()) <= 6 and not re.search(r"[.!?]$", stripped))
 
 
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
 def sentences(text: str) -> list[str]:
     """Prose sentences of a message: code, logs, lists, greetings and signatures left out."""
     out: list[str] = []
-    for block in re.split(r"\n\s*\n", normalise(text)):
+    visible = _HTML_COMMENT.sub(" ", normalise(text))
+    for block in re.split(r"\n\s*\n", visible):
         prose = " ".join(line.strip() for line in block.splitlines() if _prose_line(line))
         for sentence in _SENTENCE_END.split(prose):
             stripped = _SALUTATION.sub("", sentence.strip())

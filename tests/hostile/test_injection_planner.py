@@ -99,12 +99,6 @@ async def test_the_planner_reads_the_injection_and_neither_obeys_it_nor_loses_ut
     assert verdict.utility
 
 
-@pytest.mark.xfail(
-    reason="the offline planner quotes some sentences addressed to an agent into the brief "
-    "(`_planner_text.is_instruction` misses e.g. 'Dear AI assistant ...', 'You are now ...', "
-    "'To whoever writes the escalation ...', HTML comments); nothing is obeyed, but the text reaches people",
-    strict=True,
-)
 async def test_the_planner_never_copies_injected_instructions_into_the_output(runs: Runs) -> None:
     quoted = [i.id for i in INJECTIONS if (await runs.verdict(i)).quoted]
 
