@@ -580,6 +580,24 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         [account_ref(a.id) for a in f.high_value_affected] if hv_blocked else [],
     )
 
+    bug_blocks_key_customer = hv_blocked and (bool(f.open_bugs) or f.has("reproduced"))
+    add(
+        "key_customer_blocked_by_bug",
+        "High-value customer blocked by a confirmed bug",
+        bug_blocks_key_customer,
+        "hard",
+        (
+            ", ".join(a.name for a in f.high_value_affected)
+            + " blocked; bug "
+            + (", ".join(i.key for i in f.open_bugs) or "reproduced by support")
+        )
+        if bug_blocks_key_customer
+        else "none",
+        [account_ref(a.id) for a in f.high_value_affected] + [issue_ref(i.key) for i in f.open_bugs]
+        if bug_blocks_key_customer
+        else [],
+    )
+
     legal = f.hits_of("legal") + f.hits_of("reputation")
     add(
         "legal_or_pr_risk",

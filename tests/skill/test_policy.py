@@ -643,3 +643,18 @@ def test_running_the_brief_again_for_the_same_customers_is_not_a_duplicate() -> 
     )
     assert not met(a, "already_escalated")
     assert a.decision == "escalate"
+
+
+def test_a_key_customer_blocked_by_a_confirmed_bug_escalates_despite_a_troubleshooting_article() -> None:
+    t = ticket("1", "We are blocked: webhooks stopped firing.", account_id="big")
+    a = judge(
+        evidence(
+            tickets=(t,),
+            accounts=(account("big", tier="enterprise", arr=400_000.0),),
+            issues=(bug("ENG-1"),),
+            articles=(article("KB-3", kind="troubleshooting", workaround=None),),
+        )
+    )
+    assert met(a, "key_customer_blocked_by_bug")
+    assert a.decision == "escalate"
+    assert a.target == "Engineering"
