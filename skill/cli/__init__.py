@@ -4,7 +4,7 @@ Each subcommand lives in its own module with ``register(subparsers)``; modules i
 dependencies (the SDKs, the server) inside their handlers so that ``--help`` stays fast.
 
 Exit codes: 0 done (a brief was written), 1 failure, 2 usage or configuration error,
-3 handled in support (no escalation warranted), 4 a brief was written while a source was unavailable.
+3 handled in support (no escalation warranted), 4 written while a source was unavailable.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
             "Gather context for ISSUE from the connected sources, assess it with the escalation policy and "
             "write the brief. Every brief is recorded in the escalation history. Next-step flags preview "
             "their action unless --execute is given. Exit codes: 0 brief written, 3 handled in support, "
-            "4 brief written while a source was unavailable, 2 usage error, 1 failure (also when a "
+            "4 brief or support note written while a source was unavailable, 2 usage error, 1 failure (also when a "
             "requested action failed or was refused)."
         ),
     )
@@ -304,9 +304,9 @@ def report(
             print(f"  - {offer}", file=sys.stderr)
     if any(not step.ok for step in steps) or (recorded_error is not None and steps_requested):
         return EXIT_FAILURE
-    if result.brief is None:
-        return EXIT_HANDLED_IN_SUPPORT
-    return EXIT_PARTIAL if result.unavailable else EXIT_OK
+    if result.unavailable:
+        return EXIT_PARTIAL  # whatever was decided, it was decided without every source
+    return EXIT_OK if result.brief is not None else EXIT_HANDLED_IN_SUPPORT
 
 
 __all__ = ["choose_model", "register", "report", "result_json", "run"]

@@ -15,7 +15,7 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_HANDLED_IN_SUPPORT = 3
 EXIT_PARTIAL = 4
-"""A brief was written, but at least one source could not be read."""
+"""A brief or support note was written, but at least one source could not be read."""
 
 
 class CliError(Exception):
