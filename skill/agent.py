@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from customer_escalation.connectors.base import Clock, utc_now
 
 from .brief import EscalationBrief, SupportHandling
-from .compose import KnownRecords, compose, grounded
+from .compose import KnownRecords, compose, ground_prose, grounded
 from .models.base import (
     SUBMIT_TOOL,
     AssistantEntry,
@@ -223,6 +223,7 @@ async def _run(
             entries = await asyncio.gather(*(_call(session, c, turn_number, result, offered) for c in calls))
             for call, entry in zip(calls, entries, strict=True):
                 known.add_result(call.name, entry.structured)
+                known.add_text(entry.text)
                 if call.name == "escalation_assess" and entry.structured and not entry.is_error:
                     assessment = entry.structured
                     step(4)
@@ -318,6 +319,7 @@ async def _accept(
     problems = draft.problems()
     if problems:
         return "submit_brief is incomplete: " + "; ".join(problems)
+    draft, unsupported = ground_prose(draft, known)
     good, invented = grounded(draft, known)
     if assessment is None:
         request = _assessment_request(good, draft.summary)
@@ -331,6 +333,10 @@ async def _accept(
     notes = []
     if unavailable:
         notes.append("Sources unavailable while drafting: " + "; ".join(unavailable))
+    if unsupported:
+        notes.append(
+            "Left out of the drafted text because no record supports them: " + ", ".join(unsupported)
+        )
     if result.drafted_without_llm:
         notes.append(
             "Drafted without an LLM by the offline planner from the records above; read it before sending."
@@ -341,7 +347,7 @@ async def _accept(
         return f"the draft cannot be used: {exc}"
     result.assessment = assessment
     result.unavailable = unavailable
-    result.invented_ids = invented
+    result.invented_ids = list(dict.fromkeys([*invented, *unsupported]))
     if isinstance(output, EscalationBrief):
         result.brief = output
         result.offers = list(ESCALATION_OFFERS)

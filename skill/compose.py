@@ -28,6 +28,16 @@ class KnownRecords:
     """Every record a tool returned during the run, by evidence id, with a label and a link."""
 
     items: dict[str, ContextItem] = field(default_factory=dict)
+    seen_text: list[str] = field(default_factory=list)
+    """The raw text of every tool result, to check that a link or id in drafted prose came from a record."""
+
+    def add_text(self, text: str) -> None:
+        self.seen_text.append(text)
+
+    def mentions(self, token: str) -> bool:
+        """Whether `token` appears in any tool result (JSON-escaped forms included)."""
+        escaped = token.replace("/", "\\/")
+        return any(token in text or escaped in text for text in self.seen_text)
 
     def add_result(self, tool: str, data: dict[str, Any] | None) -> None:
         """Remember the records in one structured tool result."""
@@ -99,6 +109,79 @@ class KnownRecords:
         order = {"ticket": 0, "thread": 1, "issue": 2, "article": 3, "account": 4}
         found = [self.items[r] for r in dict.fromkeys(refs) if r in self.items]
         return sorted(found, key=lambda item: order.get(item.kind, 9))
+
+
+_URL = re.compile(r"https?://[^\s)\]>\"'`“”‘’«»]+")
+_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-(\d{1,7})\b")
+_TICKET = re.compile(r"\b(tickets?\s+#?)(\d{2,12})\b", re.IGNORECASE)
+_PROSE_FIELDS = (
+    "summary",
+    "workflow_impact",
+    "issue_description",
+    "reproduction_note",
+    "last_update_to_customer",
+    "customer_expectation",
+    "escalation_risk",
+    "severity_argument",
+    "suggested_reply",
+)
+
+
+def ground_prose(draft: BriefDraft, known: KnownRecords) -> tuple[BriefDraft, list[str]]:
+    """The draft with links, tracker-style keys and ticket numbers that appear in no tool result taken out
+    of its prose, and what was taken out.
+
+    A model may invent a link or an id, or recall one from outside the run; only what the records contain
+    may reach the brief. Keys are checked for the prefixes the records use (``ENG-``, ``KB-``...), so
+    ordinary tokens such as ``UTF-8`` pass.
+    """
+    urls = {item.url for item in known.items.values() if item.url}
+    hosts = {_host(u) for u in urls}
+    ids = {ref.partition(":")[2] for ref in known.items}
+    prefixes = {m.group(1) for i in ids if (m := _KEY.fullmatch(i))}
+    tickets = {ref.partition(":")[2] for ref in known.items if ref.startswith("ticket:")}
+    removed: list[str] = []
+
+    def clean(text: str) -> str:
+        def url(m: re.Match[str]) -> str:
+            found = m.group(0).rstrip(".,;:!?")
+            if found in urls or _host(found) in hosts or known.mentions(found):
+                return m.group(0)
+            removed.append(found)
+            return "[link removed: not in the records]" + m.group(0)[len(found) :]
+
+        def key(m: re.Match[str]) -> str:
+            if m.group(1) in prefixes and m.group(0) not in ids and not known.mentions(m.group(0)):
+                removed.append(m.group(0))
+                return "[unverified id]"
+            return m.group(0)
+
+        def ticket(m: re.Match[str]) -> str:
+            if tickets and m.group(2) not in tickets and not known.mentions(m.group(2)):
+                removed.append(f"ticket {m.group(2)}")
+                return f"{m.group(1)}[unverified number]"
+            return m.group(0)
+
+        return _TICKET.sub(ticket, _KEY.sub(key, _URL.sub(url, text)))
+
+    update: dict[str, Any] = {f: clean(v) for f in _PROSE_FIELDS if isinstance(v := getattr(draft, f), str)}
+    for name in ("whats_been_tried", "whats_needed", "why"):
+        update[name] = [clean(x) for x in getattr(draft, name)]
+    if draft.reproduction is not None:
+        r = draft.reproduction
+        update["reproduction"] = r.model_copy(
+            update={
+                "steps": [clean(x) for x in r.steps],
+                "expected": clean(r.expected),
+                "actual": clean(r.actual),
+                "environment": clean(r.environment),
+            }
+        )
+    return draft.model_copy(update=update), list(dict.fromkeys(removed))
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0].lower()
 
 
 def grounded(draft: BriefDraft, known: KnownRecords) -> tuple[list[str], list[str]]:
@@ -187,4 +270,4 @@ def _assessment_refs(assessment: dict[str, Any]) -> list[str]:
     return [r for r in refs if r.split(":", 1)[0] in {"ticket", "issue", "article", "message", "account"}]
 
 
-__all__ = ["KnownRecords", "compose", "grounded"]
+__all__ = ["KnownRecords", "compose", "ground_prose", "grounded"]
