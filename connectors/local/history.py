@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +31,7 @@ from ..base import Clock, utc_now
 from ..errors import InvalidQueryError, NotFoundError, WorkspaceError
 from ..records import Ref, UtcDateTime
 from . import schema
+from ._shared import SharedConnection, open_existing
 from .indexing import to_micros
 
 SYSTEM = "local"
@@ -170,9 +170,8 @@ class HistoryStore:
     def __init__(self, path: Path, conn: sqlite3.Connection, *, clock: Clock = utc_now) -> None:
         """Wrap an open, migrated connection. Use `open` instead."""
         self.path = path
-        self._conn: sqlite3.Connection | None = conn
+        self._shared = SharedConnection(conn, what=f"the history in {path}")
         self._clock = clock
-        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, path: Path, *, clock: Clock = utc_now, create: bool = True) -> HistoryStore:
@@ -194,27 +193,11 @@ class HistoryStore:
             except WorkspaceError:
                 if not path.exists():  # another process may have created it first
                     raise
-        if path.is_dir():
-            raise WorkspaceError(f"{path} is a directory, not a workspace file")
-        conn = schema.connect(path)
-        try:
-            schema.migrate(conn, path)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise WorkspaceError(f"{path} is not a usable workspace file: {exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
-        return cls(path, conn, clock=clock)
+        return cls(path, open_existing(path), clock=clock)
 
     def close(self) -> None:
         """Close the connection; closing twice is harmless."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self._shared.close()
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -627,26 +610,11 @@ class HistoryStore:
 
     # -- internals -------------------------------------------------------------------------------
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            if self._conn is None:
-                raise WorkspaceError(f"the history in {self.path} is closed")
-            try:
-                yield self._conn
-            except sqlite3.Error as exc:
-                raise WorkspaceError(f"history in {self.path}: {exc}") from exc
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._shared.use()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._db() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._shared.transaction()
 
     @staticmethod
     def _open_with(conn: sqlite3.Connection, fingerprint: str) -> EscalationEntry | None:

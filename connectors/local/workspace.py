@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +42,7 @@ from ..records import (
     TrackerIssue,
 )
 from . import indexing, schema
+from ._shared import SharedConnection, open_existing
 from .indexing import Kind, scope_token, to_micros, upsert
 from .search import Filters, SearchIndex, TextSearch, parse_query
 
@@ -104,9 +104,8 @@ class LocalWorkspace:
         self.path = path
         self.created_demo = False
         """True when `open` has just created this file with the demo company."""
-        self._conn: sqlite3.Connection | None = conn
+        self._shared = SharedConnection(conn, what=f"workspace {path}")
         self._clock = clock
-        self._lock = threading.RLock()
         self._search = TextSearch()
 
     # -- opening and closing -------------------------------------------------------------------
@@ -132,20 +131,7 @@ class LocalWorkspace:
             workspace = cls.create(path, build_demo(clock()), clock=clock)
             workspace.created_demo = True
             return workspace
-        if path.is_dir():
-            raise WorkspaceError(f"{path} is a directory, not a workspace file")
-        conn = schema.connect(path)
-        try:
-            schema.migrate(conn, path)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise WorkspaceError(f"{path} is not a usable workspace file: {exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
-        return cls(path, conn, clock=clock)
+        return cls(path, open_existing(path), clock=clock)
 
     @classmethod
     def create(
@@ -173,10 +159,7 @@ class LocalWorkspace:
 
     def close(self) -> None:
         """Close the connection; later calls raise WorkspaceError. Closing twice is harmless."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self._shared.close()
 
     async def aclose(self) -> None:
         self.close()
@@ -597,26 +580,11 @@ class LocalWorkspace:
 
     # -- internals -----------------------------------------------------------------------------
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            if self._conn is None:
-                raise WorkspaceError(f"workspace {self.path} is closed")
-            try:
-                yield self._conn
-            except sqlite3.Error as exc:
-                raise WorkspaceError(f"workspace {self.path}: {exc}") from exc
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._shared.use()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._db() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._shared.transaction()
 
     def _find(
         self,
