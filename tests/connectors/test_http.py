@@ -19,6 +19,7 @@ from customer_escalation.connectors.errors import (
     RateLimitedError,
     UpstreamError,
 )
+from tests.fakes.clock import VirtualClock as _Clock
 
 pytestmark = pytest.mark.anyio
 
@@ -29,21 +30,6 @@ class _Policy(VendorPolicy):
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": "Bearer t0ken"}
-
-
-class _Clock:
-    """A fake clock: sleeping advances time instantly."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 def _api(handler: Callable[[httpx2.Request], httpx2.Response], clock: _Clock | None = None) -> HttpApi:

@@ -28,26 +28,12 @@ from customer_escalation.connectors.hubspot import HubSpotCRM, HubSpotPolicy, Pr
 from customer_escalation.connectors.records import Account, Contact, Dataset, Person, Ref
 from customer_escalation.connectors.settings import load_settings
 from tests.contract.dataset import CONTRACT_DATASET
+from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.hubspot import BASE_URL, HubSpotFake
 
 pytestmark = pytest.mark.anyio
 
 SEARCH = "/crm/v3/objects/companies/search"
-
-
-class _Clock:
-    """Virtual time: sleeping advances it at once, so nothing here waits."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 @asynccontextmanager

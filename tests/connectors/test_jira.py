@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx2
@@ -28,29 +28,12 @@ from customer_escalation.connectors.jira import JiraProjectTracker, from_setting
 from customer_escalation.connectors.records import Dataset, IssueStatus, Ref, TrackerIssue
 from customer_escalation.connectors.settings import load_settings
 from tests.contract.dataset import CONTRACT_DATASET, NOW, ago
+from tests.fakes.clock import VirtualClock as Clock
 from tests.fakes.jira import API_TOKEN, EMAIL, SITE, JiraFake, adf_problem, text_to_adf
 
 pytestmark = pytest.mark.anyio
 
 SCOPE = 'project in ("ENG") AND '
-
-
-class Clock:
-    """Fake time shared by the connector and the fake: sleeping advances it instantly."""
-
-    def __init__(self) -> None:
-        self.elapsed = 0.0
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.elapsed += seconds
-
-    def monotonic(self) -> float:
-        return self.elapsed
-
-    def wall(self) -> datetime:
-        return NOW + timedelta(seconds=self.elapsed)
 
 
 Make = Callable[..., tuple[JiraProjectTracker, JiraFake]]

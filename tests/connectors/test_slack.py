@@ -36,26 +36,12 @@ from customer_escalation.connectors.slack import (
     ts_to_datetime,
 )
 from tests.contract.dataset import CHANNELS, CONTRACT_DATASET, NOW, THREAD_ROOT
+from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
 
 pytestmark = pytest.mark.anyio
 
 SUPPORT, SHARED = CHANNELS
-
-
-class _Clock:
-    """Monotonic time that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 Build = Callable[..., Awaitable[SlackChat]]

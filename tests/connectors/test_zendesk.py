@@ -36,27 +36,13 @@ from customer_escalation.connectors.zendesk import (
     from_settings,
 )
 from tests.contract.dataset import CONTRACT_DATASET, NOW
+from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.zendesk import ZendeskFake, bulk_tickets
 
 pytestmark = pytest.mark.anyio
 
 TOKEN = "zd-test-token"
 SEARCH = "/api/v2/search.json"
-
-
-class _Clock:
-    """Fake time shared by the connector and the fake's rate limiter; sleeping advances it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 def _fake(dataset: Dataset = CONTRACT_DATASET, clock: _Clock | None = None) -> ZendeskFake:
