@@ -195,7 +195,7 @@ def load_settings(
         backends=MappingProxyType(backends),
         policy_file=policy_file,
         result_chars=_parse_int(
-            f"{PREFIX}RESULT_CHARS", values.get(f"{PREFIX}RESULT_CHARS"), DEFAULT_RESULT_CHARS, minimum=500
+            f"{PREFIX}RESULT_CHARS", values.get(f"{PREFIX}RESULT_CHARS"), DEFAULT_RESULT_CHARS, minimum=3000
         ),
         read_only=_parse_bool(f"{PREFIX}READ_ONLY", values.get(f"{PREFIX}READ_ONLY"), False),
         write_channels=_split_list(values.get(f"{PREFIX}WRITE_CHANNELS")),

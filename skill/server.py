@@ -137,25 +137,10 @@ class StaticTokenVerifier(TokenVerifier):
         return None
 
 
-def reply(view: views.View, *, lean: bool = True) -> CallToolResult:
-    """A tool result: structured content (without empty fields when `lean`), and the same JSON, compact,
-    as text. Only views whose empty fields all have defaults may be lean."""
-    data = _lean(view.model_dump(mode="json", exclude_none=True)) if lean else view.model_dump(mode="json")
-    if data.get("truncated") is False:
-        del data["truncated"]
-    if '"untrusted"' in json.dumps(data):
-        data["untrusted_notice"] = views.SHORT_NOTICE
+def reply(data: dict[str, Any]) -> CallToolResult:
+    """A tool result: `data` as structured content and, compact, as text."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
-
-
-def _lean(value: Any) -> Any:
-    """`value` without empty lists and objects (every view field that can be empty has a default)."""
-    if isinstance(value, dict):
-        return {k: _lean(v) for k, v in value.items() if v != [] and v != {}}
-    if isinstance(value, list):
-        return [_lean(v) for v in value]
-    return value
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
@@ -231,7 +216,7 @@ def build_server(
             ) from exc
 
     def cap(result: views.View, more: str, *, lean: bool = True) -> CallToolResult:
-        return reply(views.fit(result, result_chars, how_to_get_more=more), lean=lean)
+        return reply(views.fit(views.to_wire(result, lean=lean), result_chars, how_to_get_more=more))
 
     runner = Actions(registry, history, writes, clock=clock) if history is not None else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -543,27 +543,32 @@ def page_fields(page: Page[Any]) -> dict[str, Any]:
     return {"next_cursor": page.next_cursor, "total": page.total}
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
 def _size(data: Any) -> int:
-    return len(json.dumps(data, default=str, separators=(",", ":")))
+    return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
 
 
-def _cut_untrusted(data: Any, limit: int) -> bool:
+_KEEP = frozenset({"note", "untrusted_notice"})
+
+
+def _cut_strings(data: Any, limit: int, *, only_untrusted: bool) -> bool:
+    """Shorten strings longer than `limit` in place (only those inside `untrusted` objects, or all)."""
     changed = False
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "untrusted" and isinstance(value, dict):
-                for field, text in value.items():
-                    if isinstance(text, str) and len(text) > limit:
-                        value[field] = text[: limit - 1].rstrip() + "…"
-                        changed = True
+            if isinstance(value, str) and not only_untrusted and len(value) > limit and key not in _KEEP:
+                data[key] = value[: limit - 1].rstrip() + "…"
+                changed = True
+            elif key == "untrusted" and isinstance(value, dict):
+                changed = _cut_strings(value, limit, only_untrusted=False) or changed
             else:
-                changed = _cut_untrusted(value, limit) or changed
+                changed = _cut_strings(value, limit, only_untrusted=only_untrusted) or changed
     elif isinstance(data, list):
-        for item in data:
-            changed = _cut_untrusted(item, limit) or changed
+        for index, item in enumerate(data):
+            if isinstance(item, str) and not only_untrusted and len(item) > limit:
+                data[index] = item[: limit - 1].rstrip() + "…"
+                changed = True
+            else:
+                changed = _cut_strings(item, limit, only_untrusted=only_untrusted) or changed
     return changed
 
 
@@ -575,7 +580,7 @@ def _largest_list(data: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
         nonlocal best, best_size
         if isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(value, list) and len(value) > 1:
+                if isinstance(value, list) and value:
                     size = _size(value)
                     if size > best_size:
                         best, best_size = (node, key), size
@@ -590,45 +595,72 @@ def _largest_list(data: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
 
 def _item_id(item: Any) -> str | None:
     if isinstance(item, dict):
-        for key in ("id", "key"):
+        for key in ("id", "key", "rule", "ticket_id"):
             if isinstance(item.get(key), str):
                 return str(item[key])
     return None
 
 
-def fit(result: M, budget: int, *, how_to_get_more: str) -> M:
-    """`result` cut to at most `budget` characters of JSON.
+def to_wire(view: BaseModel, *, lean: bool = True) -> dict[str, Any]:
+    """What a tool sends: the view as JSON (without empty fields when `lean`; only views whose empty fields
+    all have defaults may be lean), with the untrusted notice when it holds customer-written text."""
+    data: dict[str, Any] = (
+        _lean(view.model_dump(mode="json", exclude_none=True)) if lean else view.model_dump(mode="json")
+    )
+    if data.get("truncated") is False:
+        del data["truncated"]
+    if '"untrusted"' in json.dumps(data):
+        data["untrusted_notice"] = SHORT_NOTICE
+    return data
 
-    Long untrusted texts are shortened first; if that is not enough, trailing items of the largest list
-    are dropped and named. The result's `truncated` and `note` fields say what happened and
-    `how_to_get_more` tells the reader what to call for the rest.
+
+def _lean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _lean(v) for k, v in value.items() if v != [] and v != {}}
+    if isinstance(value, list):
+        return [_lean(v) for v in value]
+    return value
+
+
+def fit(data: dict[str, Any], budget: int, *, how_to_get_more: str) -> dict[str, Any]:
+    """`data` (a tool result as sent) cut to at most `budget` characters of compact JSON, note included.
+
+    Long untrusted texts are shortened first; then items of the largest list are dropped and named (a
+    ticket keeps its first and latest comments); then any long text is shortened. The `truncated` and
+    `note` fields say what happened and `how_to_get_more` tells the reader what to call for the rest.
     """
-    data = result.model_dump(mode="json")
     if _size(data) <= budget:
-        return result
+        return data
     notes: list[str] = []
-    for limit in _CUT_STEPS:
-        if _cut_untrusted(data, limit):
-            notes.append(f"long texts cut to {limit} characters")
-        if _size(data) <= budget:
-            break
     dropped: list[str] = []
-    while _size(data) > budget:
-        found = _largest_list(data)
-        if found is None:
-            break
+
+    def noted() -> dict[str, Any]:
+        summary = list(notes[-1:])
+        if dropped:
+            named = ", ".join(reversed(dropped[-6:])) + (", …" if len(dropped) > 6 else "")
+            summary.append(f"{len(dropped)} item(s) left out: {named}")
+        data["truncated"] = True
+        data["note"] = f"Result cut to fit {budget} characters ({'; '.join(summary)}). {how_to_get_more}"
+        return data
+
+    for limit in _CUT_STEPS:
+        if _cut_strings(data, limit, only_untrusted=True):
+            notes.append(f"long texts cut to {limit} characters")
+        if _size(noted()) <= budget:
+            return data
+    while _size(noted()) > budget and (found := _largest_list(data)) is not None:
         node, key = found
-        # keep a ticket's first comment and its latest ones; the middle goes first
         removed = node[key].pop(1 if key == "comments" and len(node[key]) > 2 else -1)
         if (ident := _item_id(removed)) is not None:
             dropped.append(ident)
         if key == "comments" and "comments_omitted" in node:
             node["comments_omitted"] = int(node["comments_omitted"]) + 1
-    if dropped:
-        notes.append(f"{len(dropped)} item(s) left out: {', '.join(reversed(dropped))}")
-    data["truncated"] = True
-    data["note"] = f"Result cut to fit {budget} characters ({'; '.join(notes[-2:])}). {how_to_get_more}"
-    return type(result).model_validate(data)
+    for limit in (200, 80, 40):
+        if _size(noted()) <= budget:
+            break
+        if _cut_strings(data, limit, only_untrusted=False):
+            notes.append(f"every text cut to {limit} characters")
+    return noted()
 
 
 __all__ = [
@@ -657,4 +689,5 @@ __all__ = [
     "thread_view",
     "ticket_detail",
     "ticket_summary",
+    "to_wire",
 ]
