@@ -17,7 +17,7 @@ from typing import NoReturn, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from customer_escalation.connectors.base import CATEGORY_TITLES, Category, Registry
-from customer_escalation.connectors.errors import ConnectorError, NotFoundError
+from customer_escalation.connectors.errors import ConnectorError, NotFoundError, WorkspaceError
 from customer_escalation.connectors.records import (
     Account,
     Article,
@@ -56,9 +56,10 @@ class _Collector:
         self.missing: list[str] = []
         self.unavailable: dict[Category, str] = {}
 
-    def _note_failure(self, category: Category, exc: ConnectorError) -> None:
+    def _note_failure(self, category: Category, exc: ConnectorError | WorkspaceError) -> None:
         if category not in self.unavailable:
-            self.unavailable[category] = f"{CATEGORY_TITLES[category]} ({exc.system}: {exc})"
+            system = exc.system if isinstance(exc, ConnectorError) else "local"
+            self.unavailable[category] = f"{CATEGORY_TITLES[category]} ({system}: {exc})"
 
     async def each(
         self, category: Category, ids: Sequence[str], fetch: Callable[[str], Awaitable[T]], label: str
@@ -77,7 +78,7 @@ class _Collector:
                 return await fetch(item_id)
             except NotFoundError:
                 self.missing.append(f"{label}:{item_id}")
-            except ConnectorError as exc:
+            except (ConnectorError, WorkspaceError) as exc:
                 self._note_failure(category, exc)
             return None
 
@@ -103,7 +104,7 @@ async def _match_account(collector: _Collector, ticket: Ticket) -> Account | Non
                 pass
         probe = org.domain or org.name
         page = await crm.search_accounts(probe, limit=10)
-    except ConnectorError as exc:
+    except (ConnectorError, WorkspaceError) as exc:
         collector._note_failure("crm", exc)
         return None
     for account in page.items:

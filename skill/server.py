@@ -214,6 +214,11 @@ def build_server(
                 f"the {title} ({exc.system}) is unavailable: {exc}. Continue with the other sources and "
                 f"list the {title} as unavailable in the brief"
             ) from exc
+        except WorkspaceError as exc:
+            raise ToolError(
+                f"the {title} (local workspace) is unavailable: {exc}. Continue with the other sources and "
+                f"list the {title} as unavailable in the brief"
+            ) from exc
 
     def cap(result: views.View, more: str, *, lean: bool = True) -> CallToolResult:
         return reply(views.fit(views.to_wire(result, lean=lean), result_chars, how_to_get_more=more))

@@ -283,3 +283,19 @@ async def test_every_result_stays_within_a_small_cap(workspace: LocalWorkspace, 
             result = await c.call_tool(tool, args)
             assert result.is_error is False, tool
             assert len(result.content[0].text) <= budget, tool  # type: ignore[union-attr]
+
+
+async def test_a_broken_local_workspace_is_reported_as_unavailable_not_as_a_crash(tmp_path: Path) -> None:
+    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
+    ws.close()
+    server = build_server(_registry(ws), policy=load_policy(), clock=lambda: NOW)
+    async with Client(server) as c:
+        search = await c.call_tool("support_search_tickets", {"query": "webhook"})
+        assessed = await c.call_tool(
+            "escalation_assess", {"issue": "Webhooks failing", "ticket_ids": ["101"]}
+        )
+    assert search.is_error is True
+    assert "support platform (local workspace) is unavailable" in search.content[0].text  # type: ignore[union-attr]
+    assert assessed.is_error is False
+    assert assessed.structured_content is not None
+    assert any(u.startswith("support platform (local") for u in assessed.structured_content["unavailable"])
