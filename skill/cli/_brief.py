@@ -147,6 +147,13 @@ def run(args: argparse.Namespace) -> int:
             "or --remind",
             EXIT_USAGE,
         )
+    if args.trace is not None:
+        try:
+            args.trace.open("w", encoding="utf-8").close()
+        except OSError as exc:
+            raise CliError(
+                f"cannot write the trace to {args.trace}: {exc.strerror or exc}", EXIT_USAGE
+            ) from exc
     settings = settings_from_args(args)
     model = choose_model(settings, args.model)
     reporter = args.reporter or settings.reporter or "Support"

@@ -5,9 +5,10 @@ the escalation history themselves, for the commands that act."""
 from __future__ import annotations
 
 import shlex
+import shutil
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -98,31 +99,55 @@ async def open_session(
                 yield client
         return
 
+    async with AsyncExitStack() as stack:
+        try:
+            client = await stack.enter_async_context(_remote_client(settings, server))
+        except CliError:
+            raise
+        except Exception as exc:
+            raise CliError(f"cannot reach the MCP server {server!r}: {_root_cause(exc)}") from exc
+        yield client
+
+
+def _remote_client(settings: Settings, server: str) -> Any:
+    """A not yet entered `mcp.Client` for `--server` (an http(s) URL, or a command to run over stdio)."""
+    from mcp import Client
+
     if server.startswith(("http://", "https://")):
         import httpx2
         from mcp.client.streamable_http import streamable_http_client
 
-        headers = {"Authorization": f"Bearer {settings.server_token}"} if settings.server_token else {}
-        async with (
-            httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(60.0, connect=5.0)) as http,
-            Client(
-                streamable_http_client(
-                    server.rstrip("/") + ("" if server.rstrip("/").endswith("/mcp") else "/mcp"),
-                    http_client=http,
-                )
-            ) as client,
-        ):
-            yield client
-        return
+        @asynccontextmanager
+        async def over_http() -> AsyncIterator[Any]:
+            headers = {"Authorization": f"Bearer {settings.server_token}"} if settings.server_token else {}
+            url = server.rstrip("/") + ("" if server.rstrip("/").endswith("/mcp") else "/mcp")
+            async with (
+                httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(60.0, connect=5.0)) as http,
+                Client(streamable_http_client(url, http_client=http)) as client,
+            ):
+                yield client
+
+        return over_http()
 
     from mcp import StdioServerParameters
 
     parts = shlex.split(server)
     if not parts:
         raise CliError("--server needs a command or a URL", EXIT_USAGE)
-    params = StdioServerParameters(command=parts[0], args=parts[1:], env=server_environment(settings))
-    async with Client(params) as client:
-        yield client
+    if shutil.which(parts[0]) is None:
+        raise CliError(f"--server: no command {parts[0]!r} on PATH", EXIT_USAGE)
+    return Client(StdioServerParameters(command=parts[0], args=parts[1:], env=server_environment(settings)))
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost error of an exception group or chain, for a one-line message."""
+    while True:
+        if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+            exc = exc.exceptions[0]
+        elif exc.__cause__ is not None:
+            exc = exc.__cause__
+        else:
+            return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 @asynccontextmanager
