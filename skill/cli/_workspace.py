@@ -45,6 +45,11 @@ def register(subparsers: Any) -> None:
     content.add_argument("--demo", action="store_true", help="fill it with the demo company (the default)")
     content.add_argument("--empty", action="store_true", help="create it without records")
     init.add_argument("--force", action="store_true", help="replace an existing workspace file")
+    init.add_argument(
+        "--drop-history",
+        action="store_true",
+        help="with --force, also discard the escalation history the file holds",
+    )
     init.set_defaults(handler=_init)
 
     stats = commands.add_parser("stats", help="show what the workspace holds")
@@ -110,6 +115,8 @@ def _init(args: argparse.Namespace) -> int:
     path = settings_from_args(args).workspace
     if path.exists() and not args.force:
         raise CliError(f"{path} already exists; use --force to replace it", EXIT_FAILURE)
+    if path.exists() and not args.drop_history:
+        _refuse_if_history(path)
     started = time.perf_counter()
     dataset = None
     if not args.empty:
@@ -181,6 +188,8 @@ def _generate(args: argparse.Namespace) -> int:
         raise CliError(
             f"{out} already exists; use --force to replace it, or --out for another file", EXIT_FAILURE
         )
+    if out.exists():
+        _refuse_if_history(out)
     stream = progress_stream()
     last = [0.0]
 
@@ -203,6 +212,28 @@ def _generate(args: argparse.Namespace) -> int:
         f"in {time.perf_counter() - started:.1f} s: {out} ({_size(size)})"
     )
     return EXIT_OK
+
+
+def _refuse_if_history(path: Path) -> None:
+    """Stop before replacing a workspace file that holds escalation history.
+
+    Raises:
+        CliError: the file records escalations.
+    """
+    from customer_escalation.connectors.errors import WorkspaceError
+    from customer_escalation.connectors.local.history import HistoryStore
+
+    try:
+        with HistoryStore.open(path, create=False) as history:
+            recorded = len(history.escalations(limit=1))
+    except WorkspaceError:
+        return  # not a readable workspace: nothing to keep
+    if recorded:
+        raise CliError(
+            f"{path} holds escalation history that replacing it would discard; add --drop-history to "
+            "replace it anyway, or use --workspace for another file",
+            EXIT_FAILURE,
+        )
 
 
 def _open(args: argparse.Namespace) -> LocalWorkspace:
