@@ -166,11 +166,16 @@ class PolicyConfig(_Model):
         }
 
 
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+_WHOLE_ENTRIES = frozenset({"cadence"})
+"""Sections whose entries (one per severity) replace the default entry whole instead of merging into it:
+a cadence gives customer updates in minutes or in business days, never both."""
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any], *, whole: bool = False) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and not whole:
+            merged[key] = _deep_merge(merged[key], value, whole=key in _WHOLE_ENTRIES)
         else:
             merged[key] = value
     return merged

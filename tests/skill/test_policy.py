@@ -658,3 +658,14 @@ def test_a_key_customer_blocked_by_a_confirmed_bug_escalates_despite_a_troublesh
     assert met(a, "key_customer_blocked_by_bug")
     assert a.decision == "escalate"
     assert a.target == "Engineering"
+
+
+def test_a_policy_file_can_switch_a_cadence_from_business_days_to_minutes(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(
+        "cadence:\n  Medium: {internal_minutes: 720, customer_minutes: [480, 960], deadline_minutes: 2880}\n"
+    )
+    config = load_policy(path)
+    assert config.cadence["Medium"].customer_minutes == (480, 960)
+    assert config.cadence["Medium"].customer_business_days is None
+    assert config.cadence["High"].internal_minutes == 240
