@@ -90,6 +90,13 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def _org_key(ticket: Ticket) -> tuple[str, str, str] | None:
+    org = ticket.organization
+    if org is None:
+        return None
+    return (ticket.ref.system, org.id, (org.domain or "").lower())
+
+
 async def _match_account(collector: _Collector, ticket: Ticket) -> Account | None:
     """The CRM account of a ticket's organization: same id in the same system, else exact domain or name."""
     crm = collector.registry.crm
@@ -157,9 +164,15 @@ async def collect(
     articles_t: list[Article] = articles
     accounts: dict[str, Account] = {a.id: a for a in named}
 
+    # one CRM lookup per organization, however many of its tickets are related
+    by_org: dict[tuple[str, str, str] | None, Ticket] = {}
+    for ticket in tickets_t:
+        by_org.setdefault(_org_key(ticket), ticket)
+    found = await asyncio.gather(*(_match_account(c, t) for t in by_org.values()))
+    org_accounts = dict(zip(by_org, found, strict=True))
     ticket_accounts: dict[str, str] = {}
-    matches = await asyncio.gather(*(_match_account(c, t) for t in tickets_t))
-    for ticket, account in zip(tickets_t, matches, strict=True):
+    for ticket in tickets_t:
+        account = org_accounts.get(_org_key(ticket))
         if account is not None:
             accounts.setdefault(account.id, account)
             ticket_accounts[ticket.id] = account.id
