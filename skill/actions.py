@@ -57,10 +57,9 @@ from customer_escalation.connectors.local.history import (
 from customer_escalation.connectors.records import IssueStatus, Ref, TrackerIssue
 
 from .brief import ContextItem, EscalationBrief, SupportHandling, when
-from .policy import FollowUp, PastEscalation, Target
-from .policy_config import PolicyConfig, Severity
+from .policy import FollowUp, PastEscalation, Target, duration_text
+from .policy_config import Severity
 from .redact import redact
-from .sla import add_business_minutes
 
 if TYPE_CHECKING:
     from customer_escalation.connectors.settings import Settings
@@ -532,28 +531,6 @@ def customer_update_text(case: EscalationCase, *, name: str | None, now: datetim
     return "\n".join(lines) + "\n"
 
 
-def follow_up_for(severity: Severity, config: PolicyConfig, now: datetime) -> FollowUp:
-    """When the next internal check and customer update are due for `severity`, from the policy's cadence."""
-    cadence = config.cadence[severity]
-    if cadence.customer_minutes is not None:
-        low, high = cadence.customer_minutes
-        every = f"every {_duration(low)} to {_duration(high)}"
-        customer_due = now + timedelta(minutes=low)
-    else:
-        assert cadence.customer_business_days is not None
-        low_days, high_days = cadence.customer_business_days
-        hours = config.business_hours
-        workday = (hours.end.hour * 60 + hours.end.minute) - (hours.start.hour * 60 + hours.start.minute)
-        every = f"every {low_days}-{high_days} business days"
-        customer_due = add_business_minutes(now, low_days * workday, hours)
-    return FollowUp(
-        internal_every_minutes=cadence.internal_minutes,
-        customer_every=every,
-        next_internal_due=now + timedelta(minutes=cadence.internal_minutes),
-        next_customer_due=customer_due,
-    )
-
-
 def reminders_for(case: EscalationCase, follow_up: FollowUp, *, now: datetime) -> tuple[Reminder, ...]:
     """The follow-ups of an escalation: the next internal check, the next customer update and the deadline."""
     team = case.target_line or case.target or "the receiving team"
@@ -562,7 +539,7 @@ def reminders_for(case: EscalationCase, follow_up: FollowUp, *, now: datetime) -
         Reminder(
             kind="internal",
             due_at=follow_up.next_internal_due,
-            every=f"every {_duration(follow_up.internal_every_minutes)}",
+            every=f"every {duration_text(follow_up.internal_every_minutes)}",
             note=f"Check with {team} on: {case.summary}",
         ),
         Reminder(
@@ -614,7 +591,7 @@ def deescalation_drafts(
     reason = " ".join(reason.split())
     target = entry.target or case.target_line or "the receiving team"
     severity = f" at {entry.severity} severity" if entry.severity else ""
-    held = _duration(max(1, int((now - entry.created_at).total_seconds() // 60)))
+    held = duration_text(max(1, int((now - entry.created_at).total_seconds() // 60)))
     issues = ", ".join(ref.id for ref in tracker)
     team = [
         f"De-escalating {entry.id}: {case.summary}",
@@ -1258,16 +1235,6 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-def _duration(minutes: int) -> str:
-    if minutes % 1440 == 0:
-        days = minutes // 1440
-        return "day" if days == 1 else f"{days} days"
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return "hour" if hours == 1 else f"{hours} hours"
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
-
-
 __all__ = [
     "DEFAULT_LEASE",
     "ESCALATION_LABEL",
@@ -1291,7 +1258,6 @@ __all__ = [
     "deescalation_drafts",
     "escalation_for",
     "fingerprint",
-    "follow_up_for",
     "idempotency_key",
     "issue_draft",
     "normalized_target",

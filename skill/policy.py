@@ -856,32 +856,37 @@ def _target(
     )
 
 
-def _follow_up(severity: Severity, config: PolicyConfig, now: datetime) -> FollowUp:
+def follow_up_for(severity: Severity, config: PolicyConfig, now: datetime) -> FollowUp:
+    """When the next internal check and customer update are due for `severity`, from the policy's cadence."""
     cadence = config.cadence[severity]
     if cadence.customer_minutes is not None:
         low, high = cadence.customer_minutes
-        customer_every = f"every {_hours(low)}-{_hours(high)}"
+        every = f"every {duration_text(low)} to {duration_text(high)}"
         customer_due = now + timedelta(minutes=low)
     else:
         assert cadence.customer_business_days is not None
         low_days, high_days = cadence.customer_business_days
-        customer_every = f"every {low_days}-{high_days} business days"
-        customer_due = add_business_minutes(now, low_days * _workday_minutes(config), config.business_hours)
+        hours = config.business_hours
+        workday = (hours.end.hour * 60 + hours.end.minute) - (hours.start.hour * 60 + hours.start.minute)
+        every = f"every {low_days}-{high_days} business days"
+        customer_due = add_business_minutes(now, low_days * workday, hours)
     return FollowUp(
         internal_every_minutes=cadence.internal_minutes,
-        customer_every=customer_every,
+        customer_every=every,
         next_internal_due=now + timedelta(minutes=cadence.internal_minutes),
         next_customer_due=customer_due,
     )
 
 
-def _workday_minutes(config: PolicyConfig) -> int:
-    hours = config.business_hours
-    return (hours.end.hour * 60 + hours.end.minute) - (hours.start.hour * 60 + hours.start.minute)
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes // 60} hours" if minutes % 60 == 0 else f"{minutes} minutes"
+def duration_text(minutes: int) -> str:
+    """A number of minutes in words: `hour`, `4 hours`, `2 days`, `90 minutes`."""
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return "day" if days == 1 else f"{days} days"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "hour" if hours == 1 else f"{hours} hours"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def _deadline(f: _Facts, severity: Severity, target: Target) -> tuple[datetime, str]:
@@ -971,7 +976,7 @@ def assess(evidence: Evidence, config: PolicyConfig) -> Assessment:
     if decision == "escalate":
         severity, severity_reasons, between = _severity(f, found, depth)
         target, secondary, target_reasons = _target(f, found, severity)
-        follow_up = _follow_up(severity, config, f.now)
+        follow_up = follow_up_for(severity, config, f.now)
         deadline, deadline_reason = _deadline(f, severity, target)
         asks = _suggested_asks(target, found, f)
 
@@ -1142,6 +1147,8 @@ __all__ = [
     "account_ref",
     "article_ref",
     "assess",
+    "duration_text",
+    "follow_up_for",
     "issue_ref",
     "message_ref",
     "ticket_ref",

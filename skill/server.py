@@ -58,14 +58,13 @@ from .actions import (
     EscalationCase,
     WriteRules,
     escalation_for,
-    follow_up_for,
     past_escalations,
     reminders_for,
     ticket_links_markdown,
 )
 from .brief import schema_text
 from .evidence import EvidenceRequest, collect
-from .policy import assess
+from .policy import assess, follow_up_for
 from .policy_config import PolicyConfig, Severity
 
 logger = logging.getLogger("customer_escalation.server")

@@ -33,12 +33,11 @@ from customer_escalation.skill.actions import (
     NextSteps,
     WriteRules,
     fingerprint,
-    follow_up_for,
     idempotency_key,
     reminders_for,
 )
 from customer_escalation.skill.brief import ContextItem, EscalationBrief, Reproduction
-from customer_escalation.skill.policy import FollowUp
+from customer_escalation.skill.policy import FollowUp, follow_up_for
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
 from tests.contract.dataset import CONTRACT_DATASET, NOW

@@ -400,8 +400,8 @@ def test_between_high_and_critical_takes_critical_when_growing() -> None:
 @pytest.mark.parametrize(
     ("severity_case", "internal", "customer", "p", "sev"),
     [
-        ("critical", 120, "every 2 hours-4 hours", "P1", "SEV1"),
-        ("high", 240, "every 4 hours-8 hours", "P2", "SEV2"),
+        ("critical", 120, "every 2 hours to 4 hours", "P1", "SEV1"),
+        ("high", 240, "every 4 hours to 8 hours", "P2", "SEV2"),
     ],
 )
 def test_cadence_follows_the_spec_table(
