@@ -24,6 +24,7 @@ from typing import Any
 import httpx2
 
 from ._http import Json, VendorPolicy
+from ._text import INVISIBLE
 from .base import Clock, utc_now
 from .errors import AuthError, ConfigError, ConnectorError, UpstreamError
 from .settings import Settings
@@ -210,15 +211,12 @@ def parse_optional_time(value: object) -> datetime | None:
     return parse_time(value)
 
 
-_INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c\U000e0000-\U000e007f]"
-)
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def clean_text(text: str) -> str:
     """Strip zero-width, bidi-control and tag characters; normalise newlines and blank runs."""
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _BLANK_RUN.sub("\n\n", text).strip()
 
@@ -528,7 +526,7 @@ def markdown_to_adf(markdown: str) -> AdfNode:
     inline marks bold, italic, strikethrough, code and links (``[text](url)``, ``<url>`` and bare
     URLs). Only http, https and mailto links become links; anything else stays literal text.
     """
-    text = _INVISIBLE.sub("", markdown.replace("\r\n", "\n").replace("\r", "\n")).expandtabs(4)
+    text = INVISIBLE.sub("", markdown.replace("\r\n", "\n").replace("\r", "\n")).expandtabs(4)
     return {"type": "doc", "version": 1, "content": _md_blocks(text.split("\n"))}
 
 

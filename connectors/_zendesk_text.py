@@ -12,10 +12,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-    "\U000e0000-\U000e007f]"
-)
+from ._text import INVISIBLE
+
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
@@ -56,7 +54,7 @@ _LINE_BREAK = "\x00"
 def clean_text(text: str) -> str:
     """Text with invisible and control characters removed, newlines normalised and blank runs squeezed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    text = INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import httpx2
 
 from ._http import HttpApi, VendorPolicy, check_base_url, collect_pages
+from ._text import INVISIBLE
 from .base import MAX_PAGE_SIZE, Category
 from .cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from .errors import (
@@ -680,14 +681,13 @@ def _int_or_none(value: object) -> int | None:
 
 # --- mapping HubSpot's string properties into typed values ----------------------------------------
 
-_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _clean_text(value: str | None) -> str:
     """Text with zero-width and bidi control characters and other control codes removed."""
     if not value:
         return ""
-    text = _INVISIBLE.sub("", value)
+    text = INVISIBLE.sub("", value)
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 

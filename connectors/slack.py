@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 
 from ._http import DEFAULT_LIMITS, DEFAULT_TIMEOUT, HttpApi, Json, VendorPolicy, check_base_url
+from ._text import INVISIBLE_CHARS
 from .base import MAX_PAGE_SIZE, Category, Clock, WriteReceipt, utc_now
 from .cursor import clamp_limit, decode_offset, encode_cursor, query_fingerprint
 from .errors import (
@@ -241,9 +242,7 @@ def _method_of(response: httpx2.Response) -> str:
 # Text: Slack mrkdwn to plain text
 # ---------------------------------------------------------------------------------------------
 
-_INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\ue000\ue001\U000e0000-\U000e007f]"
-)
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}\ue000\ue001]")
 """Zero-width, bidi-control and tag characters, plus Slack's search highlight markers."""
 _MARKUP = re.compile(r"<([^<>\n]*)>|&(amp|lt|gt);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}

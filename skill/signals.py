@@ -15,9 +15,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from customer_escalation.connectors._text import strip_invisible
+
 from .policy_config import PolicyConfig, SignalKind
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _AGENT = r"(?:(?:ai|llm|automated|escalation)[ -])?(?:ai|llms?|assistants?|bots?|agents?|models?)"
 _TO_AN_AGENT = re.compile(
@@ -48,7 +49,7 @@ _NEGATION = re.compile(
 
 def normalise(text: str) -> str:
     """NFKC-normalised text without invisible control characters."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return strip_invisible(unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=4_096)
