@@ -682,7 +682,6 @@ def _int_or_none(value: object) -> int | None:
 # --- mapping HubSpot's string properties into typed values ----------------------------------------
 
 
-
 def _clean_text(value: str | None) -> str:
     """Text with zero-width and bidi control characters and other control codes removed."""
     if not value:
