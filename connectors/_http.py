@@ -135,12 +135,13 @@ def check_base_url(url: str, *, variable: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ConfigError(f"{variable}={url!r} is not an http(s) URL")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigError(f"{variable} must use https (plain http is only allowed for localhost)")
     return url.rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine (``localhost`` or a loopback address)."""
     if host == "localhost":
         return True
     try:
@@ -499,5 +500,6 @@ __all__ = [
     "VendorPolicy",
     "check_base_url",
     "collect_pages",
+    "is_loopback",
     "parse_retry_after",
 ]

@@ -275,7 +275,8 @@ class JiraProjectTracker:
         project = draft.project.strip() or self._default_project
         if not project:
             raise InvalidQueryError(
-                "the draft names no project and JIRA_DEFAULT_PROJECT is not set", system=SYSTEM
+                "the draft names no project (the action layer takes it from CUSTOMER_ESCALATION_WRITE_PROJECTS)",
+                system=SYSTEM,
             )
         if self._projects and project not in self._projects:
             raise WriteRefusedError(
@@ -660,7 +661,6 @@ def from_settings(
     return JiraProjectTracker(
         api,
         projects=split_list(settings.value("JIRA_PROJECTS")),
-        default_project=settings.value("JIRA_DEFAULT_PROJECT"),
         bug_types=split_names(settings.value("JIRA_BUG_TYPE"), ("Bug",)),
         feature_types=split_names(settings.value("JIRA_FEATURE_TYPE"), ("Story",)),
         task_types=split_names(settings.value("JIRA_TASK_TYPE"), ("Task",)),

@@ -1260,18 +1260,6 @@ _PURPOSE = {
 }
 
 
-def _flag(settings: Settings, variable: str, default: bool) -> bool:
-    value = settings.value(variable)
-    if value is None:
-        return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"{variable} must be true or false, not {value!r}")
-
-
 def from_settings(
     settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
 ) -> SlackChat:
@@ -1292,7 +1280,7 @@ def from_settings(
     user_token = _token(settings, USER_TOKEN_VAR, kind="xoxp", required=False)
     base_url = check_base_url(settings.value(BASE_URL_VAR) or DEFAULT_BASE_URL, variable=BASE_URL_VAR)
     channels = split_list(settings.value(CHANNELS_VAR))
-    reply_counts = _flag(settings, REPLY_COUNTS_VAR, True)
+    reply_counts = settings.flag(REPLY_COUNTS_VAR, True)
 
     owned = None
     if client is None:

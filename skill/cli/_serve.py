@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import socket
 import sys
@@ -56,15 +55,6 @@ def parse_address(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def listen(host: str, port: int) -> socket.socket:
     """A listening TCP socket on HOST:PORT, bound before the server starts so that the address it
     announces is already accepting connections (and port 0 resolves to the port it got).
@@ -72,6 +62,7 @@ def listen(host: str, port: int) -> socket.socket:
     Raises:
         CliError: the address cannot be bound (in use, not local, not permitted).
     """
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # An explicit IPPROTO_TCP: asyncio turns on TCP_NODELAY only for sockets that say so, and without
     # it every response waits out the peer's delayed ACK (about 40 ms).
@@ -98,6 +89,8 @@ def transport_security(host: str) -> Any:
     A page in a browser must not reach a server on this machine by pointing its own name at a
     loopback address; on other interfaces the bearer token is what keeps callers out.
     """
+    from customer_escalation.connectors._http import is_loopback
+
     if not is_loopback(host):
         return None
     from mcp.server.transport_security import TransportSecuritySettings
@@ -132,6 +125,8 @@ def build_http_app(server: Any, host: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     import anyio
+
+    from customer_escalation.connectors._http import is_loopback
 
     settings = settings_from_args(args)
     address = parse_address(args.http) if args.http else None
@@ -204,7 +199,6 @@ def run(args: argparse.Namespace) -> int:
 
 __all__ = [
     "build_http_app",
-    "is_loopback",
     "listen",
     "parse_address",
     "register",
