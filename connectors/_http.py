@@ -267,7 +267,6 @@ class HttpApi:
         self._sleep = sleep
         self._monotonic = monotonic
         self._gate = _Gate()
-        self.requests_sent = 0
 
     @property
     def system(self) -> str:
@@ -359,7 +358,6 @@ class HttpApi:
         await self._wait_for_gate()
         system = self.policy.system
         all_headers = {"Accept": "application/json", **self.policy.auth_headers(), **(headers or {})}
-        self.requests_sent += 1
         try:
             response = await self._client.request(
                 method,

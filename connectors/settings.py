@@ -38,7 +38,8 @@ KNOWN_SYSTEMS: dict[Category, tuple[str, ...]] = {
 DEFAULT_RESULT_CHARS = 8_000
 
 
-def _split_list(value: str | None) -> tuple[str, ...]:
+def split_list(value: str | None) -> tuple[str, ...]:
+    """Split a comma- (or semicolon-) separated setting into its parts."""
     if not value:
         return ()
     return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
@@ -198,10 +199,10 @@ def load_settings(
             f"{PREFIX}RESULT_CHARS", values.get(f"{PREFIX}RESULT_CHARS"), DEFAULT_RESULT_CHARS, minimum=3000
         ),
         read_only=_parse_bool(f"{PREFIX}READ_ONLY", values.get(f"{PREFIX}READ_ONLY"), False),
-        write_channels=_split_list(values.get(f"{PREFIX}WRITE_CHANNELS")),
-        write_projects=_split_list(values.get(f"{PREFIX}WRITE_PROJECTS")),
+        write_channels=split_list(values.get(f"{PREFIX}WRITE_CHANNELS")),
+        write_projects=split_list(values.get(f"{PREFIX}WRITE_PROJECTS")),
         write_tickets=_parse_bool(f"{PREFIX}WRITE_TICKETS", values.get(f"{PREFIX}WRITE_TICKETS"), True),
-        staff_domains=_split_list(values.get(f"{PREFIX}STAFF_DOMAINS")),
+        staff_domains=split_list(values.get(f"{PREFIX}STAFF_DOMAINS")),
         server_token=values.get(f"{PREFIX}TOKEN"),
         anthropic_api_key=values.get("ANTHROPIC_API_KEY"),
         model=values.get(f"{PREFIX}MODEL"),
@@ -209,11 +210,6 @@ def load_settings(
         config_file=config_file,
         _values=MappingProxyType(values),
     )
-
-
-def split_list(value: str | None) -> tuple[str, ...]:
-    """Split a comma-separated setting into its parts (for vendor modules reading list variables)."""
-    return _split_list(value)
 
 
 __all__ = [

@@ -57,8 +57,8 @@ ESCALATION_OFFERS = (
     "Set follow-up reminders at the severity's cadence (--remind)",
 )
 HANDLING_OFFERS = (
-    "Send the suggested reply from the ticket (after a read-through)",
-    "Add the resolving article to the ticket as an internal note (--draft-update)",
+    "Put the suggested reply on the ticket as an internal note for a person to send (--draft-update)",
+    "Add this note to the ticket as an internal note (--add-note)",
 )
 
 

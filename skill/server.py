@@ -681,6 +681,4 @@ def build_server(
     return server
 
 
-Transport = Literal["stdio", "http"]
-
 __all__ = ["INSTRUCTIONS", "MAX_LIMIT", "SERVER_NAME", "StaticTokenVerifier", "build_server"]

@@ -182,6 +182,17 @@ class _Outcome:
 async def _run(
     args: argparse.Namespace, settings: Settings, model: Model, reporter: str, steps: NextSteps
 ) -> _Outcome:
+    try:
+        return await _run_with(args, settings, model, reporter, steps)
+    finally:
+        close = getattr(model, "aclose", None)
+        if close is not None:
+            await close()
+
+
+async def _run_with(
+    args: argparse.Namespace, settings: Settings, model: Model, reporter: str, steps: NextSteps
+) -> _Outcome:
     from customer_escalation.connectors.errors import WorkspaceError
 
     from ._session import open_backends, open_history

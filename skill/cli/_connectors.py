@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check",
-        help="probe every category: ok, auth failed, unreachable, not configured",
+        help="probe every category: ok, auth failed, permission denied, unreachable, misconfigured, not configured",
         description="Make one cheap authenticated read per category. Secrets are never printed.",
     )
     check.add_argument("--json", action="store_true", help="print JSON")

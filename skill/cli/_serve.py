@@ -6,6 +6,7 @@ import argparse
 import logging
 import socket
 import sys
+from contextlib import AsyncExitStack
 from typing import Any
 
 from ._common import (
@@ -146,52 +147,35 @@ def run(args: argparse.Namespace) -> int:
 
     policy = load_policy(settings.policy_file)
     writes = WriteRules.from_settings(settings)
-    if address is None:
-        registry = build_registry(settings)
-        notify_created(registry)
-        history = open_history(settings)
-        server = build_server(
-            registry, policy=policy, result_chars=settings.result_chars, history=history, writes=writes
-        )
+    sock = listen(*address) if address is not None else None
 
-        async def main() -> None:
-            try:
-                await server.run_stdio_async()
-            finally:
-                await registry.aclose()
-                history.close()
-
-    else:
-        host, port = address
-        sock = listen(host, port)
-        try:
+    async def main() -> None:
+        async with AsyncExitStack() as stack:
+            if sock is not None:
+                stack.callback(sock.close)
             registry = build_registry(settings)
-        except BaseException:
-            sock.close()
-            raise
-        notify_created(registry)
-        history = open_history(settings)
-        server = build_server(
-            registry,
-            policy=policy,
-            result_chars=settings.result_chars,
-            token=settings.server_token,
-            history=history,
-            writes=writes,
-        )
-
-        async def main() -> None:
+            stack.push_async_callback(registry.aclose)
+            notify_created(registry)
+            history = open_history(settings)
+            stack.callback(history.close)
+            server = build_server(
+                registry,
+                policy=policy,
+                result_chars=settings.result_chars,
+                token=settings.server_token if sock is not None else None,
+                history=history,
+                writes=writes,
+            )
+            if sock is None:
+                await server.run_stdio_async()
+                return
             import uvicorn
 
-            try:
-                app = build_http_app(server, host)
-                print(f"customer-escalation: serving MCP on {url_of(sock)}", file=sys.stderr, flush=True)
-                config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-                await uvicorn.Server(config).serve(sockets=[sock])
-            finally:
-                sock.close()
-                await registry.aclose()
-                history.close()
+            assert address is not None
+            app = build_http_app(server, address[0])
+            print(f"customer-escalation: serving MCP on {url_of(sock)}", file=sys.stderr, flush=True)
+            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+            await uvicorn.Server(config).serve(sockets=[sock])
 
     anyio.run(main)
     return EXIT_OK

@@ -138,6 +138,7 @@ class ClaudeModel:
         max_tokens: int = 4_096,
     ) -> None:
         self.name = model or newest_sonnet()
+        self._owns_client = client is None
         if client is None:
             if not api_key:
                 raise MissingApiKeyError(
@@ -153,6 +154,11 @@ class ClaudeModel:
             client = AsyncAnthropic(api_key=api_key, max_retries=3)
         self._client = client
         self._max_tokens = max_tokens
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, when this model built it."""
+        if self._owns_client:
+            await self._client.close()
 
     async def respond(self, conversation: list[Entry], tools: list[ToolSpec], system: str) -> ModelTurn:
         import anthropic
