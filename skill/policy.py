@@ -10,6 +10,7 @@ Evidence ids name records across systems: ``ticket:<id>``, ``account:<id>``, ``i
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -225,6 +226,11 @@ class Assessment(_Frozen):
 
 _CUSTOMER_SIGNALS: tuple[SignalKind, ...] = (
     "security",
+    "degraded",
+    "multi_customer",
+    "workaround_failed",
+    "test_environment",
+    "resolved",
     "data_loss",
     "production_down",
     "blocked",
@@ -255,8 +261,11 @@ class _Facts:
         self.open_bugs = [i for i in self.bugs if i.status in {"open", "in_progress", "reopened"}]
         self.features = [i for i in ev.issues if i.kind == "feature"]
         customer_texts, support_texts = self._texts()
-        self.hits = scan(customer_texts, _CUSTOMER_SIGNALS, config) + scan(
-            support_texts, _SUPPORT_SIGNALS, config
+        hits = scan(customer_texts, _CUSTOMER_SIGNALS, config)
+        self.resolved_sources = _resolved_sources(hits)
+        self.hits = _settle(hits, self.resolved_sources) + scan(support_texts, _SUPPORT_SIGNALS, config)
+        self.staff_refusal = any(_REFUSAL.search(text) for _, text in support_texts) or any(
+            _REFUSAL.search(f"{a.title}\n{a.body}") for a in ev.articles
         )
         self.issue_how_to = scan([("issue-text", ev.issue)], ("how_to",), config)
         self.sla = self._sla_states()
@@ -326,6 +335,43 @@ class _Facts:
         return 0 <= days <= self.config.renewal_window_days
 
 
+_TECHNICAL: frozenset[str] = frozenset(
+    {"production_down", "degraded", "blocked", "inconvenienced", "data_loss"}
+)
+"""Kinds that describe the state of the product, which a later "it works now" settles."""
+_REFUSAL = re.compile(
+    r"\b(?:cannot|can't|unable to|not able to|not eligible|no longer eligible|not possible|outside (?:the|our) "
+    r"polic\w+|exceptions?\s+(?:to\s+this\s+policy\s+)?(?:need|require)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def _resolved_sources(hits: list[Hit]) -> set[str]:
+    """Records whose customer-written text says the problem is fixed or working again, and does not also
+    say it came back or that the fix failed."""
+    resolved = {h.source for h in hits if h.kind == "resolved"}
+    unsettled = {h.source for h in hits if h.kind in {"recurring", "workaround_failed"}}
+    return resolved - unsettled
+
+
+def _settle(hits: list[Hit], resolved: set[str]) -> list[Hit]:
+    """`hits` without the product-state hits that a resolution settles (in the same record; in the issue
+    text too when every record that reported the problem now says it is resolved), and without lost data
+    that only a test environment holds."""
+    technical_sources = {h.source for h in hits if h.kind in _TECHNICAL and h.source != "issue-text"}
+    settled = set(resolved)
+    if "issue-text" in resolved or (technical_sources and technical_sources <= resolved):
+        settled.add("issue-text")
+    kept: list[Hit] = []
+    for hit in hits:
+        if hit.kind in _TECHNICAL and hit.source in settled:
+            continue
+        if hit.kind == "data_loss" and hit.environment == "test":
+            continue
+        kept.append(hit)
+    return kept
+
+
 def _refs(hits: Iterable[Hit]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(h.source for h in hits))
 
@@ -383,12 +429,20 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
     )
 
     down = f.hits_of("production_down")
+    # A single customer's outage that a current article documents the fix for is support's to resolve,
+    # unless the customer says that fix did not help.
+    documented = any(
+        a.status == "current" and a.kind in {"troubleshooting", "known-issue"} for a in f.ev.articles
+    )
+    single = len(f.affected_ids) <= 1 and not f.has("multi_customer")
+    down_strength: Strength = "soft" if documented and single and not f.has("workaround_failed") else "hard"
     add(
         "production_down",
         "Production system down",
         bool(down),
-        "hard",
-        f"production-down signal: {_quote(down)}" if down else "nothing says production is down",
+        down_strength,
+        (f"production-down signal: {_quote(down)}" if down else "nothing says production is down")
+        + ("; a current article documents the fix" if down and down_strength == "soft" else ""),
         _refs(down),
         down,
     )
@@ -539,14 +593,31 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
     )
 
     not_repro = f.hits_of("not_reproduced")
+    failed = f.hits_of("workaround_failed")
     add(
         "beyond_support",
         "Beyond support's ability to diagnose",
-        bool(not_repro),
+        bool(not_repro) or bool(failed),
         "soft",
-        f"support could not reproduce: {_quote(not_repro)}" if not_repro else "none",
-        _refs(not_repro),
-        not_repro,
+        (f"support could not reproduce: {_quote(not_repro)}" if not_repro else "")
+        + ("; " if not_repro and failed else "")
+        + (f"the customer tried the fix without success: {_quote(failed)}" if failed else "")
+        or "none",
+        _refs(not_repro) + _refs(failed),
+        not_repro or failed,
+    )
+
+    exception = f.hits_of("exception")
+    add(
+        "exception_to_policy",
+        "Exception to policy required",
+        bool(exception) and f.staff_refusal,
+        "hard",
+        f"an exception is asked for ({_quote(exception)}) and our policy or agent has declined it"
+        if exception and f.staff_refusal
+        else "none",
+        _refs(exception),
+        exception,
     )
 
     feature = f.hits_of("feature_gap")
@@ -621,8 +692,9 @@ def _weekly_counts(f: _Facts) -> tuple[int, int]:
 
 def _handle_findings(f: _Facts) -> list[Finding]:
     findings: list[Finding] = []
+    failed = f.has("workaround_failed")
     current_articles = [a for a in f.ev.articles if a.status == "current"]
-    workaround = [a for a in current_articles if a.kind == "known-issue" and a.workaround]
+    workaround = [a for a in current_articles if a.kind == "known-issue" and a.workaround and not failed]
     findings.append(
         Finding(
             rule="documented_workaround",
@@ -634,13 +706,18 @@ def _handle_findings(f: _Facts) -> list[Finding]:
         )
     )
 
-    troubleshooting = [a for a in current_articles if a.kind == "troubleshooting"]
+    troubleshooting = [a for a in current_articles if a.kind == "troubleshooting" and not failed]
     findings.append(
         Finding(
             rule="documented_fix",
             criterion="Configuration or setup issue support can resolve",
             met=bool(troubleshooting),
-            reason=", ".join(f"{a.id}: {a.title}" for a in troubleshooting) or "no troubleshooting article",
+            reason=", ".join(f"{a.id}: {a.title}" for a in troubleshooting)
+            or (
+                "the customer says the documented fix did not help"
+                if failed
+                else "no troubleshooting article"
+            ),
             evidence=tuple(article_ref(a.id) for a in troubleshooting),
         )
     )
@@ -696,6 +773,20 @@ def _handle_findings(f: _Facts) -> list[Finding]:
         )
     )
 
+    findings.append(
+        Finding(
+            rule="resolved_by_customer",
+            criterion="The issue resolved itself or the fix worked: de-escalate, and document the cause",
+            met=bool(f.resolved_sources),
+            reason=(
+                "the customer says it works again: " + ", ".join(sorted(f.resolved_sources))
+                if f.resolved_sources
+                else "nobody says it is resolved"
+            ),
+            evidence=tuple(sorted(f.resolved_sources)),
+        )
+    )
+
     solved = [t for t in f.earlier if t.status in {"solved", "closed"}]
     open_bug_links = {k for i in f.open_bugs for k in (i.linked_ticket_ids or ())}
     solved_in_support = [t for t in solved if t.id not in open_bug_links and not t.linked_issue_keys]
@@ -737,9 +828,9 @@ def _severity(f: _Facts, found: dict[str, Finding], depth: Depth) -> tuple[Sever
         critical.append("security concern: " + found["security_concern"].reason)
     if met("data_loss"):
         critical.append("data at risk: " + found["data_loss"].reason)
-    if met("production_down") and (len(f.affected_ids) >= 2 or hv):
+    if met("production_down") and found["production_down"].strength == "hard":
         critical.append(
-            f"production down for {len(f.affected_ids)} customer(s)"
+            f"production down for {len(f.affected_ids) or 'an unknown number of'} customer(s)"
             + (f" incl. high-value {', '.join(a.name for a in hv)}" if hv else "")
         )
     if len(hv) >= 2 and depth.level == "blocked":
@@ -763,6 +854,19 @@ def _severity(f: _Facts, found: dict[str, Finding], depth: Depth) -> tuple[Sever
     ):
         if met(rule):
             high.append(f"{label}: {found[rule].reason}")
+
+    workaround = [
+        a
+        for a in f.ev.articles
+        if a.status == "current"
+        and a.kind == "known-issue"
+        and a.workaround
+        and not f.has("workaround_failed")
+    ]
+    urgent = ("sla_breach", "high_value_at_risk", "executive_request", "production_down")
+    if high and workaround and depth.level != "blocked" and not any(met(r) for r in urgent):
+        ids = ", ".join(a.id for a in workaround)
+        return "Medium", [f"significant issue with a documented workaround ({ids})", *high], None
 
     if high:
         between = None
@@ -803,7 +907,7 @@ def _target(
     )
     technical = technical_incident or met("confirmed_bug") or met("recurring")
     product = met("feature_gap") and not met("confirmed_bug") and not technical_incident
-    business = [r for r in ("high_value_at_risk", "executive_request") if met(r)]
+    business = [r for r in ("high_value_at_risk", "executive_request", "exception_to_policy") if met(r)]
     if met("legal_or_pr_risk") and (business or severity == "Critical"):
         business.append("legal_or_pr_risk")
     high_value = {a.id for a in f.high_value_affected}

@@ -37,6 +37,11 @@ SignalKind = Literal[
     "recurring",
     "reproduced",
     "not_reproduced",
+    "degraded",
+    "multi_customer",
+    "workaround_failed",
+    "test_environment",
+    "resolved",
 ]
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES = (
     "_eval",
     "_connectors",
     "_history",
+    "_signals",
 )
 
 

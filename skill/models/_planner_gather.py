@@ -211,7 +211,7 @@ def select(gathered: Gathered, now: datetime) -> Related:
     """
     facts = gathered.facts
     account = gathered.account()
-    weights = term_weights(facts.terms, gathered.pool)
+    weights = term_weights(facts.matching_terms, gathered.pool)
     phrases = facts.phrases
     account_id = str(account["id"]) if account else None
     account_name = str(account["name"]) if account else None

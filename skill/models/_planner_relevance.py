@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -167,7 +167,7 @@ def term_weights(prior: Mapping[str, float], pool: Sequence[Candidate]) -> dict[
     ceiling = math.log((total + 1) / 0.5)
     weights: dict[str, float] = {}
     for term, weight in prior.items():
-        df = sum(1 for c in pool if term in c.tokens)
+        df = sum(1 for c in pool if has_term(term, c.tokens))
         rarity = math.log((total + 1) / (df + 0.5)) / ceiling
         weights[term] = weight * (0.25 + 0.75 * max(0.0, min(1.0, rarity)))
     return weights
@@ -179,7 +179,13 @@ def coverage(weights: Mapping[str, float], tokens: Iterable[str]) -> float:
     if total <= 0:
         return 0.0
     present = set(tokens)
-    return sum(w for term, w in weights.items() if term in present) / total
+    return sum(w for term, w in weights.items() if has_term(term, present)) / total
+
+
+def has_term(term: str, present: Set[str]) -> bool:
+    """Whether `present` holds `term`, or, for a term with alternatives (``crash|fatal|exception``: the
+    issue's word and the domain's other words for it), any of them."""
+    return any(part in present for part in term.split("|")) if "|" in term else term in present
 
 
 @dataclass(frozen=True)
@@ -341,7 +347,17 @@ def judge(
     kept = score >= THRESHOLD
     if links:
         return Judgement(round(score, 3), tuple(reasons), kept)
-    if candidate.kind == "ticket" and match < MIN_TERMS:
+    recent_own = (
+        own
+        and candidate.kind == "ticket"
+        and candidate.data.get("status") in OPEN_STATUSES
+        and (parse_time(candidate.data.get("created_at")) or now) >= now - timedelta(days=2)
+    )
+    if recent_own:
+        # the named customer's ticket opened in the last two days is their report, however they worded it
+        kept = True
+        reasons.append("the named customer's open ticket of the last two days")
+    elif candidate.kind == "ticket" and match < MIN_TERMS:
         kept = False
     if candidate.kind in {"issue", "article"} or (candidate.kind == "message" and not about and not own):
         kept = score >= STRONG and candidate.data.get("status") != "outdated"

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from customer_escalation.skill.signals import as_evidence, normalise
+from ..signals import as_evidence, normalise
+from ..signals.thesaurus import related_words
 
 
 def _words(text: str) -> frozenset[str]:
@@ -204,10 +205,25 @@ class IssueFacts:
     codes: frozenset[str] = frozenset()
     """Terms that are error codes or identifiers (``403``, ``s3``, ``accessdeny``)."""
     signals: IssueSignals = field(default_factory=IssueSignals)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other words the domain uses for a term (stems), e.g. ``crash`` -> ``fatal``, ``exception``."""
+    related_words: tuple[str, ...] = ()
+    """The domain's other words for the issue's symptom, for a second, wider search."""
 
     @property
     def query(self) -> str:
         return " ".join(self.query_words)
+
+    @property
+    def wide_query(self) -> str:
+        """The query with the domain's other words for its terms."""
+        return " ".join((*self.query_words, *self.related_words))
+
+    @property
+    def matching_terms(self) -> dict[str, float]:
+        """`terms` keyed ``term|alternative|...`` where a term has alternatives: a record matches a term
+        when it holds the term or any of its alternatives."""
+        return {"|".join((t, *self.alternatives.get(t, ()))): w for t, w in self.terms.items()}
 
 
 _ISSUE_LINE = re.compile(r"^Issue:\s*(.+)$", re.MULTILINE)
@@ -364,6 +380,19 @@ def _symptom(issue: str, names: tuple[str, ...]) -> str:
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS | META_WORDS) | STOPWORDS | META_WORDS
 
 
+def _alternatives(terms: dict[str, float], spelled: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """For each plain term, the stems of the domain's other words for it (see `signals.thesaurus`)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for term, weight in terms.items():
+        if weight >= CODE_WEIGHT or not term.isalpha():
+            continue
+        others = [t for w in related_words(spelled.get(term, term), limit=8) for t in tokens(w)]
+        others = [t for t in dict.fromkeys(others) if t != term and t not in terms and t not in _STOP_STEMS]
+        if others:
+            found[term] = tuple(others)
+    return found
+
+
 def issue_facts(prompt: str) -> IssueFacts:
     """Parse the workflow prompt into the issue, account candidates, weighted terms and signals."""
     issue, hint = parse_prompt(prompt)
@@ -406,6 +435,8 @@ def issue_facts(prompt: str) -> IssueFacts:
         phrases=frozenset(pairwise(sequence)),
         codes=frozenset(t for t, w in terms.items() if w >= CODE_WEIGHT),
         signals=signals,
+        alternatives=_alternatives(terms, spelled),
+        related_words=tuple(related_words(" ".join(words), limit=6)),
     )
 
 

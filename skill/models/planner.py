@@ -145,6 +145,7 @@ class OfflinePlanner:
             _call("tracker_search_issues", query=query, limit=limits.issues),
             _call("kb_search_articles", query=query, limit=limits.articles),
         ]
+
         return [c for c in calls if c.name in available]
 
     def _focus(self, g: Gathered, now: datetime, available: set[str]) -> list[ToolCall]:
@@ -170,7 +171,8 @@ class OfflinePlanner:
         account = related.account
         if account is not None and not _has_own_ticket(related):
             organization = _organization_id(g, account)
-            calls.append(_call("support_search_tickets", query=query, organization_id=organization, limit=5))
+            # the named customer's recent tickets, whatever words they used
+            calls.append(_call("support_search_tickets", query="", organization_id=organization, limit=5))
             spend += 3_500
         if top_issue is not None:
             unseen = [t for t in top_issue.data.get("linked_ticket_ids") or () if t not in g.tickets]

@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from customer_escalation.connectors._text import strip_invisible
-
-from .policy_config import PolicyConfig, SignalKind
+from ...connectors._text import strip_invisible
+from ..policy_config import PolicyConfig, SignalKind
+from .detect import detect, prepare
 
 _HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _AGENT = r"(?:(?:ai|llm|automated|escalation)[ -])?(?:ai|llms?|assistants?|bots?|agents?|models?)"
@@ -55,14 +55,21 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=4_096)
 def as_evidence(text: str) -> str:
     """Normalised text without HTML comments and without what is addressed to an automated agent (from the
-    start of the sentence that addresses it to the end of that line)."""
+    start of the sentence that addresses it to the end of its paragraph)."""
     # cached: `scan` asks for the same text once per signal kind
     lines = _HIDDEN.sub(" ", normalise(text)).split("\n")
+    dropping = False
     for number, line in enumerate(lines):
+        if dropping:
+            # an instruction wrapped onto the next lines runs to the end of its paragraph
+            dropping = bool(line.strip())
+            lines[number] = ""
+            continue
         match = _TO_AN_AGENT.search(line)
         if match is not None:
             cut = max(line.rfind(end, 0, match.start()) for end in (". ", "! ", "? "))
             lines[number] = line[: cut + 1] if cut >= 0 else ""
+            dropping = True
     return "\n".join(lines)
 
 
@@ -72,8 +79,24 @@ class Hit:
 
     kind: SignalKind
     source: str
-    """Evidence id of the record (e.g. ``ticket:10234``) or ``issue`` for the issue text."""
+    """Evidence id of the record (e.g. ``ticket:10234``) or ``issue-text`` for the issue as typed."""
     excerpt: str
+    quote: str = ""
+    """The exact words that carry the signal."""
+    environment: str = "production"
+
+
+_DETECTOR_KINDS: dict[str, tuple[str, ...]] = {
+    "churn": ("churn_risk",),
+    "feature_gap": ("feature_request",),
+    "inconvenienced": ("inconvenienced", "degraded"),
+}
+"""Policy kinds whose detector kinds have another name (the policy file keeps its historical keys)."""
+
+
+def detector_kinds(kind: str) -> tuple[str, ...]:
+    """The detector's kinds that make up the policy's `kind`."""
+    return _DETECTOR_KINDS.get(kind, (kind,))
 
 
 def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
@@ -83,27 +106,41 @@ def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
     return ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
 
 
-def find(text: str, kind: SignalKind, config: PolicyConfig, source: str) -> Hit | None:
-    """The first non-negated match of `kind` in `text`, or None (see `as_evidence`)."""
+def _hits(text: str, kinds: tuple[SignalKind, ...], config: PolicyConfig, source: str) -> list[Hit]:
     clean = as_evidence(text)
-    for pattern in config.compiled.get(kind, ()):
-        for match in pattern.finditer(clean):
-            before = clean[max(0, match.start() - 40) : match.start()]
-            if _NEGATION.search(before):
-                continue
-            return Hit(kind=kind, source=source, excerpt=_excerpt(clean, match.start(), match.end()))
-    return None
+    wanted = {dk: kind for kind in kinds for dk in detector_kinds(kind)}
+    extra: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for kind in kinds:
+        if config.compiled.get(kind):
+            extra[detector_kinds(kind)[0]] = config.compiled[kind]
+    found: dict[SignalKind, Hit] = {}
+    prepared = prepare(clean)
+    for finding in detect(clean, tuple(wanted), extra):
+        kind = wanted.get(finding.kind)
+        if kind is None or not finding.counts or kind in found:
+            continue
+        found[kind] = Hit(
+            kind=kind,
+            source=source,
+            excerpt=_excerpt(prepared, finding.start, finding.end),
+            quote=finding.quote,
+            environment=finding.environment,
+        )
+    return [found[k] for k in kinds if k in found]
+
+
+def find(text: str, kind: SignalKind, config: PolicyConfig, source: str) -> Hit | None:
+    """The first finding of `kind` in `text` that counts (not negated, hypothetical or a passing
+    reference; see `detect`), read from what a person would see (see `as_evidence`); else None."""
+    hits = _hits(text, (kind,), config, source)
+    return hits[0] if hits else None
 
 
 def scan(texts: list[tuple[str, str]], kinds: tuple[SignalKind, ...], config: PolicyConfig) -> list[Hit]:
-    """Every (kind, source) pair found in `texts`, a list of ``(source id, text)``; one hit per pair."""
-    hits: list[Hit] = []
-    for kind in kinds:
-        for source, text in texts:
-            hit = find(text, kind, config, source)
-            if hit is not None:
-                hits.append(hit)
-    return hits
+    """Every (kind, source) pair found in `texts`, a list of ``(source id, text)``; one hit per pair,
+    ordered by kind, then by source."""
+    per_source = [_hits(text, kinds, config, source) for source, text in texts]
+    return [hit for kind in kinds for hits in per_source for hit in hits if hit.kind == kind]
 
 
 _COUNT = re.compile(
@@ -117,4 +154,4 @@ def mentioned_user_counts(text: str) -> list[int]:
     return [int(m.group(1).replace(",", "")) for m in _COUNT.finditer(normalise(text))]
 
 
-__all__ = ["Hit", "as_evidence", "find", "mentioned_user_counts", "normalise", "scan"]
+__all__ = ["Hit", "as_evidence", "detector_kinds", "find", "mentioned_user_counts", "normalise", "scan"]
