@@ -593,7 +593,11 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
     )
 
     not_repro = f.hits_of("not_reproduced")
-    failed = f.hits_of("workaround_failed")
+    # a failed attempt is beyond support once support's own documented answer is what failed
+    documented_answer = any(
+        a.status == "current" and a.kind in {"troubleshooting", "known-issue"} for a in f.ev.articles
+    )
+    failed = f.hits_of("workaround_failed") if documented_answer else []
     add(
         "beyond_support",
         "Beyond support's ability to diagnose",

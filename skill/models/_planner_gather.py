@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..signals import kinds_in
+from ..signals.thesaurus import subjects, topics
 from ._planner_relevance import (
     CURRENT_WINDOW,
     Candidate,
     Focus,
     Judgement,
     article_candidate,
+    coverage,
     is_current,
     issue_candidate,
     issue_keys_in,
@@ -189,6 +192,44 @@ def _ordered(items: list[tuple[Candidate, Judgement]]) -> list[tuple[Candidate, 
     return sorted(items, key=lambda pair: (-pair[1].score, pair[0].ref))
 
 
+OUTBREAK_WINDOW = timedelta(hours=48)
+"""Reports of the same symptom from other customers within this window are one incident."""
+_PROBLEM_KINDS = ("production_down", "degraded", "data_loss", "security")
+
+
+def _same_symptom(
+    tickets: list[Candidate],
+    verdicts: Mapping[str, Judgement],
+    facts: IssueFacts,
+    weights: Mapping[str, float],
+    now: datetime,
+) -> dict[str, Judgement]:
+    """Other customers' open tickets of the last two days that report a problem with the same thing, in
+    their own words ("images unavailable", "all images broken", "pictures gone")."""
+    if not kinds_in(facts.issue, _PROBLEM_KINDS):
+        return {}
+    found: dict[str, Judgement] = {}
+    for c in tickets:
+        verdict = verdicts[c.ref]
+        created = parse_time(c.data.get("created_at"))
+        if verdict.kept or created is None or created < now - OUTBREAK_WINDOW or not is_current(c.data, now):
+            continue
+        share = coverage(weights, c.tokens)
+        if not kinds_in(c.text, _PROBLEM_KINDS):
+            continue
+        about = subjects(facts.issue)
+        if not (
+            about & subjects(c.text) if about else topics(facts.issue) & topics(c.text) - {"down", "slow"}
+        ):
+            continue
+        found[c.ref] = Judgement(
+            round(max(verdict.score, share), 3),
+            (*verdict.reasons, f"same kind of problem in the last {OUTBREAK_WINDOW.days * 24} hours"),
+            True,
+        )
+    return found
+
+
 def _organization(candidate: Candidate) -> str:
     return str(candidate.data.get("organization_id") or candidate.data.get("organization_name") or "")
 
@@ -211,20 +252,33 @@ def select(gathered: Gathered, now: datetime) -> Related:
     """
     facts = gathered.facts
     account = gathered.account()
-    weights = term_weights(facts.matching_terms, gathered.pool)
+    weights = term_weights(facts.terms, gathered.pool)
     phrases = facts.phrases
     account_id = str(account["id"]) if account else None
     account_name = str(account["name"]) if account else None
     names: tuple[str, ...] = (account_name,) if account_name else ()
     tickets = list(gathered.tickets.values())
 
+    # articles and tracker issues are written in the product's words, not the customer's: they match a
+    # term through the domain's other words for it too
+    wide = term_weights(facts.matching_terms, gathered.pool)
+
     def judged(candidates: list[Candidate], focus: Focus, **options: bool) -> dict[str, Judgement]:
         return {
-            c.ref: judge(c, weights, focus, now=now, phrases=phrases, codes=facts.codes, **options)
+            c.ref: judge(
+                c,
+                wide if c.kind == "article" else weights,
+                focus,
+                now=now,
+                phrases=phrases,
+                codes=facts.codes,
+                **options,
+            )
             for c in candidates
         }
 
     first = judged(tickets, Focus(account_id, account_name, account_names=names))
+    first.update(_same_symptom(tickets, first, facts, wide, now))
     window = now - CURRENT_WINDOW
     stale = now - STALE_AFTER
     anchors = [
@@ -266,6 +320,7 @@ def select(gathered: Gathered, now: datetime) -> Related:
 
     focus = Focus(account_id, account_name, keys, anchor_ids, names, referenced, listed, words)
     second = judged(tickets, focus, history_allowed=not keys)
+    second.update(_same_symptom(tickets, second, facts, wide, now))
     affected = {
         _organization(c)
         for c in tickets

@@ -38,7 +38,14 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("restart", "reboot", "rolling", "node", "cluster"),
     ("refund", "return", "credit", "exception", "policy"),
     ("address", "url", "subdomain", "domain", "link"),
+    ("typo", "misspelled", "misspelling", "spelling", "spelled"),
+    ("reach", "find", "access", "open", "found"),
 )
+
+SYMPTOMS: frozenset[str] = frozenset(
+    {"error", "slow", "down", "wrong", "missing", "duplicate", "leak", "competitor", "ceo", "typo", "reach"}
+)
+"""Groups (named by their first word) that say what went wrong rather than what it went wrong with."""
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -73,4 +80,15 @@ def related_words(text: str, limit: int = 12) -> list[str]:
     return found[:limit]
 
 
-__all__ = ["GROUPS", "related_words"]
+def topics(text: str) -> frozenset[str]:
+    """The groups `text` touches, each named by its first word (``{"image", "down"}``)."""
+    words = {_base(w) for w in _WORD.findall(text.lower())}
+    return frozenset(g[0] for g in GROUPS if words & set(g))
+
+
+def subjects(text: str) -> frozenset[str]:
+    """The groups `text` touches that name what is affected (images, the API, login), not the symptom."""
+    return topics(text) - SYMPTOMS
+
+
+__all__ = ["GROUPS", "SYMPTOMS", "related_words", "subjects", "topics"]
