@@ -347,9 +347,10 @@ _REFUSAL = re.compile(
 
 
 def _resolved_sources(hits: list[Hit]) -> set[str]:
-    """Records whose customer-written text says the problem is fixed or working again, and does not also
-    say it came back or that the fix failed."""
-    resolved = {h.source for h in hits if h.kind == "resolved"}
+    """Tickets (and the issue as typed) whose text says the problem is fixed or working again, and does
+    not also say it came back or that the fix failed. Our own chat saying "fixed" is not the customer's
+    confirmation."""
+    resolved = {h.source for h in hits if h.kind == "resolved" and not h.source.startswith("message:")}
     unsettled = {h.source for h in hits if h.kind in {"recurring", "workaround_failed"}}
     return resolved - unsettled
 

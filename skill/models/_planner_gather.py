@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..signals import kinds_in
-from ..signals.thesaurus import subjects, topics
+from ..signals.thesaurus import subjects
 from ._planner_relevance import (
     CURRENT_WINDOW,
     Candidate,
@@ -217,10 +217,7 @@ def _same_symptom(
         share = coverage(weights, c.tokens)
         if not kinds_in(c.text, _PROBLEM_KINDS):
             continue
-        about = subjects(facts.issue)
-        if not (
-            about & subjects(c.text) if about else topics(facts.issue) & topics(c.text) - {"down", "slow"}
-        ):
+        if not subjects(facts.issue) & subjects(c.text):
             continue
         found[c.ref] = Judgement(
             round(max(verdict.score, share), 3),

@@ -31,9 +31,10 @@ STOPWORDS = _words(
     too under until up upon very via was we were what when where which while who whom why will with
     would you your yours us whether once ask asks asked asking want wants wanted wonder wonders
     come comes came coming go goes going went seem seems seemed keep keeps kept
+    maybe perhaps probably possibly apparently likely think thinks guess
     """
 )
-"""English function words (and the verbs of a request); never terms."""
+"""English function words (and the verbs of a request, and hedges); never terms."""
 
 META_WORDS = _words(
     """
@@ -232,6 +233,12 @@ _CAPITALISED = r"[A-Z][\w&'.-]*"
 _NAME_AFTER = re.compile(
     rf"\b(?:for|at|from|with|by|of|customer|account|client)\s+((?:{_CAPITALISED})(?:\s+(?:{_CAPITALISED}|&))*)"
 )
+_NAME_START = re.compile(
+    rf"^\s*((?:{_CAPITALISED})(?:\s+(?:{_CAPITALISED}|&))+)(?='s\b|\s+(?:says?|said|reports?|reported|asks?|asked|"
+    r"wants?|wanted|needs?|can't|cannot|can not|is|are|was|were|has|have|had|tells?|told|complains?|sees?|saw|"
+    r"gets?|got|hits?|hitting|keeps?|still|just|now|again)\b)"
+)
+"""A lead often opens with the customer's name ("Linden Row Dental can't reach their wiki")."""
 _NAME_RUN = re.compile(rf"(?<![.!?]\s)(?<!^)\b((?:{_CAPITALISED})(?:\s+{_CAPITALISED})+)")
 _NOT_NAMES = _words(
     """
@@ -272,7 +279,7 @@ def account_candidates(issue: str, hint: str | None) -> tuple[str, ...]:
     found: list[str] = []
     if hint:
         found.append(hint.strip())
-    for pattern in (_NAME_AFTER, _NAME_RUN):
+    for pattern in (_NAME_START, _NAME_AFTER, _NAME_RUN):
         for match in pattern.finditer(issue):
             name = _trim_name(match.group(1))
             if name and name not in found:

@@ -146,10 +146,8 @@ class OfflinePlanner:
             _call("kb_search_articles", query=query, limit=limits.articles),
         ]
         if facts.related_words:
-            # articles name the symptom in the product's words, which the issue may not use; other
-            # customers hit by the same incident describe it in theirs
+            # articles name the symptom in the product's words, which the issue may not use
             calls.append(_call("kb_search_articles", query=facts.wide_query, limit=limits.articles))
-            calls.append(_call("support_search_tickets", query=facts.wide_query, limit=limits.tickets))
 
         return [c for c in calls if c.name in available]
 

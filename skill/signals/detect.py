@@ -317,7 +317,8 @@ _WANTED_FIX = re.compile(
 fixed"), not a resolution."""
 _REPEATED = re.compile(r"\b(?:doubl\w*|twice|duplicat\w*|repeat\w*)\b", re.IGNORECASE)
 _SENT = re.compile(
-    r"\b(?:alerts?|notifications?|paged|pages? to|e-?mails?|pings?|reminders?|sms|push)\b", re.IGNORECASE
+    r"\b(?:alerts?|notifications?|paged|pages? to|e-?mails?|pings?|reminders?|sms|push|slack|teams)\b",
+    re.IGNORECASE,
 )
 """Notifications sent twice are noise, not corrupted data."""
 _PROBLEM_NOUN = re.compile(

@@ -1424,7 +1424,9 @@ FAILED_OUTCOME = w(
     "unchanged=",
 )
 WORKAROUND_FAILED_CUES = any_of(
-    r"\b(?:still|STILL)\s+(?:\w+\s+){0,2}(?:broken|fail\w*|down|happen\w*|get\w*|see\w*|return\w*|"
+    r"\b(?:tried|try|trying|restart\w*|reboot\w*|revert\w*|rolled back|roll back|clear\w*|reinstall\w*|reset|"
+    r"appl(?:y|ied)|follow\w*|protect\w*|disabl\w*|enabl\w*|flush\w*|waited|reconnect\w*|re-?ran|patch\w*|"
+    r"updated|upgraded|changed|fixed|workaround)\b[^.;]{0,80}?\b(?:still|STILL)\s+(?:\w+\s+){0,2}(?:broken|fail\w*|down|happen\w*|get\w*|see\w*|return\w*|"
     r"show\w*|throw\w*|error\w*|crash\w*|not\s+\w+|doesn'?t|does not|the same|logged out|posting|occur\w*|"
     r"there|unable|stuck|slow|wrong|missing|no luck)\b",
     w(
@@ -2036,20 +2038,23 @@ BLOCKED_CUES = any_of(
     ),
     seq(INABILITY, CORE_ACTION, most=4),
 )
-INCONVENIENCED_CUES = w(
-    "workaround=",
-    "work-around=",
-    "work around=",
-    "minor=",
-    "not urgent=",
-    "cosmetic=",
-    "low priority=",
-    "when you get a chance=",
-    "no rush=",
-    "annoying=",
-    "inconvenient=",
-    "just curious=",
-    "nice to have=",
+INCONVENIENCED_CUES = any_of(
+    w(
+        "workaround=",
+        "work-around=",
+        "work around=",
+        "minor=",
+        "not urgent=",
+        "cosmetic=",
+        "low priority=",
+        "when you get a chance=",
+        "no rush=",
+        "annoying=",
+        "inconvenient=",
+        "just curious=",
+        "nice to have=",
+    ),
+    r"\b\w+\s+(?:is|are)\s+(?:still\s+)?(?:fine|ok|okay|unaffected|working fine)\b|\bstill works\b|\bworks fine\b",
 )
 REPUTATION_CUES = any_of(
     seq(

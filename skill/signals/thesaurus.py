@@ -38,6 +38,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("restart", "reboot", "rolling", "node", "cluster"),
     ("refund", "return", "credit", "exception", "policy"),
     ("address", "url", "subdomain", "domain", "link"),
+    ("alert", "notification", "reminder", "notify", "paged", "sms"),
     ("typo", "misspelled", "misspelling", "spelling", "spelled"),
     ("reach", "find", "access", "open", "found"),
 )

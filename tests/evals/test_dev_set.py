@@ -15,9 +15,9 @@ from customer_escalation.skill.evals_runner import model_factory, run_suite
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 DEV = Path(__file__).resolve().parents[3] / "shared" / "evals-dev" / "scenarios"
-FLOOR = 0.75
-"""Share of development scenarios fully passed (30 of 39 when this floor was set)."""
-MISSED_AT_MOST = 1
+FLOOR = 0.9
+"""Share of development scenarios fully passed (36 of 39 when this floor was set)."""
+MISSED_AT_MOST = 0
 """Real escalations kept in support."""
 
 
@@ -41,3 +41,4 @@ async def test_the_offline_planner_on_outside_text_holds_its_floor(tmp_path: Pat
         s.id for s in report.scenarios if not all(t.passed for t in s.trials)
     ]
     assert len(missed) <= MISSED_AT_MOST, missed
+    assert report.safety_rate == 1.0
