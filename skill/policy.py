@@ -373,6 +373,33 @@ def _settle(hits: list[Hit], resolved: set[str]) -> list[Hit]:
     return kept
 
 
+_WORD = re.compile(r"[a-z]{4,}")
+_POINTER = re.compile(
+    r"\b(?:as (?:the|your) (?:article|docs?|documentation|message|guide|kb|help) says?|as (?:you )?suggested|"
+    r"your (?:article|guide|docs?|workaround|suggestion|fix)|the (?:workaround|suggested fix|documented fix))\b",
+    re.IGNORECASE,
+)
+_COMMON = frozenset(
+    "that this with have from your them they their there were what when will would could should about "
+    "again still same result tried does didn know just also only more into than then".split()
+)
+
+
+def _tried(article: Article, failures: list[Hit]) -> bool:
+    """Whether a failed attempt in `failures` is the one `article` documents: it points at the article,
+    or names what the article tells the customer to do (shared words, compared by their first letters)."""
+    told = {w[:5] for w in _WORD.findall((article.workaround or article.body).lower())} - {
+        w[:5] for w in _COMMON
+    }
+    for hit in failures:
+        if _POINTER.search(hit.excerpt):
+            return True
+        said = {w[:5] for w in _WORD.findall(hit.excerpt.lower())} - {w[:5] for w in _COMMON}
+        if len(told & said) >= 2:
+            return True
+    return False
+
+
 def _refs(hits: Iterable[Hit]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(h.source for h in hits))
 
@@ -595,10 +622,14 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
 
     not_repro = f.hits_of("not_reproduced")
     # a failed attempt is beyond support once support's own documented answer is what failed
-    documented_answer = any(
-        a.status == "current" and a.kind in {"troubleshooting", "known-issue"} for a in f.ev.articles
+    documented = [
+        a for a in f.ev.articles if a.status == "current" and a.kind in {"troubleshooting", "known-issue"}
+    ]
+    failed = (
+        f.hits_of("workaround_failed")
+        if any(_tried(a, f.hits_of("workaround_failed")) for a in documented)
+        else []
     )
-    failed = f.hits_of("workaround_failed") if documented_answer else []
     add(
         "beyond_support",
         "Beyond support's ability to diagnose",
@@ -697,8 +728,8 @@ def _weekly_counts(f: _Facts) -> tuple[int, int]:
 
 def _handle_findings(f: _Facts) -> list[Finding]:
     findings: list[Finding] = []
-    failed = f.has("workaround_failed")
     current_articles = [a for a in f.ev.articles if a.status == "current"]
+    failed = any(_tried(a, f.hits_of("workaround_failed")) for a in current_articles)
     workaround = [a for a in current_articles if a.kind == "known-issue" and a.workaround and not failed]
     findings.append(
         Finding(

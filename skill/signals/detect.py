@@ -120,7 +120,7 @@ _RESOLVED_SUBJECT = re.compile(
     r"\b(?:rest|everything else|others|production|prod|live site|other \w+)\b", re.IGNORECASE
 )
 _NOT_DATA = re.compile(
-    r"\b(?:is|are|was|something|anything|what's|what\s+is|went|goes|go)\s+wrong\s+with\b|\bduplicate[ds]?\s+(?:[\w-]+\s+){0,2}(?:alerts?|notifications?|e-?mails?|reminders?|pings?|deliveries|"
+    r"\bheaders?\b|\b(?:is|are|was|something|anything|what's|what\s+is|went|goes|go)\s+wrong\s+with\b|\bduplicate[ds]?\s+(?:[\w-]+\s+){0,2}(?:alerts?|notifications?|e-?mails?|reminders?|pings?|deliveries|"
     r"pages?\s+to\s+on-?call)\b|\bmissing\s+(?:[\w-]+\s+){0,3}(?:feature|functionality|capability|option|setting|support|ability|"
     r"integration)s?\b|\b(?:requests?|calls?|queries|connections?|packets?|pings?)\s+(?:\w+\s+)?(?:lost|dropped|failed)\b|"
     r"\b(?:delete|remove|clean|purge|drop)\w*\s+(?:up\s+)?(?:the\s+)?(?:temp|tmp|temporary|cache[ds]?|stale|"
