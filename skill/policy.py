@@ -380,8 +380,7 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 _COMMON = frozenset(
-    "that this with have from your them they their there were what when will would could should about "
-    "again still same result tried does didn know just also only more into than then".split()
+    ["that", "this", "with", "have", "from", "your", "them", "they", "their", "there", "were", "what", "when", "will", "would", "could", "should", "about", "again", "still", "same", "result", "tried", "does", "didn", "know", "just", "also", "only", "more", "into", "than", "then"]
 )
 
 
