@@ -388,7 +388,6 @@ LOST = any_of(
         "inconsistent=",
         "incorrect=",
         "wrong=",
-        "bad=",
         "stale=",
         "invalid=",
         "out of sync=",

@@ -8,7 +8,6 @@ check, not a benchmark: `bench/bench_server.py` measures the figure (under 150 m
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -31,8 +30,6 @@ from tests.interop.slow import FIVE_SEARCHES, SlowConnector
 pytestmark = pytest.mark.anyio
 
 DELAY = 0.1
-OVERLAPPED = 0.35
-"""Well below the 0.5 s that five 100 ms calls take one after another."""
 HANDLED = {
     "decision": "handle_in_support",
     "summary": "Webhook retries question from Northwind",
@@ -56,14 +53,10 @@ def _server(slow: SlowConnector) -> MCPServer:
 async def test_five_tool_calls_in_one_turn_of_the_agent_loop_run_at_the_same_time(
     slow: SlowConnector,
 ) -> None:
-    marks: dict[str, float] = {}
-
     def first_turn(conversation: list[Entry]) -> ModelTurn:
-        marks["asked"] = time.perf_counter()
         return turn(*(call(name, arguments) for name, arguments in FIVE_SEARCHES))
 
     def second_turn(conversation: list[Entry]) -> ModelTurn:
-        marks["answered"] = time.perf_counter()
         return submit(HANDLED)
 
     model = ScriptedModel([first_turn, second_turn])
@@ -78,19 +71,16 @@ async def test_five_tool_calls_in_one_turn_of_the_agent_loop_run_at_the_same_tim
     assert sorted(entry.tool for entry in first) == sorted(name for name, _ in FIVE_SEARCHES)
     assert not any(entry.is_error for entry in first)
     assert all(entry.duration_ms >= DELAY * 1000 for entry in first)
+    # all five were in the connector at once: they overlapped (a wall-clock bound would only measure load)
     assert slow.peak == len(FIVE_SEARCHES)
-    assert marks["answered"] - marks["asked"] < OVERLAPPED
 
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_concurrent_call_tool_requests_on_one_session_overlap(slow: SlowConnector, mode: Mode) -> None:
     async with Client(_server(slow), mode=mode) as client:
         with anyio.fail_after(10):
-            started = time.perf_counter()
             results = await asyncio.gather(*(client.call_tool(n, a) for n, a in FIVE_SEARCHES))
-            elapsed = time.perf_counter() - started
 
     assert [r.is_error for r in results] == [False] * len(FIVE_SEARCHES)
     assert slow.calls == len(FIVE_SEARCHES)
     assert slow.peak == len(FIVE_SEARCHES)
-    assert elapsed < OVERLAPPED
