@@ -24,7 +24,11 @@ def open_existing(path: Path) -> sqlite3.Connection:
     try:
         schema.migrate(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        # A commit is on disk when it returns: a write reported done survives a crash or power loss.
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise WorkspaceError(f"cannot open workspace {path}: {exc}{schema.access_problem(path)}") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise WorkspaceError(f"{path} is not a usable workspace file: {exc}") from exc

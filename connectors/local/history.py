@@ -16,6 +16,7 @@ and wait, or find it done and write nothing. Each state change and its log entry
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..base import Clock, utc_now
-from ..errors import InvalidQueryError, NotFoundError, WorkspaceError
+from ..errors import InvalidQueryError, NotFoundError, WorkspaceError, WorkspaceExistsError
 from ..records import Ref, UtcDateTime
 from . import schema
 from ._shared import SharedConnection, open_existing
@@ -188,11 +189,8 @@ class HistoryStore:
         if not path.exists():
             if not create:
                 raise WorkspaceError(f"no workspace at {path}, so no history yet")
-            try:
+            with contextlib.suppress(WorkspaceExistsError):  # another process created it first
                 schema.create_file(path, lambda conn: None)
-            except WorkspaceError:
-                if not path.exists():  # another process may have created it first
-                    raise
         return cls(path, open_existing(path), clock=clock)
 
     def close(self) -> None:

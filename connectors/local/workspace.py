@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ..base import MAX_PAGE_SIZE, Clock, IssueDraft, WriteReceipt, utc_now
 from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError, WorkspaceError
+from ..errors import InvalidQueryError, NotFoundError, WorkspaceError, WorkspaceExistsError
 from ..records import (
     Account,
     Article,
@@ -114,7 +114,8 @@ class LocalWorkspace:
     def open(cls, path: Path, *, clock: Clock = utc_now, create_demo: bool = True) -> LocalWorkspace:
         """Open the workspace at `path`, creating it with the demo company when it does not exist.
 
-        An existing file from an older version of the program is migrated forward.
+        An existing file from an older version of the program is migrated forward. When several
+        processes create the same file at once, one creates it and the others open that one.
 
         Raises:
             WorkspaceError: the file is missing and `create_demo` is False, is not a workspace,
@@ -123,14 +124,16 @@ class LocalWorkspace:
         path = Path(path).expanduser()
         if not path.exists():
             if not create_demo:
-                raise WorkspaceError(
-                    f"no workspace at {path}; create one with `customer-escalation workspace init`"
-                )
+                raise WorkspaceError(missing_workspace(path))
             from .demo import build_demo
 
-            workspace = cls.create(path, build_demo(clock()), clock=clock)
-            workspace.created_demo = True
-            return workspace
+            try:
+                workspace = cls.create(path, build_demo(clock()), clock=clock)
+            except WorkspaceExistsError:
+                pass  # another process created it first: use that one
+            else:
+                workspace.created_demo = True
+                return workspace
         return cls(path, open_existing(path), clock=clock)
 
     @classmethod
@@ -139,14 +142,15 @@ class LocalWorkspace:
     ) -> LocalWorkspace:
         """Create a new workspace file at `path` holding `dataset` (or nothing).
 
-        The file is built next to `path` and renamed into place, so `path` never holds half a workspace.
+        The file is built next to `path` and published in one step, so `path` never holds half a
+        workspace, and without `force` an existing file (even one created a moment ago by another
+        process) is never replaced.
 
         Raises:
-            WorkspaceError: `path` exists and `force` is False, or the file cannot be written.
+            WorkspaceExistsError: `path` exists and `force` is False.
+            WorkspaceError: the file cannot be written.
         """
         path = Path(path).expanduser()
-        if path.exists() and not force:
-            raise WorkspaceError(f"{path} already exists; refusing to replace it")
 
         def fill(conn: sqlite3.Connection) -> None:
             if dataset is not None:
@@ -154,7 +158,7 @@ class LocalWorkspace:
                 _load(conn, dataset)
                 conn.execute("COMMIT")
 
-        schema.create_file(path, fill)
+        schema.create_file(path, fill, replace=force)
         return cls.open(path, clock=clock, create_demo=False)
 
     def close(self) -> None:
@@ -714,6 +718,15 @@ def _load(conn: sqlite3.Connection, dataset: Dataset) -> None:
         upsert(conn, indexing.ARTICLES, article)
 
 
+def missing_workspace(path: Path) -> str:
+    """The message for a workspace file that does not exist (and is not created on its own)."""
+    folder = "" if path.parent.is_dir() else f" (the folder {path.parent} does not exist either)"
+    return (
+        f"no workspace at {path}{folder}; check the path, or create one there with "
+        f"`customer-escalation workspace init --workspace {path}`"
+    )
+
+
 def _position(position: Any) -> tuple[int, int]:
     if (
         isinstance(position, list)
@@ -752,4 +765,12 @@ def _slack_ts(micros: int) -> str:
     return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
-__all__ = ["BOT", "MAX_THREAD_REPLIES", "NOTE_AUTHOR", "SYSTEM", "LocalWorkspace", "WorkspaceStats"]
+__all__ = [
+    "BOT",
+    "MAX_THREAD_REPLIES",
+    "NOTE_AUTHOR",
+    "SYSTEM",
+    "LocalWorkspace",
+    "WorkspaceStats",
+    "missing_workspace",
+]

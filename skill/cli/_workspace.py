@@ -153,6 +153,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from customer_escalation.connectors.errors import WorkspaceExistsError
     from customer_escalation.connectors.local import LocalWorkspace
     from customer_escalation.connectors.local.importers import read_csv, read_mapping, read_zendesk_export
 
@@ -164,10 +165,11 @@ def _import(args: argparse.Namespace) -> int:
         dataset = read_csv(args.file, mapping)
     else:
         dataset = read_zendesk_export(args.file)
-    if path.exists():
+    try:
+        workspace = LocalWorkspace.create(path)
+    except WorkspaceExistsError:
         workspace = LocalWorkspace.open(path, create_demo=False)
     else:
-        workspace = LocalWorkspace.create(path)
         print(f"customer-escalation: created an empty workspace at {path}", file=sys.stderr)
     with workspace:
         workspace.load(dataset)
@@ -237,10 +239,12 @@ def _refuse_if_history(path: Path) -> None:
 
 
 def _open(args: argparse.Namespace) -> LocalWorkspace:
+    from customer_escalation.connectors.factory import creates_demo
     from customer_escalation.connectors.local import LocalWorkspace
 
-    path = settings_from_args(args).workspace
-    workspace = LocalWorkspace.open(path)
+    settings = settings_from_args(args)
+    path = settings.workspace
+    workspace = LocalWorkspace.open(path, create_demo=creates_demo(settings))
     if workspace.created_demo:
         print(f"customer-escalation: created a demo workspace at {path}", file=sys.stderr)
     return workspace
