@@ -187,14 +187,19 @@ class LocalWorkspace:
 
     # -- bulk ---------------------------------------------------------------------------------
 
-    def load(self, dataset: Dataset) -> None:
+    def load(self, dataset: Dataset, *, merge: bool = False) -> None:
         """Insert every record of `dataset`, replacing stored records with the same id, in one transaction.
+
+        Args:
+            merge: for an import: an account or ticket already stored is updated with the fields the
+                new record carries (those it was built with, not empty) and keeps every other field;
+                domains, contacts, tags and comments are added to, never dropped.
 
         Raises:
             WorkspaceError: the write failed; nothing was changed.
         """
         with self._transaction() as conn:
-            _load(conn, dataset)
+            _load(conn, dataset, merge=merge)
             schema.refresh_statistics(conn)
         self._search.forget()
 
@@ -692,9 +697,12 @@ class LocalWorkspace:
         return WriteReceipt(ref=ref, created=True)
 
 
-def _load(conn: sqlite3.Connection, dataset: Dataset) -> None:
-    """Upsert every record of `dataset`; the caller holds the transaction."""
+def _load(conn: sqlite3.Connection, dataset: Dataset, *, merge: bool = False) -> None:
+    """Upsert every record of `dataset` (merging accounts and tickets into stored ones when `merge`);
+    the caller holds the transaction."""
     for account in dataset.accounts:
+        if merge:
+            account = _merge_into_stored(conn, indexing.ACCOUNTS, account)
         upsert(conn, indexing.ACCOUNTS, account)
     for opportunity in dataset.opportunities:
         upsert(conn, indexing.OPPORTUNITIES, opportunity)
@@ -709,6 +717,8 @@ def _load(conn: sqlite3.Connection, dataset: Dataset) -> None:
     for channel in channels.values():
         upsert(conn, indexing.CHANNELS, channel)
     for ticket in dataset.tickets:
+        if merge:
+            ticket = _merge_into_stored(conn, indexing.TICKETS, ticket)
         upsert(conn, indexing.TICKETS, ticket)
     for message in dataset.messages:
         upsert(conn, indexing.MESSAGES, message)
@@ -716,6 +726,51 @@ def _load(conn: sqlite3.Connection, dataset: Dataset) -> None:
         upsert(conn, indexing.ISSUES, issue)
     for article in dataset.articles:
         upsert(conn, indexing.ARTICLES, article)
+
+
+_ADDED_TO = frozenset({"domains", "contacts", "tags", "comments", "linked_issue_keys"})
+"""Collections an import adds to rather than replaces."""
+
+
+def _merge_into_stored(conn: sqlite3.Connection, kind: Kind[M], record: M) -> M:
+    """`record` merged into the stored record with the same key: only the fields `record` carries (set
+    when it was built, and not empty) change; collections in `_ADDED_TO` gain the new entries."""
+    key = kind.key(record)
+    where = " AND ".join(f"{column} = ?" for column in kind.key_columns)
+    row = conn.execute(f"SELECT data FROM {kind.table} WHERE {where}", key).fetchone()
+    if row is None:
+        return record
+    stored = kind.model.model_validate_json(row[0])
+    update: dict[str, Any] = {}
+    for name in record.model_fields_set:
+        value = getattr(record, name)
+        if value is None or value == "" or value == ():
+            continue
+        if name in _ADDED_TO:
+            value = _added(getattr(stored, name), value)
+        update[name] = value
+    return kind.model.model_validate({**stored.model_dump(), **update})
+
+
+def _added(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`old` followed by the entries of `new` it lacks (comments by id, contacts by e-mail or name; a
+    new entry replaces the old one with the same identity); comments are kept in time order."""
+
+    def identity(item: Any) -> Any:
+        if isinstance(item, Comment):
+            return ("comment", item.id)
+        email = getattr(item, "email", None)
+        if email:
+            return ("email", email.casefold())
+        name = getattr(item, "name", None)
+        return ("name", name.casefold()) if isinstance(name, str) else item
+
+    merged = {identity(item): item for item in old}
+    merged.update({identity(item): item for item in new})
+    items = tuple(merged.values())
+    if items and all(isinstance(item, Comment) for item in items):
+        items = tuple(sorted(items, key=lambda c: c.created_at))
+    return items
 
 
 def missing_workspace(path: Path) -> str:
