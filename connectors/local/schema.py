@@ -120,6 +120,14 @@ def m002_escalation_history(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+@migration
+def m003_nfkc_search_text(conn: sqlite3.Connection) -> None:
+    """Full-text indexes hold NFKC-normalised text (fullwidth letters, ligatures... in plain form)."""
+    from .indexing import normalize_search_text
+
+    normalize_search_text(conn)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open `path` (which must exist) in autocommit mode; callers open transactions explicitly.
 
