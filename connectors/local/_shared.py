@@ -20,6 +20,7 @@ def open_existing(path: Path) -> sqlite3.Connection:
     """
     if path.is_dir():
         raise WorkspaceError(f"{path} is a directory, not a workspace file")
+    schema.sweep_temporary(path)  # what a process killed while building this file left behind
     conn = schema.connect(path)
     try:
         schema.migrate(conn, path)
