@@ -298,7 +298,9 @@ def _zendesk_person(
     if user is None and isinstance(raw, dict):
         user = raw
     if user is None:
-        return Person(name=f"user {user_id}" if user_id is not None else None, role=default_role)
+        placeholder = Person(name=f"user {user_id}" if user_id is not None else None, role=default_role)
+        placeholder.model_fields_set.discard("name")  # not a name: a merge keeps the stored one
+        return placeholder
     role = user.get("role")
     mapped: _Role = (
         "customer" if role == "end-user" else "agent" if role in ("agent", "admin") else default_role
@@ -319,7 +321,9 @@ def _zendesk_organization(
     org_id = _record_id(path, label, "organization_id", org_id)
     org = organizations.get(org_id)
     if org is None:
-        return Organization(id=org_id, name=f"organization {org_id}")
+        placeholder = Organization(id=org_id, name=f"organization {org_id}")
+        placeholder.model_fields_set.discard("name")  # not a name: a merge keeps the stored one
+        return placeholder
     where = f"organization {org_id}"
     domains = _strings(path, where, "domain_names", org.get("domain_names") or [])
     return Organization(

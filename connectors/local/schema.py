@@ -253,7 +253,7 @@ def create_file(
                 # No database, so no process has these open: they are left over from a deleted file.
                 for suffix in ("-wal", "-shm"):
                     Path(f"{path}{suffix}").unlink(missing_ok=True)
-                os.link(temporary, path)  # fails if `path` appeared anyway: never replaces a file
+                _publish_new(temporary, path)
             else:
                 _release_journal(path)
                 os.replace(temporary, path)
@@ -267,6 +267,18 @@ def create_file(
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def _publish_new(temporary: Path, path: Path) -> None:
+    """Give `temporary` the name `path`, which must not exist: a hard link fails rather than replace a
+    file. Where links are not supported, a rename does it (every creator holds the folder lock and has
+    just seen that `path` does not exist)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        os.replace(temporary, path)
 
 
 def sweep_temporary(path: Path) -> list[Path]:

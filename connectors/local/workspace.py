@@ -741,15 +741,24 @@ def _merge_into_stored(conn: sqlite3.Connection, kind: Kind[M], record: M) -> M:
     if row is None:
         return record
     stored = kind.model.model_validate_json(row[0])
-    update: dict[str, Any] = {}
-    for name in record.model_fields_set:
-        value = getattr(record, name)
+    return kind.model.model_validate(_merged_fields(stored, record))
+
+
+def _merged_fields(stored: BaseModel, new: BaseModel) -> dict[str, Any]:
+    """The fields of `stored` updated with those `new` carries; a nested record (the requester, the
+    organization) is merged the same way, so a placeholder with no name keeps the stored one."""
+    fields = stored.model_dump()
+    for name in new.model_fields_set:
+        value = getattr(new, name)
         if value is None or value == "" or value == ():
             continue
+        old = getattr(stored, name)
         if name in _ADDED_TO:
-            value = _added(getattr(stored, name), value)
-        update[name] = value
-    return kind.model.model_validate({**stored.model_dump(), **update})
+            value = _added(old, value)
+        elif isinstance(value, BaseModel) and type(old) is type(value):
+            value = _merged_fields(old, value)
+        fields[name] = value
+    return fields
 
 
 def _added(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -126,6 +126,25 @@ def test_reimporting_a_ticket_keeps_the_notes_added_to_it(demo: Path, tmp_path: 
     assert (after.subject, after.status) == ("Renamed subject", "pending")
     assert after.comments == before.comments
     assert after.organization == before.organization and after.sla == before.sla
+    assert after.requester == before.requester  # the file names no requester
+
+    export = {
+        "tickets": [
+            {
+                "id": 58590,
+                "status": "open",
+                "created_at": 1,
+                "requester_id": 9,
+                "organization_id": "acme-corp",
+            }
+        ]
+    }
+    file = tmp_path / "z.json"
+    file.write_text(json.dumps(export))
+    assert _import(demo, file, "zendesk-json") == 0
+    again = _ticket(demo, "58590")
+    assert again.requester.name == before.requester.name  # "user 9" is a placeholder, not a name
+    assert again.organization == before.organization and again.comments == before.comments
 
 
 def test_an_accounts_import_updates_what_it_carries_and_adds_contacts(demo: Path, tmp_path: Path) -> None:
