@@ -34,6 +34,10 @@ class WorkspaceError(CustomerEscalationError):
     """The local workspace file cannot be used as it is."""
 
 
+class WorkspaceExistsError(WorkspaceError):
+    """A workspace file was to be created where one already exists (perhaps just made by another process)."""
+
+
 class ImportFileError(CustomerEscalationError):
     """An import file could not be read; nothing was imported."""
 
@@ -99,5 +103,6 @@ __all__ = [
     "RateLimitedError",
     "UpstreamError",
     "WorkspaceError",
+    "WorkspaceExistsError",
     "WriteRefusedError",
 ]

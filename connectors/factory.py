@@ -13,7 +13,7 @@ import httpx2
 
 from .base import CATEGORIES, Category, Clock, Connector, Registry, utc_now
 from .errors import ConfigError
-from .settings import LOCAL, NONE, Settings
+from .settings import LOCAL, NONE, Settings, default_workspace_path
 
 VENDOR_MODULES: dict[str, str] = {
     "zendesk": "customer_escalation.connectors.zendesk",
@@ -45,19 +45,23 @@ def build_registry(
     *,
     clock: Clock = utc_now,
     clients: dict[str, httpx2.AsyncClient] | None = None,
-    create_demo: bool = True,
+    create_demo: bool | None = None,
 ) -> Registry:
     """The registry for `settings`: the local workspace where configured (opened once), vendors elsewhere.
 
     Args:
         clock: "now" for the local workspace (demo data is laid out relative to it).
         clients: per-system HTTP clients to inject (tests point them at vendor fakes).
-        create_demo: create the workspace with the demo company when the file does not exist.
+        create_demo: create the workspace with the demo company when the file does not exist. By
+            default only the default location (the user data directory) gets one: a workspace path
+            that was given but does not exist is more likely a typo than a wish for demo data.
 
     Raises:
         ConfigError, WorkspaceError: a category cannot be served as configured.
     """
     local: Any = None
+    if create_demo is None:
+        create_demo = creates_demo(settings)
     chosen: dict[Category, Connector | None] = {}
     try:
         for category in CATEGORIES:
@@ -87,4 +91,12 @@ def build_registry(
     )
 
 
-__all__ = ["VENDOR_MODULES", "build_registry", "build_vendor"]
+def creates_demo(settings: Settings) -> bool:
+    """Whether a missing workspace file is created with the demo company: only at the default location."""
+    try:
+        return settings.workspace.resolve() == default_workspace_path().resolve()
+    except OSError:
+        return False
+
+
+__all__ = ["VENDOR_MODULES", "build_registry", "build_vendor", "creates_demo"]

@@ -357,6 +357,7 @@ class EscalationCase(_Model):
             target=self.target_line,
             account_ids=self.account_ids,
             ticket_ids=self.ticket_ids,
+            issue_keys=self.issue_keys,
             brief=self.markdown,
             data={"case": self.model_dump(mode="json")},
         )
@@ -390,7 +391,8 @@ def escalation_for(
 
 
 def past_escalations(entries: Iterable[EscalationEntry]) -> tuple[PastEscalation, ...]:
-    """History entries as the policy's `recurring` rule reads them."""
+    """History entries as the policy's `recurring` rule reads them: escalations only (a case handled in
+    support was never escalated, so it does not make a new one recurring)."""
     return tuple(
         PastEscalation(
             id=e.id,
@@ -404,6 +406,7 @@ def past_escalations(entries: Iterable[EscalationEntry]) -> tuple[PastEscalation
             issue_keys=tuple(str(k) for k in e.data.get("issue_keys", ()) if isinstance(k, str)),
         )
         for e in entries
+        if e.decision == "escalate"
     )
 
 
@@ -1088,9 +1091,16 @@ class Actions:
         Raises:
             NotFoundError: no escalation has this id.
             ConfigError: the reason is empty.
+            WriteRefusedError: read-only mode is on (de-escalating changes the history).
             WorkspaceError: the history cannot be written.
         """
         reason = _required("reason", reason)
+        if self.rules.read_only:
+            raise WriteRefusedError(
+                "de-escalating records a status change, and writes are turned off by "
+                "CUSTOMER_ESCALATION_READ_ONLY=true; set it to false to de-escalate",
+                system="history",
+            )
         entry = self.history.escalation(escalation_id)
         case = EscalationCase.from_entry(entry)
         done = [a for a in self.history.actions(escalation_id=entry.id) if a.state == "done"]

@@ -1,6 +1,7 @@
 """The local workspace: one SQLite file serving every connector category, with full-text search.
 
-It is the default backend when nothing else is configured, created with the demo company on first use.
+It is the default backend when nothing else is configured; at the default location it is created with
+the demo company on first use.
 """
 
 from __future__ import annotations

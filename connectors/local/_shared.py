@@ -20,11 +20,16 @@ def open_existing(path: Path) -> sqlite3.Connection:
     """
     if path.is_dir():
         raise WorkspaceError(f"{path} is a directory, not a workspace file")
+    schema.sweep_temporary(path)  # what a process killed while building this file left behind
     conn = schema.connect(path)
     try:
         schema.migrate(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        # A commit is on disk when it returns: a write reported done survives a crash or power loss.
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise WorkspaceError(f"cannot open workspace {path}: {exc}{schema.access_problem(path)}") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise WorkspaceError(f"{path} is not a usable workspace file: {exc}") from exc

@@ -121,7 +121,7 @@ def generate_workspace(
         conn.execute("INSERT INTO tickets_fts (tickets_fts) VALUES ('optimize')")
         conn.execute("INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('automerge', 4)")
 
-    schema.create_file(path, fill, bulk=True)
+    schema.create_file(path, fill, bulk=True, replace=force)
     return GeneratedWorkspace(
         path=path, accounts=len(accounts), tickets=tickets, comments=counted["comments"]
     )

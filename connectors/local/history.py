@@ -16,6 +16,7 @@ and wait, or find it done and write nothing. Each state change and its log entry
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..base import Clock, utc_now
-from ..errors import InvalidQueryError, NotFoundError, WorkspaceError
+from ..errors import InvalidQueryError, NotFoundError, WorkspaceError, WorkspaceExistsError
 from ..records import Ref, UtcDateTime
 from . import schema
 from ._shared import SharedConnection, open_existing
@@ -39,6 +40,14 @@ MAX_LISTED = 1_000
 """No listing returns more than this many entries."""
 
 EscalationStatus = Literal["open", "closed", "deescalated"]
+HANDLED_IN_SUPPORT = "handled in support: no escalation"
+"""The status reason of a support-handling decision, which is recorded closed."""
+_UPDATABLE = (
+    "(status = 'open' OR (status = 'closed' "
+    "AND json_extract(data, '$.decision') = 'handle_in_support' "
+    f"AND json_extract(data, '$.status_reason') = '{HANDLED_IN_SUPPORT}'))"
+)
+"""Entries a new brief about the same thing updates: open escalations and support-handling records."""
 Decision = Literal["escalate", "handle_in_support"]
 ActionState = Literal["pending", "done", "failed"]
 Outcome = Literal["preview", "executed", "linked", "existing", "skipped", "failed", "refused"]
@@ -188,11 +197,8 @@ class HistoryStore:
         if not path.exists():
             if not create:
                 raise WorkspaceError(f"no workspace at {path}, so no history yet")
-            try:
+            with contextlib.suppress(WorkspaceExistsError):  # another process created it first
                 schema.create_file(path, lambda conn: None)
-            except WorkspaceError:
-                if not path.exists():  # another process may have created it first
-                    raise
         return cls(path, open_existing(path), clock=clock)
 
     def close(self) -> None:
@@ -224,12 +230,24 @@ class HistoryStore:
         target: str | None = None,
         account_ids: Sequence[str] = (),
         ticket_ids: Sequence[str] = (),
+        issue_keys: Sequence[str] = (),
         brief: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> EscalationEntry:
-        """Record a brief: update the open escalation with this fingerprint, or start a new one.
+        """Record a brief: update the escalation this is about, or start a new one.
+
+        An entry is about the same thing when it has this fingerprint, or shares a ticket with it, or
+        shares a tracker issue and an account (or one of them names no account): a related ticket
+        arriving or the issue described in other words updates the same escalation, whose id and
+        fingerprint (and so the keys of its writes) stay as they were. Only open escalations and
+        support-handling records are updated; one that was closed or de-escalated is history, and a
+        recurrence starts a new one.
+
+        A support-handling decision is recorded closed ("handled in support"), not as an open
+        escalation; an escalating brief about the same thing later reopens it as an escalation.
 
         Args:
+            issue_keys: the related tracker issues (kept in `data` as ``issue_keys``).
             brief: the brief as markdown; None keeps what an open entry already holds (a write tool
                 naming an issue records it without a brief).
             data: what the action layer needs later; None keeps what an open entry already holds.
@@ -241,27 +259,35 @@ class HistoryStore:
         if not fingerprint.strip() or not issue.strip():
             raise InvalidQueryError("an escalation needs an issue and a fingerprint", system=SYSTEM)
         now = self._clock()
+        handled = decision == "handle_in_support" and brief is not None
         with self._transaction() as conn:
-            found = self._open_with(conn, fingerprint)
+            found = self._open_with(conn, fingerprint) or self._open_about(
+                conn, account_ids, ticket_ids, issue_keys
+            )
             if found is not None:
                 keep_brief = brief is None
-                entry = found.model_copy(
-                    update={
-                        "summary": summary or found.summary,
-                        "decision": decision if not keep_brief else found.decision,
-                        "severity": severity if not keep_brief else found.severity,
-                        "target": target if not keep_brief else found.target,
-                        "account_ids": _merged(found.account_ids, account_ids),
-                        "ticket_ids": _merged(found.ticket_ids, ticket_ids),
-                        "brief": found.brief if brief is None else brief,
-                        "data": found.data if data is None else data,
-                        "updated_at": now,
-                        "runs": found.runs + (0 if keep_brief else 1),
-                    }
-                )
+                keys = _merged(_keys_of(found.data), issue_keys)
+                kept = found.data if data is None else data
+                update: dict[str, Any] = {
+                    "summary": summary or found.summary,
+                    "decision": decision if not keep_brief else found.decision,
+                    "severity": severity if not keep_brief else found.severity,
+                    "target": target if not keep_brief else found.target,
+                    "account_ids": _merged(found.account_ids, account_ids),
+                    "ticket_ids": _merged(found.ticket_ids, ticket_ids),
+                    "brief": found.brief if brief is None else brief,
+                    "data": {**kept, "issue_keys": list(keys)} if keys else kept,
+                    "updated_at": now,
+                    "runs": found.runs + (0 if keep_brief else 1),
+                }
+                if found.status != "open" and brief is not None and decision == "escalate":
+                    # Handled in support before, escalated now: it becomes an open escalation.
+                    update.update(status="open", status_reason=None, status_changed_at=now)
+                entry = found.model_copy(update=update)
                 self._save_escalation(conn, entry)
                 return entry
             number = conn.execute("SELECT coalesce(max(n), 0) + 1 FROM escalations").fetchone()[0]
+            keys = tuple(dict.fromkeys(issue_keys))
             entry = EscalationEntry(
                 id=f"ESC-{number}",
                 fingerprint=fingerprint,
@@ -270,13 +296,16 @@ class HistoryStore:
                 decision=decision,
                 severity=severity,
                 target=target,
+                status="closed" if handled else "open",
+                status_reason=HANDLED_IN_SUPPORT if handled else None,
+                status_changed_at=now if handled else None,
                 created_at=now,
                 updated_at=now,
                 runs=0 if brief is None else 1,
                 account_ids=tuple(dict.fromkeys(account_ids)),
                 ticket_ids=tuple(dict.fromkeys(ticket_ids)),
                 brief=brief or "",
-                data=data or {},
+                data={**(data or {}), "issue_keys": list(keys)} if keys else (data or {}),
             )
             self._save_escalation(conn, entry, number=number)
             return entry
@@ -619,8 +648,40 @@ class HistoryStore:
     @staticmethod
     def _open_with(conn: sqlite3.Connection, fingerprint: str) -> EscalationEntry | None:
         row = conn.execute(
-            "SELECT data FROM escalations WHERE fingerprint = ? AND status = 'open' ORDER BY n DESC LIMIT 1",
+            f"SELECT data FROM escalations WHERE fingerprint = ? AND {_UPDATABLE} ORDER BY n DESC LIMIT 1",
             (fingerprint,),
+        ).fetchone()
+        return EscalationEntry.model_validate_json(row[0]) if row is not None else None
+
+    @staticmethod
+    def _open_about(
+        conn: sqlite3.Connection,
+        account_ids: Sequence[str],
+        ticket_ids: Sequence[str],
+        issue_keys: Sequence[str],
+    ) -> EscalationEntry | None:
+        """The most recently updated open (or handled) entry sharing a ticket, or a tracker issue and an
+        account (or naming no account on one side)."""
+        if not ticket_ids and not issue_keys:
+            return None
+        accounts = json.dumps(list(dict.fromkeys(account_ids)))
+        row = conn.execute(
+            f"""SELECT data FROM escalations AS e
+                WHERE {_UPDATABLE}
+                  AND (EXISTS (SELECT 1 FROM json_each(e.ticket_ids) AS t
+                               WHERE t.value IN (SELECT value FROM json_each(?)))
+                    OR (EXISTS (SELECT 1 FROM json_each(e.data, '$.data.issue_keys') AS k
+                                WHERE k.value IN (SELECT value FROM json_each(?)))
+                        AND (json_array_length(e.account_ids) = 0 OR json_array_length(?) = 0
+                             OR EXISTS (SELECT 1 FROM json_each(e.account_ids) AS a
+                                        WHERE a.value IN (SELECT value FROM json_each(?))))))
+                ORDER BY updated_at DESC, n DESC LIMIT 1""",
+            (
+                json.dumps(list(dict.fromkeys(ticket_ids))),
+                json.dumps(list(dict.fromkeys(issue_keys))),
+                accounts,
+                accounts,
+            ),
         ).fetchone()
         return EscalationEntry.model_validate_json(row[0]) if row is not None else None
 
@@ -728,6 +789,11 @@ class HistoryStore:
         return event.model_copy(update={"n": int(cursor.lastrowid or 0)})
 
 
+def _keys_of(data: dict[str, Any]) -> tuple[str, ...]:
+    keys = data.get("issue_keys")
+    return tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else ()
+
+
 def _merged(old: Sequence[str], new: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*old, *new]))
 
@@ -749,6 +815,7 @@ def _from_micros(micros: int) -> datetime:
 
 __all__ = [
     "DONE_OUTCOMES",
+    "HANDLED_IN_SUPPORT",
     "ActionEvent",
     "ActionRecord",
     "ActionState",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -200,25 +201,56 @@ def upsert(conn: sqlite3.Connection, kind: Kind[R], record: R) -> int:
     return int(n)
 
 
+def searchable(text: str) -> str:
+    """Text as it is indexed and searched: NFKC-normalised, so fullwidth ``Ａｃｍｅ``, ligatures and
+    other compatibility forms match their plain spelling (case and accents are folded by the tokenizer)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _indexed(kind: Kind[R], record: R) -> tuple[str, ...]:
+    assert kind.text is not None
+    return tuple(searchable(value) for value in kind.text(record))
+
+
 def _index(conn: sqlite3.Connection, kind: Kind[R], n: int, record: R) -> None:
     if kind.text is None:
         return
     names = ", ".join(kind.fts_columns)
     placeholders = ", ".join("?" * len(kind.fts_columns))
     conn.execute(
-        f"INSERT INTO {kind.fts} (rowid, {names}) VALUES (?, {placeholders})", (n, *kind.text(record))
+        f"INSERT INTO {kind.fts} (rowid, {names}) VALUES (?, {placeholders})", (n, *_indexed(kind, record))
     )
 
 
-def _unindex(conn: sqlite3.Connection, kind: Kind[R], n: int, record: R) -> None:
+def _unindex(
+    conn: sqlite3.Connection, kind: Kind[R], n: int, record: R, *, text: tuple[str, ...] | None = None
+) -> None:
     if kind.text is None:
         return
     names = ", ".join(kind.fts_columns)
     placeholders = ", ".join("?" * len(kind.fts_columns))
     conn.execute(
         f"INSERT INTO {kind.fts} ({kind.fts}, rowid, {names}) VALUES ('delete', ?, {placeholders})",
-        (n, *kind.text(record)),
+        (n, *(text if text is not None else _indexed(kind, record))),
     )
+
+
+def normalize_search_text(conn: sqlite3.Connection) -> None:
+    """Re-index, NFKC-normalised, the records indexed before `searchable` existed whose text it changes.
+
+    Only records holding a character outside printable ASCII are read (their stored JSON is then not
+    pure ASCII), so a large generated workspace costs one table scan.
+    """
+    for kind in ALL_KINDS:
+        if kind.text is None:
+            continue
+        rows = conn.execute(f"SELECT n, data FROM {kind.table} WHERE data GLOB '*[^ -~]*'").fetchall()
+        for n, data in rows:
+            record = kind.model.model_validate_json(data)
+            raw = kind.text(record)
+            if raw != _indexed(kind, record):
+                _unindex(conn, kind, n, record, text=raw)
+                _index(conn, kind, n, record)
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> None:
@@ -243,8 +275,10 @@ __all__ = [
     "Kind",
     "issue_number",
     "issue_project",
+    "normalize_search_text",
     "rebuild_search_index",
     "scope_token",
+    "searchable",
     "ticket_text",
     "to_micros",
     "upsert",

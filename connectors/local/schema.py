@@ -14,19 +14,24 @@ the `n` of the record they index. Times are stored as integer microseconds since
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from ..errors import WorkspaceError
+from ..errors import WorkspaceError, WorkspaceExistsError
 
 APPLICATION_ID = 0x43457363
 """Marks a SQLite file as a customer-escalation workspace (``PRAGMA application_id``; "CEsc")."""
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 """Stemming (so "errors" finds "error") over Unicode word boundaries, accents folded."""
+
+PRIVATE_MODE = 0o600
+"""Workspace files hold customer data: readable and writable by their owner only."""
+TEMPORARY_SUFFIX = ".tmp"
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
@@ -115,6 +120,14 @@ def m002_escalation_history(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+@migration
+def m003_nfkc_search_text(conn: sqlite3.Connection) -> None:
+    """Full-text indexes hold NFKC-normalised text (fullwidth letters, ligatures... in plain form)."""
+    from .indexing import normalize_search_text
+
+    normalize_search_text(conn)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open `path` (which must exist) in autocommit mode; callers open transactions explicitly.
 
@@ -124,7 +137,7 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     except sqlite3.Error as exc:
-        raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+        raise WorkspaceError(f"cannot open workspace {path}: {exc}{access_problem(path)}") from exc
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
 
@@ -138,6 +151,8 @@ def schema_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise WorkspaceError(f"cannot open workspace {path}: {exc}{access_problem(path)}") from exc
     except sqlite3.DatabaseError as exc:
         raise WorkspaceError(
             f"{path} is not a workspace file (not a readable SQLite database: {exc})"
@@ -147,6 +162,20 @@ def schema_version(conn: sqlite3.Connection, path: Path) -> int:
             f"{path} is not a customer-escalation workspace (it is another kind of file or SQLite database)"
         )
     return int(version)
+
+
+def access_problem(path: Path) -> str:
+    """Why the file at `path` cannot be used for lack of permissions, as ``; <reason>``, or ""."""
+    if path.exists() and not os.access(path, os.R_OK):
+        return f"; you have no permission to read {path}"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"; {path} is read-only (the workspace is written to: make it writable)"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (
+            f"; its folder {path.parent} is not writable, and SQLite keeps the workspace's write-ahead "
+            "log next to the file: make the folder writable or move the file"
+        )
+    return ""
 
 
 def initialize(conn: sqlite3.Connection, migrations: Sequence[Migration] | None = None) -> None:
@@ -174,20 +203,35 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration
     return version
 
 
-def create_file(path: Path, fill: Callable[[sqlite3.Connection], None], *, bulk: bool = False) -> None:
-    """Write a new workspace for `path`: build it in a temporary file beside it, then rename it over `path`.
+def create_file(
+    path: Path, fill: Callable[[sqlite3.Connection], None], *, bulk: bool = False, replace: bool = False
+) -> None:
+    """Write a new workspace at `path`: build it in a temporary file beside it, then publish it.
+
+    Publishing happens under a lock on the folder, so of several processes
+    creating the same workspace at once exactly one publishes and the others get `WorkspaceExistsError`
+    (then open the file that won). Without `replace`, an existing `path` is never touched. The file and
+    its journals are readable by the owner only.
 
     Args:
         fill: adds the records, on an autocommit connection to the new file.
         bulk: skip the rollback journal and syncing while filling, for large generated files (a failure
             discards the temporary file anyway).
+        replace: replace an existing file at `path` (``--force``); its write-ahead log is folded in and
+            removed first.
 
     Raises:
+        WorkspaceExistsError: `path` exists and `replace` is False.
         WorkspaceError: the file cannot be written.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temporary(path)
+        if path.exists() and not replace:
+            raise WorkspaceExistsError(f"{path} already exists; refusing to replace it")
+        # Created here, owner-only, so SQLite (which gives journals the database's mode) never widens it.
+        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE))
         conn = sqlite3.connect(temporary, isolation_level=None)
         try:
             if bulk:
@@ -202,14 +246,89 @@ def create_file(path: Path, fill: Callable[[sqlite3.Connection], None], *, bulk:
             conn.close()
         with temporary.open("rb+") as written:
             os.fsync(written.fileno())
-        _release_journal(path)
-        os.replace(temporary, path)
-        _sync_folder(path.parent)
+        with _creation_lock(path):
+            if not replace:
+                if path.exists():
+                    raise WorkspaceExistsError(f"{path} already exists; refusing to replace it")
+                # No database, so no process has these open: they are left over from a deleted file.
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                _publish_new(temporary, path)
+            else:
+                _release_journal(path)
+                os.replace(temporary, path)
+            _sync_folder(path.parent)
+    except FileExistsError as exc:
+        raise WorkspaceExistsError(f"{path} already exists; refusing to replace it") from exc
     except (OSError, sqlite3.Error) as exc:
-        raise WorkspaceError(f"cannot create workspace {path}: {exc}") from exc
+        raise WorkspaceError(
+            f"cannot create workspace {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from exc
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def _publish_new(temporary: Path, path: Path) -> None:
+    """Give `temporary` the name `path`, which must not exist: a hard link fails rather than replace a
+    file. Where links are not supported, a rename does it (every creator holds the folder lock and has
+    just seen that `path` does not exist)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        os.replace(temporary, path)
+
+
+def sweep_temporary(path: Path) -> list[Path]:
+    """Remove the temporary files that processes which have died left while building `path`.
+
+    A temporary file is named ``.<name>.<pid>-<random>.tmp``; it is removed (with its journals) when no
+    process with that pid is running. Returns what was removed.
+    """
+    removed: list[Path] = []
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError):
+        for candidate in path.parent.iterdir():
+            name = candidate.name
+            if not name.startswith(prefix) or not name.endswith(TEMPORARY_SUFFIX):
+                continue
+            pid_text = name[len(prefix) : -len(TEMPORARY_SUFFIX)].partition("-")[0]
+            if not pid_text.isdigit() or _running(int(pid_text)):
+                continue
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                leftover = Path(f"{candidate}{suffix}")
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+                    removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+@contextlib.contextmanager
+def _creation_lock(path: Path) -> Iterator[None]:
+    """Held while a workspace file is published in the folder of `path` (and stale journals removed).
+
+    The lock is an advisory ``flock`` on the folder itself, so no lock file is left behind.
+    """
+    handle = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def refresh_statistics(conn: sqlite3.Connection) -> None:
@@ -261,8 +380,11 @@ def _apply(conn: sqlite3.Connection, version: int, migrations: Sequence[Migratio
 __all__ = [
     "APPLICATION_ID",
     "MIGRATIONS",
+    "PRIVATE_MODE",
+    "TEMPORARY_SUFFIX",
     "TOKENIZER",
     "Migration",
+    "access_problem",
     "connect",
     "create_file",
     "initialize",
@@ -270,4 +392,5 @@ __all__ = [
     "migration",
     "refresh_statistics",
     "schema_version",
+    "sweep_temporary",
 ]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -52,6 +53,8 @@ MAX_PHRASES = 12
 MAX_PHRASE_TOKENS = 8
 MAX_TOKEN_CHARS = 64
 _MAX_CHUNKS = 256
+_MAX_QUERY_CHARS = 64_000
+"""A non-ASCII query is normalised this far: past `_MAX_CHUNKS` chunks nothing is read anyway."""
 _FREQUENCY_CACHE_SIZE = 4_096
 _LOOKUP_ROWS = 64
 
@@ -94,6 +97,9 @@ def parse_query(text: str) -> tuple[Phrase, ...]:
     `MAX_PHRASE_TOKENS` words are kept, and at most 256 chunks are looked at, so a 100 KB query costs
     little more than a short one.
     """
+    if not text.isascii():
+        # As the index holds it: fullwidth "Ａｃｍｅ" is "Acme". Only the part that is looked at.
+        text = unicodedata.normalize("NFKC", text[:_MAX_QUERY_CHARS])
     kept: list[Phrase] = []
     stop_only: list[Phrase] = []
     seen: set[tuple[str, ...]] = set()

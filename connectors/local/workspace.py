@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ..base import MAX_PAGE_SIZE, Clock, IssueDraft, WriteReceipt, utc_now
 from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError, WorkspaceError
+from ..errors import InvalidQueryError, NotFoundError, WorkspaceError, WorkspaceExistsError
 from ..records import (
     Account,
     Article,
@@ -114,7 +114,8 @@ class LocalWorkspace:
     def open(cls, path: Path, *, clock: Clock = utc_now, create_demo: bool = True) -> LocalWorkspace:
         """Open the workspace at `path`, creating it with the demo company when it does not exist.
 
-        An existing file from an older version of the program is migrated forward.
+        An existing file from an older version of the program is migrated forward. When several
+        processes create the same file at once, one creates it and the others open that one.
 
         Raises:
             WorkspaceError: the file is missing and `create_demo` is False, is not a workspace,
@@ -123,14 +124,16 @@ class LocalWorkspace:
         path = Path(path).expanduser()
         if not path.exists():
             if not create_demo:
-                raise WorkspaceError(
-                    f"no workspace at {path}; create one with `customer-escalation workspace init`"
-                )
+                raise WorkspaceError(missing_workspace(path))
             from .demo import build_demo
 
-            workspace = cls.create(path, build_demo(clock()), clock=clock)
-            workspace.created_demo = True
-            return workspace
+            try:
+                workspace = cls.create(path, build_demo(clock()), clock=clock)
+            except WorkspaceExistsError:
+                pass  # another process created it first: use that one
+            else:
+                workspace.created_demo = True
+                return workspace
         return cls(path, open_existing(path), clock=clock)
 
     @classmethod
@@ -139,14 +142,15 @@ class LocalWorkspace:
     ) -> LocalWorkspace:
         """Create a new workspace file at `path` holding `dataset` (or nothing).
 
-        The file is built next to `path` and renamed into place, so `path` never holds half a workspace.
+        The file is built next to `path` and published in one step, so `path` never holds half a
+        workspace, and without `force` an existing file (even one created a moment ago by another
+        process) is never replaced.
 
         Raises:
-            WorkspaceError: `path` exists and `force` is False, or the file cannot be written.
+            WorkspaceExistsError: `path` exists and `force` is False.
+            WorkspaceError: the file cannot be written.
         """
         path = Path(path).expanduser()
-        if path.exists() and not force:
-            raise WorkspaceError(f"{path} already exists; refusing to replace it")
 
         def fill(conn: sqlite3.Connection) -> None:
             if dataset is not None:
@@ -154,7 +158,7 @@ class LocalWorkspace:
                 _load(conn, dataset)
                 conn.execute("COMMIT")
 
-        schema.create_file(path, fill)
+        schema.create_file(path, fill, replace=force)
         return cls.open(path, clock=clock, create_demo=False)
 
     def close(self) -> None:
@@ -183,14 +187,19 @@ class LocalWorkspace:
 
     # -- bulk ---------------------------------------------------------------------------------
 
-    def load(self, dataset: Dataset) -> None:
+    def load(self, dataset: Dataset, *, merge: bool = False) -> None:
         """Insert every record of `dataset`, replacing stored records with the same id, in one transaction.
+
+        Args:
+            merge: for an import: an account or ticket already stored is updated with the fields the
+                new record carries (those it was built with, not empty) and keeps every other field;
+                domains, contacts, tags and comments are added to, never dropped.
 
         Raises:
             WorkspaceError: the write failed; nothing was changed.
         """
         with self._transaction() as conn:
-            _load(conn, dataset)
+            _load(conn, dataset, merge=merge)
             schema.refresh_statistics(conn)
         self._search.forget()
 
@@ -688,9 +697,12 @@ class LocalWorkspace:
         return WriteReceipt(ref=ref, created=True)
 
 
-def _load(conn: sqlite3.Connection, dataset: Dataset) -> None:
-    """Upsert every record of `dataset`; the caller holds the transaction."""
+def _load(conn: sqlite3.Connection, dataset: Dataset, *, merge: bool = False) -> None:
+    """Upsert every record of `dataset` (merging accounts and tickets into stored ones when `merge`);
+    the caller holds the transaction."""
     for account in dataset.accounts:
+        if merge:
+            account = _merge_into_stored(conn, indexing.ACCOUNTS, account)
         upsert(conn, indexing.ACCOUNTS, account)
     for opportunity in dataset.opportunities:
         upsert(conn, indexing.OPPORTUNITIES, opportunity)
@@ -705,6 +717,8 @@ def _load(conn: sqlite3.Connection, dataset: Dataset) -> None:
     for channel in channels.values():
         upsert(conn, indexing.CHANNELS, channel)
     for ticket in dataset.tickets:
+        if merge:
+            ticket = _merge_into_stored(conn, indexing.TICKETS, ticket)
         upsert(conn, indexing.TICKETS, ticket)
     for message in dataset.messages:
         upsert(conn, indexing.MESSAGES, message)
@@ -712,6 +726,69 @@ def _load(conn: sqlite3.Connection, dataset: Dataset) -> None:
         upsert(conn, indexing.ISSUES, issue)
     for article in dataset.articles:
         upsert(conn, indexing.ARTICLES, article)
+
+
+_ADDED_TO = frozenset({"domains", "contacts", "tags", "comments", "linked_issue_keys"})
+"""Collections an import adds to rather than replaces."""
+
+
+def _merge_into_stored(conn: sqlite3.Connection, kind: Kind[M], record: M) -> M:
+    """`record` merged into the stored record with the same key: only the fields `record` carries (set
+    when it was built, and not empty) change; collections in `_ADDED_TO` gain the new entries."""
+    key = kind.key(record)
+    where = " AND ".join(f"{column} = ?" for column in kind.key_columns)
+    row = conn.execute(f"SELECT data FROM {kind.table} WHERE {where}", key).fetchone()
+    if row is None:
+        return record
+    stored = kind.model.model_validate_json(row[0])
+    return kind.model.model_validate(_merged_fields(stored, record))
+
+
+def _merged_fields(stored: BaseModel, new: BaseModel) -> dict[str, Any]:
+    """The fields of `stored` updated with those `new` carries; a nested record (the requester, the
+    organization) is merged the same way, so a placeholder with no name keeps the stored one."""
+    fields = stored.model_dump()
+    for name in new.model_fields_set:
+        value = getattr(new, name)
+        if value is None or value == "" or value == ():
+            continue
+        old = getattr(stored, name)
+        if name in _ADDED_TO:
+            value = _added(old, value)
+        elif isinstance(value, BaseModel) and type(old) is type(value):
+            value = _merged_fields(old, value)
+        fields[name] = value
+    return fields
+
+
+def _added(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`old` followed by the entries of `new` it lacks (comments by id, contacts by e-mail or name; a
+    new entry replaces the old one with the same identity); comments are kept in time order."""
+
+    def identity(item: Any) -> Any:
+        if isinstance(item, Comment):
+            return ("comment", item.id)
+        email = getattr(item, "email", None)
+        if email:
+            return ("email", email.casefold())
+        name = getattr(item, "name", None)
+        return ("name", name.casefold()) if isinstance(name, str) else item
+
+    merged = {identity(item): item for item in old}
+    merged.update({identity(item): item for item in new})
+    items = tuple(merged.values())
+    if items and all(isinstance(item, Comment) for item in items):
+        items = tuple(sorted(items, key=lambda c: c.created_at))
+    return items
+
+
+def missing_workspace(path: Path) -> str:
+    """The message for a workspace file that does not exist (and is not created on its own)."""
+    folder = "" if path.parent.is_dir() else f" (the folder {path.parent} does not exist either)"
+    return (
+        f"no workspace at {path}{folder}; check the path, or create one there with "
+        f"`customer-escalation workspace init --workspace {path}`"
+    )
 
 
 def _position(position: Any) -> tuple[int, int]:
@@ -752,4 +829,12 @@ def _slack_ts(micros: int) -> str:
     return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
-__all__ = ["BOT", "MAX_THREAD_REPLIES", "NOTE_AUTHOR", "SYSTEM", "LocalWorkspace", "WorkspaceStats"]
+__all__ = [
+    "BOT",
+    "MAX_THREAD_REPLIES",
+    "NOTE_AUTHOR",
+    "SYSTEM",
+    "LocalWorkspace",
+    "WorkspaceStats",
+    "missing_workspace",
+]

@@ -10,8 +10,10 @@ Exit codes: 0 done (a brief was written), 1 failure, 2 usage or configuration er
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -69,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         code: int = handler(args)
+        sys.stdout.flush()  # inside the try: a reader that went away is seen here, not at exit
     except CliError as exc:
         print(f"customer-escalation: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -81,7 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("customer-escalation: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
     return code
+
+
+def _reader_went_away() -> int:
+    """stdout was closed by its reader (``| head``): stop quietly, as command-line tools do.
+
+    What is still buffered is dropped (pointing stdout at the null device), so that flushing it at exit
+    does not fail a second time.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_FAILURE
 
 
 __all__ = ["build_parser", "main"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._common import (
     EXIT_FAILURE,
@@ -147,14 +149,15 @@ def run(args: argparse.Namespace) -> int:
             "or --remind",
             EXIT_USAGE,
         )
+    settings = settings_from_args(args)
     if args.trace is not None:
+        _check_trace(args.trace, settings.workspace)
         try:
-            args.trace.open("w", encoding="utf-8").close()
+            open_private(args.trace).close()
         except OSError as exc:
             raise CliError(
                 f"cannot write the trace to {args.trace}: {exc.strerror or exc}", EXIT_USAGE
             ) from exc
-    settings = settings_from_args(args)
     model = choose_model(settings, args.model)
     reporter = args.reporter or settings.reporter or "Support"
     outcome = asyncio.run(_run(args, settings, model, reporter, steps))
@@ -283,6 +286,35 @@ def result_json(
     }
 
 
+def _check_trace(trace: Path, workspace: Path) -> None:
+    """Refuse a trace file that is the workspace (or its journal), or any SQLite database: writing the
+    trace would truncate it.
+
+    Raises:
+        CliError: the trace would overwrite a database.
+    """
+    journals = [Path(f"{workspace}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    target = trace.expanduser()
+    same = any(target.resolve() == j.resolve() for j in journals)
+    with contextlib.suppress(OSError):
+        same = same or any(j.exists() and target.exists() and os.path.samefile(target, j) for j in journals)
+    if not same:
+        with contextlib.suppress(OSError), target.open("rb") as handle:
+            same = handle.read(16) == b"SQLite format 3\x00"
+    if same:
+        raise CliError(
+            f"--trace {trace} would overwrite the workspace (or another database); "
+            "give the trace its own file, e.g. --trace brief-trace.jsonl",
+            EXIT_USAGE,
+        )
+
+
+def open_private(path: Path) -> TextIO:
+    """`path` opened for writing (truncated), created readable by its owner only: traces hold customer data."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(handle, "w", encoding="utf-8")
+
+
 def report(
     result: RunResult,
     *,
@@ -295,7 +327,7 @@ def report(
 ) -> int:
     """Print the brief (stdout) and what happened around it (stderr); return the exit code."""
     if trace is not None:
-        with trace.open("w", encoding="utf-8") as handle:
+        with open_private(trace) as handle:
             for entry in result.trace:
                 handle.write(entry.model_dump_json() + "\n")
     if as_json:

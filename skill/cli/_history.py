@@ -34,6 +34,8 @@ _STATUS_LABELS = {
 }
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
+"""Nothing in a history is older; `--since` further back means everything."""
 
 
 def register(subparsers: Any) -> None:
@@ -86,7 +88,10 @@ def parse_since(text: str, now: datetime) -> datetime:
     match = _DURATION.match(text)
     if match:
         amount, unit = int(match.group(1)), match.group(2).lower()
-        return now - timedelta(**{_UNITS[unit]: amount})
+        try:
+            return max(now - timedelta(**{_UNITS[unit]: amount}), _BEGINNING)
+        except OverflowError:
+            return _BEGINNING  # further back than any date: everything
     try:
         if len(text.strip()) == 10:
             return datetime.combine(date.fromisoformat(text.strip()), time(0), tzinfo=UTC)
@@ -95,7 +100,11 @@ def parse_since(text: str, now: datetime) -> datetime:
         raise CliError(
             f"--since {text!r} is neither a duration like 24h or 7d nor a date like 2026-11-20", EXIT_USAGE
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise CliError(f"--since {text!r} is out of range", EXIT_USAGE) from None
+    return max(moment, _BEGINNING)
 
 
 # ------------------------------------------------------------------------------------ history

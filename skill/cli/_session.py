@@ -41,14 +41,23 @@ class Backends:
 
 def open_history(settings: Settings) -> HistoryStore:
     """The escalation history in the workspace file, created if missing (with the demo company when a
-    category is served locally, so the file is the same one the connectors would create)."""
+    category is served locally, so the file is the same one the connectors would create; only at the
+    default location, like theirs).
+
+    Raises:
+        WorkspaceError: a category is served locally and the workspace is missing outside the default
+            location.
+    """
+    from customer_escalation.connectors.factory import creates_demo
     from customer_escalation.connectors.local import LocalWorkspace
     from customer_escalation.connectors.local.history import HistoryStore
     from customer_escalation.connectors.settings import LOCAL
 
     if not settings.workspace.exists() and LOCAL in settings.backends.values():
-        LocalWorkspace.open(settings.workspace).close()
-        print(f"customer-escalation: created a demo workspace at {settings.workspace}", file=sys.stderr)
+        workspace = LocalWorkspace.open(settings.workspace, create_demo=creates_demo(settings))
+        workspace.close()
+        if workspace.created_demo:
+            print(f"customer-escalation: created a demo workspace at {settings.workspace}", file=sys.stderr)
     return HistoryStore.open(settings.workspace)
 
 

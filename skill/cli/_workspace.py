@@ -23,7 +23,40 @@ from ._common import (
 if TYPE_CHECKING:
     from customer_escalation.connectors.local import LocalWorkspace, WorkspaceStats
 
-FORMATS = ("zendesk-json", "csv")
+FORMATS = ("zendesk-json", "csv", "accounts-csv")
+IMPORT_HELP = """\
+formats (an example of each ships in the repository under examples/import/):
+
+  zendesk-json  A Zendesk ticket export: an API response object {"tickets": [...], "users": [...],
+                "organizations": [...]} (users and organizations optional), a bare list of tickets,
+                or NDJSON with one ticket (or one response page) per line. Each ticket needs id,
+                status (new, open, pending, hold, solved, closed) and created_at (ISO 8601 or Unix
+                seconds); it may have subject, description, priority, type, tags, requester_id,
+                assignee_id, organization_id, updated_at, solved_at and comments (a list of objects
+                with id, body or plain_body, author_id, public, created_at). Users have id, name,
+                email, role; organizations (id, name, domain_names) also become CRM accounts.
+
+  csv           Tickets, one per row. Required columns: id, subject, created_at.
+                Optional: description, status, priority, type, channel, tags, requester_name,
+                requester_email, organization, organization_id, organization_domain,
+                assignee_name, assignee_email, product_area, updated_at, solved_at.
+
+  accounts-csv  CRM accounts, one per row (repeat the account on extra rows for more contacts).
+                Required: name. Optional: id, domains, tier, plan, arr, renewal_date, owner_name,
+                owner_email, health, reference_customer, public_facing, industry, contact_name,
+                contact_email, contact_title, contact_executive.
+                tier: free, pro, business, enterprise; health: green, yellow, red; arr: an amount
+                (480000, 480k, $1.2M); renewal_date: 2027-02-20; reference_customer,
+                public_facing, contact_executive: yes or no; domains: separated by commas or
+                spaces. Without an id the id is made from the name (Acme Corp -> acme-corp), as a
+                ticket import names organizations, so tickets and accounts line up (for
+                tickets from a Zendesk export, give each account its organization's id).
+
+Ids are whole numbers or text of letters, digits and - _ . : # @ + (at most 128 characters).
+With --mapping, a YAML or JSON file maps field names to your column headers (e.g. `id: Ticket ID`);
+without one, columns named like the fields are used. An import merges into the workspace: an account
+or ticket already there keeps every field the file does not carry (empty cells carry nothing), and
+domains, contacts, tags and comments are added to, never removed."""
 
 
 def register(subparsers: Any) -> None:
@@ -59,20 +92,22 @@ def register(subparsers: Any) -> None:
 
     imports = commands.add_parser(
         "import",
-        help="import tickets from a Zendesk JSON export or a CSV file",
+        help="import tickets (Zendesk JSON export or CSV) or CRM accounts (CSV)",
         description=(
-            "Import tickets in one transaction: a malformed file changes nothing. Records with an id "
-            "that is already in the workspace are replaced."
+            "Import tickets or accounts in one transaction: a malformed file changes nothing and the "
+            "error names the line or record at fault."
         ),
+        epilog=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_workspace_flag(imports)
     imports.add_argument("file", type=Path, metavar="FILE", help="the export file")
-    imports.add_argument("--format", required=True, choices=FORMATS, help="the file's format")
+    imports.add_argument("--format", required=True, choices=FORMATS, help="the file's format (see below)")
     imports.add_argument(
         "--mapping",
         type=Path,
         metavar="FILE",
-        help="for csv: YAML or JSON mapping of field names to column headers, e.g. 'id: Ticket ID'",
+        help="for csv and accounts-csv: YAML or JSON mapping of field names to column headers",
     )
     imports.set_defaults(handler=_import)
 
@@ -153,24 +188,36 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from customer_escalation.connectors.errors import WorkspaceExistsError
     from customer_escalation.connectors.local import LocalWorkspace
-    from customer_escalation.connectors.local.importers import read_csv, read_mapping, read_zendesk_export
+    from customer_escalation.connectors.local.importers import (
+        ACCOUNT_CSV_FIELDS,
+        CSV_FIELDS,
+        read_accounts_csv,
+        read_csv,
+        read_mapping,
+        read_zendesk_export,
+    )
 
-    if args.mapping is not None and args.format != "csv":
-        raise CliError("--mapping only applies to --format csv", EXIT_USAGE)
+    if args.mapping is not None and args.format == "zendesk-json":
+        raise CliError("--mapping only applies to --format csv and accounts-csv", EXIT_USAGE)
     path = settings_from_args(args).workspace
     if args.format == "csv":
-        mapping = read_mapping(args.mapping) if args.mapping is not None else None
+        mapping = read_mapping(args.mapping, CSV_FIELDS) if args.mapping is not None else None
         dataset = read_csv(args.file, mapping)
+    elif args.format == "accounts-csv":
+        mapping = read_mapping(args.mapping, ACCOUNT_CSV_FIELDS) if args.mapping is not None else None
+        dataset = read_accounts_csv(args.file, mapping)
     else:
         dataset = read_zendesk_export(args.file)
-    if path.exists():
+    try:
+        workspace = LocalWorkspace.create(path)
+    except WorkspaceExistsError:
         workspace = LocalWorkspace.open(path, create_demo=False)
     else:
-        workspace = LocalWorkspace.create(path)
         print(f"customer-escalation: created an empty workspace at {path}", file=sys.stderr)
     with workspace:
-        workspace.load(dataset)
+        workspace.load(dataset, merge=True)
     comments = sum(len(t.comments) for t in dataset.tickets)
     print(
         f"imported {len(dataset.tickets):,} tickets ({comments:,} comments) and "
@@ -237,10 +284,12 @@ def _refuse_if_history(path: Path) -> None:
 
 
 def _open(args: argparse.Namespace) -> LocalWorkspace:
+    from customer_escalation.connectors.factory import creates_demo
     from customer_escalation.connectors.local import LocalWorkspace
 
-    path = settings_from_args(args).workspace
-    workspace = LocalWorkspace.open(path)
+    settings = settings_from_args(args)
+    path = settings.workspace
+    workspace = LocalWorkspace.open(path, create_demo=creates_demo(settings))
     if workspace.created_demo:
         print(f"customer-escalation: created a demo workspace at {path}", file=sys.stderr)
     return workspace
@@ -260,4 +309,4 @@ def _size(size: int) -> str:
     return f"{value:.1f} GB"
 
 
-__all__ = ["FORMATS", "register"]
+__all__ = ["FORMATS", "IMPORT_HELP", "register"]

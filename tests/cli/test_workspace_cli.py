@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from customer_escalation.connectors.local import LocalWorkspace
+from customer_escalation.connectors.settings import default_workspace_path
 from customer_escalation.skill.cli import main
 
 EXPORT = {
@@ -79,11 +80,8 @@ def test_demo_and_empty_cannot_be_combined(tmp_path: Path) -> None:
     assert exit_info.value.code == 2
 
 
-def test_stats_creates_the_demo_on_first_use_and_says_so_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "data" / "ws.sqlite"
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WORKSPACE", str(path))
+def test_stats_creates_the_demo_on_first_use_and_says_so_once(capsys: pytest.CaptureFixture[str]) -> None:
+    path = default_workspace_path()  # only the default location gets a demo on its own
     assert main(["workspace", "stats"]) == 0
     first = capsys.readouterr()
     assert main(["workspace", "stats"]) == 0

@@ -115,9 +115,10 @@ def test_related_escalations_are_the_closed_ones_sharing_an_account_or_a_ticket(
     shared_account = _record(history, "a", account_ids=("northwind",), ticket_ids=("900",))
     shared_ticket = _record(history, "b", account_ids=("contoso",), ticket_ids=("101",))
     unrelated = _record(history, "c", account_ids=("fabrikam",), ticket_ids=("103",))
-    still_open = _record(history, "d", account_ids=("northwind",), ticket_ids=("101",))
     for escalation_id in (shared_account, shared_ticket, unrelated):
         history.set_status(escalation_id, "closed", reason="fixed")
+    # Recorded after the others closed: an open escalation sharing ticket 101 would be updated instead.
+    still_open = _record(history, "d", account_ids=("northwind",), ticket_ids=("101",))
     found = history.related_escalations(account_ids=["northwind"], ticket_ids=["101"])
     assert {e.id for e in found} == {shared_account, shared_ticket}
     assert still_open not in {e.id for e in found}
@@ -127,8 +128,12 @@ def test_related_escalations_are_the_closed_ones_sharing_an_account_or_a_ticket(
 def test_related_escalations_can_be_found_by_a_shared_tracker_issue_and_include_open_ones(
     history: HistoryStore,
 ) -> None:
-    open_incident = _record(history, "a", account_ids=("acme",), data={"issue_keys": ["ENG-4521"]})
-    other = _record(history, "b", account_ids=("globex",), data={"issue_keys": ["ENG-1"]})
+    open_incident = _record(
+        history, "a", account_ids=("acme",), ticket_ids=("201",), data={"issue_keys": ["ENG-4521"]}
+    )
+    other = _record(
+        history, "b", account_ids=("globex",), ticket_ids=("202",), data={"issue_keys": ["ENG-1"]}
+    )
     found = history.related_escalations(issue_keys=["ENG-4521"], status=("open",))
     assert [e.id for e in found] == [open_incident]
     assert other not in {e.id for e in found}
@@ -327,3 +332,36 @@ def test_a_closed_history_raises_instead_of_answering(history: HistoryStore) -> 
     history.close()
     with pytest.raises(WorkspaceError, match="closed"):
         history.escalations()
+
+
+def test_a_brief_about_the_same_thing_in_other_words_updates_the_open_escalation(
+    history: HistoryStore,
+) -> None:
+    first = _record(history, "fp-1", ticket_ids=("101",), issue_keys=("ENG-7",))
+    # A new related ticket and other words: the shared ticket makes it the same escalation.
+    assert _record(history, "fp-2", issue="Northwind webhooks down", ticket_ids=("101", "102")) == first
+    # No ticket in common, but the same tracker issue for the same account.
+    assert _record(history, "fp-3", ticket_ids=("103",), issue_keys=("ENG-7",)) == first
+    entry = history.escalation(first)
+    assert entry.fingerprint == "fp-1" and entry.runs == 3
+    assert entry.ticket_ids == ("101", "102", "103") and entry.data["issue_keys"] == ["ENG-7"]
+    # The same tracker issue for another account is another escalation; so is another problem.
+    assert (
+        _record(history, "fp-4", account_ids=("globex",), ticket_ids=("300",), issue_keys=("ENG-7",)) != first
+    )
+    assert _record(history, "fp-5", ticket_ids=("104",)) != first
+
+
+def test_a_support_handling_decision_is_recorded_closed_and_an_escalation_reopens_it(
+    history: HistoryStore,
+) -> None:
+    handled = _record(history, "fp-h", decision="handle_in_support", severity=None, target=None)
+    entry = history.escalation(handled)
+    assert (entry.status, entry.status_reason) == ("closed", "handled in support: no escalation")
+    assert _record(history, "fp-h", decision="handle_in_support") == handled
+    assert history.escalation(handled).status == "closed"
+    assert _record(history, "fp-other", decision="escalate") == handled  # shares ticket 101
+    reopened = history.escalation(handled)
+    assert (reopened.status, reopened.decision, reopened.status_reason) == ("open", "escalate", None)
+    history.set_status(handled, "deescalated", reason="fixed")
+    assert _record(history, "fp-h", decision="handle_in_support") != handled
