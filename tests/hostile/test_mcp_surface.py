@@ -4,6 +4,7 @@ server logs one line for it, never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -157,9 +158,7 @@ async def test_client_mistakes_log_one_line_each_and_no_traceback(
     caplog.set_level(logging.DEBUG)
     async with Client(_server(workspace), mode=mode, raise_exceptions=False) as client:
         for mistake in MISTAKES:
-            try:
+            with contextlib.suppress(MCPError):
                 await mistake(client)
-            except MCPError:
-                pass
     loud = [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING]
     assert not loud, [(r.name, r.levelname, r.getMessage()) for r in loud]
