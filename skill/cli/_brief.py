@@ -296,8 +296,8 @@ def report(
     """Print the brief (stdout) and what happened around it (stderr); return the exit code."""
     if trace is not None:
         with trace.open("w", encoding="utf-8") as handle:
-            for entry in result.trace:
-                handle.write(entry.model_dump_json() + "\n")
+            for event in result.events:
+                handle.write(event.model_dump_json() + "\n")
     if as_json:
         print(json.dumps(result_json(result, escalation=escalation, steps=steps), indent=2, default=str))
     else:
