@@ -150,8 +150,9 @@ def resource_not_found(ctx: Context[Any], uri: str, message: str) -> MCPError:
 
 
 class EscalationServer(MCPServer):
-    """`MCPServer` whose prompts answer a client's mistakes (an unknown prompt, a missing argument)
-    with invalid-params errors that name them, instead of an internal error and a logged traceback."""
+    """`MCPServer` that answers a client's mistakes in words the client can act on: an unknown prompt or
+    a missing prompt argument is an invalid-params error naming it (not an internal error and a logged
+    traceback), and tool arguments that fail validation are named field by field (not a raw dump)."""
 
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
