@@ -808,7 +808,7 @@ class Actions:
         if plan.kind in _CHAT:
             identity = await self._channel_identity(plan.target)
             if identity is not None:
-                plan, aliases = self._on_channel(plan, *identity), identity
+                plan, aliases = self._on_channel(plan, identity[0]), identity
         refusal = self.rules.refusal(plan.kind, plan.target, aliases=aliases)
         if not execute:
             return self._preview(plan, refusal)
@@ -929,18 +929,16 @@ class Actions:
             **plan.model_dump(), status="skipped", dry_run=False, ref=record.ref, detail=detail
         )
 
-    def _on_channel(self, plan: ActionPlan, channel_id: str, name: str) -> ActionPlan:
-        """`plan` posting to the id the allowlist is checked against, under the channel's name, with the
-        key of that name: the same post typed as an id, a name or ``#Name`` is one post."""
+    def _on_channel(self, plan: ActionPlan, channel_id: str) -> ActionPlan:
+        """`plan` posting to the id the allowlist was checked against, keyed by that id: the same post
+        typed as an id, a name or ``#Name`` (or after a rename) is one post."""
         update: dict[str, Any] = {"payload": {**plan.payload, "channel": channel_id}}
-        if normalized_target(plan.kind, plan.target) != name:
-            try:
-                escalation = self.history.escalation(plan.escalation_id)
-            except CustomerEscalationError:
-                pass
-            else:
-                update["target"] = name
-                update["idempotency_key"] = idempotency_key(escalation, plan.kind, name)
+        try:
+            escalation = self.history.escalation(plan.escalation_id)
+        except CustomerEscalationError:
+            pass
+        else:
+            update["idempotency_key"] = idempotency_key(escalation, plan.kind, channel_id)
         return plan.model_copy(update=update)
 
     async def _channel_identity(self, channel: str) -> tuple[str, str] | None:
