@@ -170,6 +170,19 @@ class Chat(Connector, Protocol):
 
 
 @runtime_checkable
+class ChannelDirectory(Protocol):
+    """A chat connector that can say which channel a name or id means (allowlists compare both)."""
+
+    async def channel_identity(self, channel: str) -> tuple[str, str]:
+        """(id, lower-case name) of the channel given as an id, a name or ``#name``, any case.
+
+        Raises:
+            NotFoundError: no such channel (or the connector cannot see it).
+        """
+        ...
+
+
+@runtime_checkable
 class ProjectTracker(Connector, Protocol):
     """~~project tracker: bugs, feature requests and tasks."""
 
@@ -244,6 +257,7 @@ __all__ = [
     "CRM",
     "MAX_PAGE_SIZE",
     "Category",
+    "ChannelDirectory",
     "Chat",
     "Clock",
     "Connector",

@@ -1015,6 +1015,19 @@ class SlackChat:
             if len(found) == limit:
                 return found, True
 
+    async def channel_identity(self, channel: str) -> tuple[str, str]:
+        """(id, lower-case name) of a channel given as an id, a name or ``#name``, any case.
+
+        Raises:
+            NotFoundError: no such channel that the app can see.
+            PermissionDeniedError: the app may not read the channel's details.
+        """
+        channel_id, name = _channel_key(channel)
+        if channel_id is not None:
+            return channel_id, (await self._channels.name_of(channel_id)).lower()
+        assert name is not None
+        return await self._channels.id_of(name), name
+
     async def _resolve_channel(self, channel: str) -> tuple[str, str | None]:
         channel_id, name = _channel_key(channel)
         if channel_id is not None:

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from customer_escalation.connectors.base import (
     CATEGORY_TITLES,
     Category,
+    ChannelDirectory,
     Clock,
     IssueDraft,
     Registry,
@@ -138,8 +139,13 @@ class WriteRules:
             staff_domains=settings.staff_domains,
         )
 
-    def refusal(self, kind: ActionKind, target: str) -> str | None:
-        """Why the configuration refuses this write, naming the setting to change; None when allowed."""
+    def refusal(self, kind: ActionKind, target: str, *, aliases: Iterable[str] = ()) -> str | None:
+        """Why the configuration refuses this write, naming the setting to change; None when allowed.
+
+        Args:
+            aliases: other names of the same target (a channel's id and name, as the chat connector
+                resolved them); the target is allowed when any of them is.
+        """
         if self.read_only:
             return (
                 "writes are turned off by CUSTOMER_ESCALATION_READ_ONLY=true; set it to false to allow "
@@ -147,7 +153,7 @@ class WriteRules:
             )
         if kind in _CHAT:
             allowed = {normalized_target(kind, c) for c in self.channels}
-            if normalized_target(kind, target) in allowed:
+            if any(normalized_target(kind, name) in allowed for name in (target, *aliases)):
                 return None
             listed = ", ".join(self.channels) if self.channels else "none"
             return (
@@ -801,7 +807,12 @@ class Actions:
             ConfigError: (executing) the category has no connector.
             WorkspaceError: the history cannot be written.
         """
-        refusal = self.rules.refusal(plan.kind, plan.target)
+        aliases: tuple[str, ...] = ()
+        if plan.kind in _CHAT:
+            identity = await self._channel_identity(plan.target)
+            if identity is not None:
+                plan, aliases = self._on_channel(plan, identity[0]), identity
+        refusal = self.rules.refusal(plan.kind, plan.target, aliases=aliases)
         if not execute:
             return self._preview(plan, refusal)
         if refusal is not None:
@@ -920,6 +931,28 @@ class Actions:
         return ActionResult(
             **plan.model_dump(), status="skipped", dry_run=False, ref=record.ref, detail=detail
         )
+
+    def _on_channel(self, plan: ActionPlan, channel_id: str) -> ActionPlan:
+        """`plan` posting to the id the allowlist was checked against, keyed by that id: the same post
+        typed as an id, a name or ``#Name`` (or after a rename) is one post."""
+        update: dict[str, Any] = {"payload": {**plan.payload, "channel": channel_id}}
+        try:
+            escalation = self.history.escalation(plan.escalation_id)
+        except CustomerEscalationError:
+            pass
+        else:
+            update["idempotency_key"] = idempotency_key(escalation, plan.kind, channel_id)
+        return plan.model_copy(update=update)
+
+    async def _channel_identity(self, channel: str) -> tuple[str, str] | None:
+        """The channel's (id, name) as the chat connector knows them; None when it cannot say."""
+        chat = self.registry.chat
+        if not isinstance(chat, ChannelDirectory):
+            return None
+        try:
+            return await chat.channel_identity(channel)
+        except ConnectorError:
+            return None
 
     async def _write(self, plan: ActionPlan) -> tuple[Outcome, Ref | None, str]:
         payload = plan.payload

@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, Field, ValidationError
@@ -73,8 +73,9 @@ class Session(Protocol):
 
 
 class TraceEntry(BaseModel):
-    """One step of a run."""
+    """One tool call of a run."""
 
+    event: Literal["tool_call"] = "tool_call"
     turn: int
     step: int
     tool: str
@@ -84,6 +85,43 @@ class TraceEntry(BaseModel):
     is_error: bool = False
 
 
+class StepEvent(BaseModel):
+    """One of the seven steps begins."""
+
+    event: Literal["step"] = "step"
+    step: int
+    title: str
+    elapsed_ms: float
+
+
+class ModelTurnEvent(BaseModel):
+    """One answer of the model: what it asked for and what it cost (not its text)."""
+
+    event: Literal["model_turn"] = "model_turn"
+    turn: int
+    model: str
+    stop_reason: str
+    tool_calls: list[str]
+    input_tokens: int
+    output_tokens: int
+    duration_ms: float
+
+
+class DecisionEvent(BaseModel):
+    """What the run decided, and on what."""
+
+    event: Literal["decision"] = "decision"
+    decision: Literal["escalate", "handle_in_support"]
+    severity: str | None = None
+    target: str | None = None
+    invented_ids: list[str] = Field(default_factory=list)
+    unavailable: list[str] = Field(default_factory=list)
+    elapsed_ms: float
+
+
+TraceEvent = StepEvent | ModelTurnEvent | TraceEntry | DecisionEvent
+
+
 class RunResult(BaseModel):
     """What a run produced."""
 
@@ -91,6 +129,9 @@ class RunResult(BaseModel):
     handling: SupportHandling | None = None
     assessment: dict[str, Any] | None = None
     trace: list[TraceEntry] = Field(default_factory=list)
+    """The tool calls."""
+    events: list[TraceEvent] = Field(default_factory=list)
+    """Every step, model turn, tool call and the decision, in order: what `--trace` writes."""
     model: str
     drafted_without_llm: bool
     unavailable: list[str] = Field(default_factory=list)
@@ -180,11 +221,14 @@ async def _run(
     on_step: Callable[[int, str], None] | None,
 ) -> RunResult:
     shown: set[int] = set()
+    started = time.perf_counter()
+    result = RunResult(model=model.name, drafted_without_llm=model.drafted_without_llm)
 
     def step(number: int) -> None:
         for n in range(1, number + 1):
             if n not in shown:
                 shown.add(n)
+                result.events.append(StepEvent(step=n, title=STEPS[n], elapsed_ms=_ms_since(started)))
                 if on_step is not None:
                     on_step(n, STEPS[n])
 
@@ -202,11 +246,22 @@ async def _run(
     system = prompt_text("system.md")
 
     known = KnownRecords()
-    result = RunResult(model=model.name, drafted_without_llm=model.drafted_without_llm)
     assessment: dict[str, Any] | None = None
     repaired = False
     for turn_number in range(1, limits.max_turns + 1):
+        asked = time.perf_counter()
         turn = await model.respond(conversation, tools, system)
+        result.events.append(
+            ModelTurnEvent(
+                turn=turn_number,
+                model=model.name,
+                stop_reason=turn.stop_reason,
+                tool_calls=[c.name for c in turn.tool_calls],
+                input_tokens=turn.usage.input_tokens,
+                output_tokens=turn.usage.output_tokens,
+                duration_ms=_ms_since(asked),
+            )
+        )
         result.turns = turn_number
         _add_usage(result.usage, turn.usage)
         if result.usage.input_tokens + result.usage.output_tokens > limits.max_tokens:
@@ -240,9 +295,29 @@ async def _run(
                     ToolResultEntry(call_id=call.id, name=SUBMIT_TOOL, text=outcome, is_error=True)
                 )
                 continue
+            step(6)
+            outcome.events.append(
+                DecisionEvent(
+                    decision="escalate" if outcome.brief is not None else "handle_in_support",
+                    severity=(outcome.assessment or {}).get("severity"),
+                    target=(outcome.assessment or {}).get("target"),
+                    invented_ids=outcome.invented_ids,
+                    unavailable=outcome.unavailable,
+                    elapsed_ms=_ms_since(started),
+                )
+            )
             step(7)
             return outcome
     raise TurnLimitError(f"no draft was submitted within {limits.max_turns} turns")
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _traced(result: RunResult, entry: TraceEntry) -> None:
+    result.trace.append(entry)
+    result.events.append(entry)
 
 
 def _is_write_tool(tool: Any) -> bool:
@@ -263,7 +338,8 @@ async def _call(
     if offered is not None and call.name not in offered:
         # A tool the model was not shown (a write tool) is refused here, never forwarded to the server.
         text = f"{call.name} is not available in this run; use the tools you were given, then submit_brief"
-        result.trace.append(
+        _traced(
+            result,
             TraceEntry(
                 turn=turn,
                 step=_step_of(call.name),
@@ -272,13 +348,14 @@ async def _call(
                 duration_ms=0.0,
                 result_chars=len(text),
                 is_error=True,
-            )
+            ),
         )
         return ToolResultEntry(call_id=call.id, name=call.name, text=text, is_error=True)
     started = time.perf_counter()
     outcome = await session.call_tool(call.name, call.arguments)
     text = _result_text(outcome)
-    result.trace.append(
+    _traced(
+        result,
         TraceEntry(
             turn=turn,
             step=_step_of(call.name),
@@ -287,7 +364,7 @@ async def _call(
             duration_ms=round((time.perf_counter() - started) * 1000, 2),
             result_chars=len(text),
             is_error=bool(outcome.is_error),
-        )
+        ),
     )
     if call.name != "escalation_assess" and outcome.is_error and "unavailable" in text:
         reason = text.removeprefix(f"Error executing tool {call.name}: ")
@@ -381,9 +458,13 @@ __all__ = [
     "ESCALATION_OFFERS",
     "HANDLING_OFFERS",
     "STEPS",
+    "DecisionEvent",
     "Limits",
+    "ModelTurnEvent",
     "RunResult",
     "Session",
+    "StepEvent",
     "TraceEntry",
+    "TraceEvent",
     "run_escalation",
 ]

@@ -5,12 +5,13 @@ Defaults live in `prompts/policy.yaml`; a user file (``--policy FILE``) is merge
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import time
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -46,13 +47,65 @@ SignalKind = Literal[
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+MAX_PATTERN_CHARS = 500
+MAX_DAYS = 3_650
+MAX_MINUTES = 366 * 24 * 60
+
+_parser: Any = importlib.import_module("re._parser")
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT"})
+
+
+def nested_quantifier(pattern: str) -> str | None:
+    """The first catastrophic nesting in `pattern`, described, or None.
+
+    Backtracking can take exponential time when a repetition contains another repetition that can match
+    the same text in several ways: an unbounded repetition of something of variable length (`(a+)+`,
+    `(a{1,2})*`, `(\\w+\\s?)+`), or any repetition of an unbounded one (`(.*a){20}`). Possessive
+    quantifiers and atomic groups do not backtrack and are allowed.
+    """
+    maxrepeat = _parser.MAXREPEAT
+
+    def walk(items: Any, outer: tuple[int, int] | None) -> str | None:
+        for op, av in items:
+            name = str(op)
+            if name in _REPEATS:
+                low, high, body = av
+                if outer is not None and (
+                    (outer[1] == maxrepeat and low != high) or (outer[1] > 1 and high == maxrepeat)
+                ):
+                    return f"{_quantifier(*outer, maxrepeat)} around {_quantifier(low, high, maxrepeat)}"
+                inner = outer if high <= 1 else (low, high) if outer is None else outer
+                found = walk(body, inner)
+            elif name == "SUBPATTERN":
+                found = walk(av[3], outer)
+            elif name == "BRANCH":
+                found = next((f for alt in av[1] if (f := walk(alt, outer)) is not None), None)
+            elif name in {"ASSERT", "ASSERT_NOT"}:
+                found = walk(av[1], outer)
+            elif name == "GROUPREF_EXISTS":
+                found = walk(av[1], outer) or (walk(av[2], outer) if av[2] is not None else None)
+            else:  # literals, classes, anchors; possessive repeats and atomic groups never backtrack
+                found = None
+            if found is not None:
+                return found
+        return None
+
+    return walk(_parser.parse(pattern), None)
+
+
+def _quantifier(low: int, high: int, maxrepeat: Any) -> str:
+    if high == maxrepeat:
+        return {0: "*", 1: "+"}.get(low, f"{{{low},}}")
+    return "?" if (low, high) == (0, 1) else f"{{{low}}}" if low == high else f"{{{low},{high}}}"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class SlaPair(_Model):
-    first_reply: int = Field(gt=0)
-    resolution: int = Field(gt=0)
+    first_reply: int = Field(gt=0, le=MAX_MINUTES)
+    resolution: int = Field(gt=0, le=MAX_MINUTES)
 
 
 class TierSla(_Model):
@@ -105,11 +158,15 @@ class BusinessHours(_Model):
         return frozenset(_WEEKDAYS.index(d) for d in self.weekdays)
 
 
+Minutes = Annotated[int, Field(gt=0, le=MAX_MINUTES)]
+Days = Annotated[int, Field(gt=0, le=MAX_DAYS)]
+
+
 class Cadence(_Model):
-    internal_minutes: int = Field(gt=0)
-    customer_minutes: tuple[int, int] | None = None
-    customer_business_days: tuple[int, int] | None = None
-    deadline_minutes: int = Field(gt=0)
+    internal_minutes: int = Field(gt=0, le=MAX_MINUTES)
+    customer_minutes: tuple[Minutes, Minutes] | None = None
+    customer_business_days: tuple[Days, Days] | None = None
+    deadline_minutes: int = Field(gt=0, le=MAX_MINUTES)
 
     @model_validator(mode="after")
     def _one_customer_rule(self) -> Cadence:
@@ -121,13 +178,13 @@ class Cadence(_Model):
 class PolicyConfig(_Model):
     """Every threshold the escalation policy uses. See `prompts/policy.yaml` for the meaning of each."""
 
-    high_value_arr: float = Field(ge=0)
+    high_value_arr: float = Field(ge=0, allow_inf_nan=False)
     high_value_tiers: tuple[Tier, ...] = ("enterprise",)
-    pattern_customer_count: int = Field(ge=2)
-    renewal_window_days: int = Field(ge=0)
+    pattern_customer_count: int = Field(ge=2, le=1_000_000)
+    renewal_window_days: int = Field(ge=0, le=MAX_DAYS)
     sla_at_risk_fraction: float = Field(ge=0, le=1)
-    sla_at_risk_minimum_minutes: int = Field(ge=0)
-    long_wait_days: float = Field(gt=0)
+    sla_at_risk_minimum_minutes: int = Field(ge=0, le=MAX_MINUTES)
+    long_wait_days: float = Field(gt=0, le=MAX_DAYS)
     sla_targets: dict[Tier, TierSla]
     business_hours: BusinessHours
     cadence: dict[Severity, Cadence]
@@ -147,6 +204,16 @@ class PolicyConfig(_Model):
                     raise ValueError(
                         f"signals.{kind}: {pattern!r} is not a valid regular expression: {exc}"
                     ) from None
+                if len(pattern) > MAX_PATTERN_CHARS:
+                    raise ValueError(
+                        f"signals.{kind}: a pattern of {len(pattern)} characters; the limit is {MAX_PATTERN_CHARS}"
+                    )
+                nested = nested_quantifier(pattern)
+                if nested is not None:
+                    raise ValueError(
+                        f"signals.{kind}: {pattern!r} repeats a group that itself repeats ({nested}), which can "
+                        "take exponential time on some text; rewrite it without the nested quantifier"
+                    )
         return value
 
     @model_validator(mode="after")
@@ -230,6 +297,8 @@ def load_policy(path: Path | None = None) -> PolicyConfig:
 
 
 __all__ = [
+    "MAX_DAYS",
+    "MAX_MINUTES",
     "SEVERITIES",
     "BusinessHours",
     "Cadence",
@@ -240,4 +309,5 @@ __all__ = [
     "TierSla",
     "default_policy_text",
     "load_policy",
+    "nested_quantifier",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,11 +21,12 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError, UnexpectedToolError
 from mcp.server.mcpserver.prompts.base import UserMessage
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, CallToolResult, TextContent, ToolAnnotations
+from pydantic import BeforeValidator, Field, ValidationError
 
 from customer_escalation import __version__
 from customer_escalation.connectors.base import (
@@ -92,6 +94,15 @@ _SEARCH_TOOL = {
     "kb": "kb_search_articles",
 }
 
+
+def _number_as_text(value: Any) -> Any:
+    """An integer id as its text: clients that parse `ticket_id=58590` as JSON send a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+AsText = BeforeValidator(_number_as_text)
 Query = Annotated[
     str, Field(max_length=500, description="Words to look for; plain language, no query syntax.")
 ]
@@ -99,8 +110,8 @@ Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"Results per page,
 Cursor = Annotated[
     str | None, Field(max_length=2048, description="`next_cursor` from the previous page, unchanged.")
 ]
-Id = Annotated[str, Field(min_length=1, max_length=200)]
-IdList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
+Id = Annotated[str, Field(min_length=1, max_length=200), AsText]
+IdList = Annotated[list[Id], Field(max_length=50)]
 EscalationId = Annotated[
     str | None,
     Field(max_length=40, description="ESC-<n> from an earlier write result or the history."),
@@ -120,6 +131,73 @@ DryRun = Annotated[
 ]
 
 C = TypeVar("C")
+
+RESOURCE_NOT_FOUND = -32002
+"""The resource-not-found code of MCP up to 2025-11-25; 2026-07-28 retired it for -32602."""
+_CONNECTOR_HINT = re.compile(r";\s*(?:search|look)\b[^;]*$", re.IGNORECASE)
+
+
+def not_found_text(exc: NotFoundError, category: Category) -> str:
+    """The connector's not-found message with one hint, naming the search tool, instead of its own."""
+    message = _CONNECTOR_HINT.sub("", str(exc).rstrip(" ."))
+    return f"{message}; search with {_SEARCH_TOOL[category]} to find the right id"
+
+
+def resource_not_found(ctx: Context[Any], uri: str, message: str) -> MCPError:
+    """A not-found protocol error for a resource template whose id matches nothing."""
+    legacy = (ctx.protocol_version or "") < "2026-07-28"
+    return MCPError(code=RESOURCE_NOT_FOUND if legacy else INVALID_PARAMS, message=message, data={"uri": uri})
+
+
+class EscalationServer(MCPServer):
+    """`MCPServer` that answers a client's mistakes in words the client can act on: an unknown prompt or
+    a missing prompt argument is an invalid-params error naming it (not an internal error and a logged
+    traceback), and tool arguments that fail validation are named field by field (not a raw dump)."""
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> Any:
+        prompts = {prompt.name: prompt for prompt in await self.list_prompts()}
+        if name not in prompts:
+            known = ", ".join(sorted(prompts)) or "none"
+            raise MCPError(INVALID_PARAMS, f"no prompt {name!r}; prompts: {known}", {"name": name})
+        given = arguments or {}
+        for argument in prompts[name].arguments or []:
+            value = given.get(argument.name)
+            if argument.required and not (isinstance(value, str) and value.strip()):
+                raise MCPError(
+                    INVALID_PARAMS,
+                    f"prompt {name!r} needs the argument {argument.name!r}"
+                    + (f": {argument.description}" if argument.description else ""),
+                    {"name": name, "argument": argument.name},
+                )
+        return await super().get_prompt(name, arguments, context)
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError:
+            raise
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(invalid_arguments_text(name, exc.__cause__)) from exc.__cause__
+            raise
+
+
+def invalid_arguments_text(tool: str, error: ValidationError) -> str:
+    """What is wrong with a tool's arguments, one clause per field, without echoing the values."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in item["loc"]) or "arguments"
+        problems.append(f"{field}: {item['msg']}")
+    # The same prefix as the SDK's other tool errors.
+    return (
+        f"Error executing tool {tool}: invalid arguments: "
+        + "; ".join(problems)
+        + "; correct them and call again"
+    )
 
 
 class StaticTokenVerifier(TokenVerifier):
@@ -177,7 +255,7 @@ def build_server(
                 issuer_url="http://127.0.0.1/", resource_server_url=None, required_scopes=[]
             ),
         }
-    server = MCPServer(
+    server = EscalationServer(
         SERVER_NAME, instructions=INSTRUCTIONS, version=__version__, log_level="WARNING", **auth
     )
 
@@ -195,7 +273,7 @@ def build_server(
         try:
             yield
         except NotFoundError as exc:
-            raise ToolError(f"{exc}; search with {_SEARCH_TOOL[category]} to find the right id") from exc
+            raise ToolError(not_found_text(exc, category)) from exc
         except InvalidQueryError as exc:
             raise ToolError(f"{exc}; correct the arguments and try again") from exc
         except AuthError as exc:
@@ -218,6 +296,17 @@ def build_server(
                 f"the {title} (local workspace) is unavailable: {exc}. Continue with the other sources and "
                 f"list the {title} as unavailable in the brief"
             ) from exc
+
+    @contextmanager
+    def resource_errors(ctx: Context[Any], uri: str, category: Category) -> Iterator[None]:
+        """A resource read's failures as protocol errors: not found names the id, the rest say why."""
+        try:
+            with translated(category):
+                yield
+        except ToolError as exc:
+            if isinstance(exc.__cause__, NotFoundError):
+                raise resource_not_found(ctx, uri, not_found_text(exc.__cause__, category)) from None
+            raise ResourceError(str(exc)) from None
 
     def cap(result: views.View, more: str, *, lean: bool = True) -> CallToolResult:
         return reply(views.fit(views.to_wire(result, lean=lean), result_chars, how_to_get_more=more))
@@ -266,7 +355,7 @@ def build_server(
             datetime | None, Field(description="Only tickets updated at or after.")
         ] = None,
         organization_id: Annotated[
-            str | None, Field(max_length=200, description="Only this organization.")
+            str | None, Field(max_length=200, description="Only this organization."), AsText
         ] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
@@ -330,7 +419,9 @@ def build_server(
     @server.tool(annotations=READ, title="Search chat messages")
     async def chat_search_messages(
         query: Query,
-        channel: Annotated[str | None, Field(max_length=200, description="Channel id or name.")] = None,
+        channel: Annotated[
+            str | None, Field(max_length=200, description="Channel id or name."), AsText
+        ] = None,
         since: Annotated[datetime | None, Field(description="Only messages at or after.")] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
@@ -430,7 +521,7 @@ def build_server(
         ticket_ids: IdList | None = None,
         account_ids: IdList | None = None,
         message_ids: Annotated[
-            list[Annotated[str, Field(min_length=3, max_length=200)]] | None,
+            list[Annotated[str, Field(min_length=3, max_length=200), AsText]] | None,
             Field(max_length=50, description="Chat messages as `<channel id>:<message id>`."),
         ] = None,
         issue_keys: IdList | None = None,
@@ -476,6 +567,7 @@ def build_server(
         channel: Annotated[
             str,
             Field(min_length=1, max_length=200, description="Channel name or id, from the write allowlist."),
+            AsText,
         ],
         text: Annotated[
             str,
@@ -487,7 +579,9 @@ def build_server(
         issue: IssueText = None,
         ticket_ids: IdList | None = None,
         account_ids: IdList | None = None,
-        thread_id: Annotated[str | None, Field(max_length=200, description="Reply in this thread.")] = None,
+        thread_id: Annotated[
+            str | None, Field(max_length=200, description="Reply in this thread."), AsText
+        ] = None,
         dry_run: DryRun = True,
     ) -> Annotated[CallToolResult, ActionResult]:
         """Post an escalation to the target team's chat channel; a redacted preview unless dry_run is false."""
@@ -661,14 +755,18 @@ def build_server(
     @server.resource(
         "ticket://{ticket_id}", name="ticket", title="Support ticket", mime_type="application/json"
     )
-    async def ticket_resource(ticket_id: str) -> str:
-        return json.dumps((await support_get_ticket(ticket_id)).structured_content, indent=2)
+    async def ticket_resource(ticket_id: str, ctx: Context[Any]) -> str:
+        with resource_errors(ctx, f"ticket://{ticket_id}", "support"):
+            result = await support_get_ticket(ticket_id)
+        return json.dumps(result.structured_content, indent=2)
 
     @server.resource(
         "account://{account_id}", name="account", title="Customer account", mime_type="application/json"
     )
-    async def account_resource(account_id: str) -> str:
-        return json.dumps((await crm_get_account(account_id)).structured_content, indent=2)
+    async def account_resource(account_id: str, ctx: Context[Any]) -> str:
+        with resource_errors(ctx, f"account://{account_id}", "crm"):
+            result = await crm_get_account(account_id)
+        return json.dumps(result.structured_content, indent=2)
 
     @server.prompt(
         name="customer-escalation",
@@ -681,4 +779,11 @@ def build_server(
     return server
 
 
-__all__ = ["INSTRUCTIONS", "MAX_LIMIT", "SERVER_NAME", "StaticTokenVerifier", "build_server"]
+__all__ = [
+    "INSTRUCTIONS",
+    "MAX_LIMIT",
+    "SERVER_NAME",
+    "EscalationServer",
+    "StaticTokenVerifier",
+    "build_server",
+]

@@ -420,6 +420,16 @@ class LocalWorkspace:
             has_more=len(replies) > MAX_THREAD_REPLIES,
         )
 
+    async def channel_identity(self, channel: str) -> tuple[str, str]:
+        """(id, lower-case name) of a channel given as an id, a name or ``#name``, any case.
+
+        Raises:
+            NotFoundError: no such channel.
+        """
+        with self._db() as conn:
+            found = self._channel(conn, channel)
+        return found.id, found.name.lower()
+
     async def post_message(
         self, channel: str, text: str, *, thread_id: str | None = None, idempotency_key: str
     ) -> WriteReceipt:
@@ -645,10 +655,11 @@ class LocalWorkspace:
 
     @staticmethod
     def _channel(conn: sqlite3.Connection, channel: str) -> Channel:
-        wanted = channel.removeprefix("#")
+        wanted = channel.strip().removeprefix("#")
         row = conn.execute(
-            "SELECT data FROM channels WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
-            (channel, wanted, channel),
+            "SELECT data FROM channels WHERE id = ? OR name = ? COLLATE NOCASE "
+            "ORDER BY id = ? DESC, name = ? DESC LIMIT 1",
+            (channel, wanted, channel, wanted),
         ).fetchone()
         if row is None:
             names = [name for (name,) in conn.execute("SELECT name FROM channels ORDER BY name LIMIT 20")]

@@ -72,20 +72,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = handler(args)
         sys.stdout.flush()  # inside the try: a reader that went away is seen here, not at exit
-    except CliError as exc:
-        print(f"customer-escalation: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except ConfigError as exc:
-        print(f"customer-escalation: configuration error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CustomerEscalationError as exc:
-        print(f"customer-escalation: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except KeyboardInterrupt:
-        print("customer-escalation: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         return _reader_went_away()
+    except BaseException as raised:
+        # Errors raised inside an MCP session arrive wrapped in the task group's exception groups.
+        exc = _expected(raised)
+        if exc is None:
+            raise
+        if isinstance(exc, CliError):
+            print(f"customer-escalation: {exc}", file=sys.stderr)
+            return exc.exit_code
+        if isinstance(exc, ConfigError):
+            print(f"customer-escalation: configuration error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, CustomerEscalationError):
+            print(f"customer-escalation: {exc}", file=sys.stderr)
+            return EXIT_FAILURE
+        print("customer-escalation: interrupted", file=sys.stderr)
+        return 130
     return code
 
 
@@ -100,6 +104,22 @@ def _reader_went_away() -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     return EXIT_FAILURE
+
+
+def _expected(exc: BaseException) -> BaseException | None:
+    """The error to report in one line: `exc`, or the first such error inside an exception group;
+    None for anything else (a bug, which keeps its traceback)."""
+    from customer_escalation.connectors.errors import CustomerEscalationError
+
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _expected(inner)
+            if found is not None:
+                return found
+        return None
+    if isinstance(exc, CliError | CustomerEscalationError | KeyboardInterrupt):
+        return exc
+    return None
 
 
 __all__ = ["build_parser", "main"]

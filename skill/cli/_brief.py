@@ -328,8 +328,8 @@ def report(
     """Print the brief (stdout) and what happened around it (stderr); return the exit code."""
     if trace is not None:
         with open_private(trace) as handle:
-            for entry in result.trace:
-                handle.write(entry.model_dump_json() + "\n")
+            for event in result.events:
+                handle.write(event.model_dump_json() + "\n")
     if as_json:
         print(json.dumps(result_json(result, escalation=escalation, steps=steps), indent=2, default=str))
     else:

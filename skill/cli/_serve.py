@@ -105,10 +105,17 @@ def transport_security(host: str) -> Any:
     )
 
 
-def build_http_app(server: Any, host: str) -> Any:
-    """The Starlette app for streamable HTTP, with a health route for load balancers."""
+def build_http_app(server: Any, host: str, *, token: str | None = None, **guard: Any) -> Any:
+    """The ASGI app for streamable HTTP: the MCP app with a health route for load balancers, behind
+    `HttpGuard` (body deadline, 405 for `GET /mcp`, slowed-down failed sign-ins when `token` is set).
+
+    Args:
+        guard: passed on to `HttpGuard` (tests shorten its deadlines).
+    """
     from starlette.requests import Request
     from starlette.responses import JSONResponse
+
+    from ._http_guard import HttpGuard
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -121,7 +128,40 @@ def build_http_app(server: Any, host: str) -> Any:
         max_request_body_size=MAX_REQUEST_BYTES,
     )
     app.add_route("/healthz", healthz, methods=["GET"])
-    return app
+    return HttpGuard(app, token=token, max_body_bytes=MAX_REQUEST_BYTES, **guard)
+
+
+def check_token(token: str | None) -> None:
+    """Refuse a bearer token too weak to guard the server.
+
+    Raises:
+        CliError: the token is short, padded with whitespace or made of a few repeated characters.
+    """
+    from ._http_guard import TOKEN_ADVICE, weak_token_reason
+
+    reason = weak_token_reason(token) if token is not None else None
+    if reason is not None:
+        raise CliError(f"CUSTOMER_ESCALATION_TOKEN is too weak: {reason}; {TOKEN_ADVICE}", EXIT_USAGE)
+
+
+def uvicorn_config(app: Any, **overrides: Any) -> Any:
+    """uvicorn's configuration for `serve --http`: deadlines for request heads and idle connections,
+    and a limit on open connections."""
+    import uvicorn
+
+    from ._http_guard import HEADER_SECONDS, KEEP_ALIVE_SECONDS, MAX_CONNECTIONS, guarded_protocol
+
+    header_seconds = overrides.pop("header_seconds", HEADER_SECONDS)
+    options: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "on",
+        "http": guarded_protocol(header_seconds),
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "limit_concurrency": MAX_CONNECTIONS,
+        **overrides,
+    }
+    return uvicorn.Config(app, **options)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,6 +171,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     address = parse_address(args.http) if args.http else None
+    if address is not None:
+        check_token(settings.server_token)
     if address is not None and not is_loopback(address[0]) and not settings.server_token:
         raise CliError(
             f"refusing to serve on {address[0]} without a token: set CUSTOMER_ESCALATION_TOKEN, or listen on "
@@ -172,10 +214,9 @@ def run(args: argparse.Namespace) -> int:
             import uvicorn
 
             assert address is not None
-            app = build_http_app(server, address[0])
+            app = build_http_app(server, address[0], token=settings.server_token)
             print(f"customer-escalation: serving MCP on {url_of(sock)}", file=sys.stderr, flush=True)
-            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-            await uvicorn.Server(config).serve(sockets=[sock])
+            await uvicorn.Server(uvicorn_config(app)).serve(sockets=[sock])
 
     anyio.run(main)
     return EXIT_OK
@@ -183,10 +224,12 @@ def run(args: argparse.Namespace) -> int:
 
 __all__ = [
     "build_http_app",
+    "check_token",
     "listen",
     "parse_address",
     "register",
     "run",
     "transport_security",
     "url_of",
+    "uvicorn_config",
 ]

@@ -12,7 +12,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_USAGE, CliError
+from ._common import EXIT_FAILURE, EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
     from customer_escalation.connectors.base import Registry
@@ -130,11 +130,27 @@ def _remote_client(settings: Settings, server: str) -> Any:
         async def over_http() -> AsyncIterator[Any]:
             headers = {"Authorization": f"Bearer {settings.server_token}"} if settings.server_token else {}
             url = server.rstrip("/") + ("" if server.rstrip("/").endswith("/mcp") else "/mcp")
-            async with (
-                httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(60.0, connect=5.0)) as http,
-                Client(streamable_http_client(url, http_client=http)) as client,
-            ):
-                yield client
+            refused: list[int] = []
+
+            async def note_refusal(response: httpx2.Response) -> None:
+                if response.status_code >= 400:
+                    refused.append(response.status_code)
+
+            async with httpx2.AsyncClient(
+                headers=headers,
+                timeout=httpx2.Timeout(60.0, connect=5.0),
+                event_hooks={"response": [note_refusal]},
+            ) as http:
+                try:
+                    async with Client(streamable_http_client(url, http_client=http)) as client:
+                        yield client
+                except Exception as exc:
+                    if refused:
+                        raise CliError(
+                            http_refusal(url, refused[-1], token=bool(settings.server_token)),
+                            EXIT_USAGE if refused[-1] in {401, 403} else EXIT_FAILURE,
+                        ) from exc
+                    raise
 
         return over_http()
 
@@ -146,6 +162,25 @@ def _remote_client(settings: Settings, server: str) -> Any:
     if shutil.which(parts[0]) is None:
         raise CliError(f"--server: no command {parts[0]!r} on PATH", EXIT_USAGE)
     return Client(StdioServerParameters(command=parts[0], args=parts[1:], env=server_environment(settings)))
+
+
+def http_refusal(url: str, status: int, *, token: bool) -> str:
+    """Why an MCP server over HTTP refused us, and what to do about it."""
+    if status == 401:
+        fix = (
+            "CUSTOMER_ESCALATION_TOKEN does not match the server's token"
+            if token
+            else "set CUSTOMER_ESCALATION_TOKEN to the server's bearer token"
+        )
+        return f"the MCP server {url} answered 401 Unauthorized: {fix}"
+    if status == 403:
+        return (
+            f"the MCP server {url} answered 403 Forbidden: it refuses this host name or origin; use the "
+            "address it announced"
+        )
+    if status == 429:
+        return f"the MCP server {url} answered 429 Too Many Requests after failed sign-ins; wait and retry"
+    return f"the MCP server {url} answered HTTP {status}; check the URL (it serves MCP at /mcp)"
 
 
 def _root_cause(exc: BaseException) -> str:

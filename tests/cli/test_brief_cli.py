@@ -40,8 +40,30 @@ def test_brief_prints_the_markdown_and_writes_a_trace(
     assert out.startswith(("## ESCALATION: ", "## HANDLE IN SUPPORT: "))
     assert "drafted without an LLM" in err
     lines = [json.loads(line) for line in trace.read_text().splitlines()]
-    assert lines
-    assert {"tool", "arguments", "duration_ms", "result_chars"} <= set(lines[0])
+    tools = [line for line in lines if line["event"] == "tool_call"]
+    assert tools
+    assert {"tool", "arguments", "duration_ms", "result_chars"} <= set(tools[0])
+
+
+def test_the_trace_records_every_step_each_model_turn_and_the_decision(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trace = tmp_path / "trace.jsonl"
+    args = ["brief", "Webhooks failing with 502 for Northwind", "--model", "offline", "--json"]
+    main([*args, "--workspace", str(workspace), "--trace", str(trace)])
+    output = json.loads(capsys.readouterr().out)
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    steps = [e for e in events if e["event"] == "step"]
+    assert [s["step"] for s in steps] == [1, 2, 3, 4, 5, 6, 7]
+    assert all(s["title"] for s in steps)
+    turns = [e for e in events if e["event"] == "model_turn"]
+    assert [t["turn"] for t in turns] == list(range(1, len(turns) + 1))
+    assert turns[-1]["tool_calls"] == ["submit_brief"]
+    assert sum(len(t["tool_calls"]) for t in turns[:-1]) == output["tool_calls"]
+    (decision,) = [e for e in events if e["event"] == "decision"]
+    assert decision["decision"] == output["decision"]
+    assert decision["severity"] == output["assessment"]["severity"]
+    assert events[-1] == steps[-1]
 
 
 def test_brief_json_carries_the_decision_and_the_assessment(

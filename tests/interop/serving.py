@@ -22,7 +22,7 @@ from customer_escalation.connectors.local import LocalWorkspace
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 ANNOUNCEMENT = re.compile(r"serving MCP on (?P<url>http://\S+/mcp)")
-TEST_TOKEN = "ce-test-0123456789abcdef"
+TEST_TOKEN = "ce-test-0123456789abcdef-ghijklmnopqrstuv"
 START_SECONDS = 30.0
 STOP_SECONDS = 10.0
 

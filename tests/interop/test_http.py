@@ -18,8 +18,11 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
+from mcp.types import INTERNAL_ERROR
 
 from customer_escalation.skill.cli import _serve, main
+from tests.hostile.test_mcp_surface import MISTAKES
 from tests.interop.serving import TEST_TOKEN, HttpServer
 from tests.interop.session_checks import MODES, Mode, check_session
 
@@ -166,3 +169,25 @@ async def test_connections_to_the_listening_socket_send_without_delay() -> None:
             nodelay = await accepted
         writer.close()
     assert nodelay != 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_client_mistakes_over_http_get_protocol_errors_and_the_server_logs_no_traceback(
+    token_server: HttpServer, mode: Mode
+) -> None:
+    codes: list[int] = []
+    with anyio.fail_after(WAIT_SECONDS):
+        async with (
+            httpx2.AsyncClient(headers=token_server.auth_headers, timeout=WAIT_SECONDS) as authed,
+            Client(streamable_http_client(token_server.url, http_client=authed), mode=mode) as client,
+        ):
+            for mistake in MISTAKES:
+                try:
+                    await mistake(client)
+                except MCPError as exc:
+                    codes.append(exc.code)
+    assert codes
+    assert INTERNAL_ERROR not in codes
+    logged = "\n".join(token_server.stderr)
+    assert "Traceback" not in logged
+    assert "ERROR" not in logged

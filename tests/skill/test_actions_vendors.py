@@ -228,3 +228,18 @@ async def test_a_write_the_history_lost_is_found_at_the_vendor_and_not_repeated(
     # Slack and Zendesk find their own marker; the Jira issue is found open under the same title first.
     assert [r.status for r in results] == ["existing", "linked", "existing"]
     assert (len(vendors.posts()), len(vendors.creates()), len(vendors.notes())) == (1, 1, 1)
+
+
+async def test_a_slack_channel_named_by_id_or_in_another_case_is_the_allowed_channel_posted_once(
+    vendors: Vendors,
+) -> None:
+    escalation = FRESH.record(vendors.history)
+    actions = vendors.actions()
+    typed = ["C100", "#Support-Escalations", "SUPPORT-ESCALATIONS"]
+    done = [await actions.next_steps(escalation, FRESH, NextSteps(post_to=t), execute=True) for t in typed]
+    assert [steps[0].status for steps in done] == ["executed", "skipped", "skipped"]
+    (post,) = vendors.posts()
+    assert post.json_body["channel"] == "C100"
+    other = await actions.next_steps(escalation, FRESH, NextSteps(post_to="C200"), execute=True)
+    assert other[0].status == "refused"
+    assert len(vendors.posts()) == 1
