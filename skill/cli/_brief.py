@@ -278,6 +278,8 @@ def result_json(
         "assessment": result.assessment,
         "tool_calls": len(result.trace),
         "context_chars": result.context_chars,
+        "turns": result.turns,
+        "usage": result.usage.model_dump(mode="json"),
         "escalation_id": escalation.id if escalation is not None else None,
         "actions": [step.model_dump(mode="json", exclude_none=True) for step in steps],
     }
