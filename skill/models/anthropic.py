@@ -126,6 +126,7 @@ class ClaudeModel:
         max_tokens: output tokens per turn.
         thinking: False turns thinking off where the model allows it, which also lets the loop force
             the tool choice; True or None leave the model's default.
+        owns_client: whether `aclose` closes the client (default: only a client this model built).
     """
 
     drafted_without_llm = False
@@ -138,9 +139,10 @@ class ClaudeModel:
         api_key: str | None = None,
         max_tokens: int = MAX_OUTPUT_TOKENS,
         thinking: bool | None = False,
+        owns_client: bool | None = None,
     ) -> None:
         self.name = model or DEFAULT_MODEL
-        self._owns_client = client is None
+        self._owns_client = client is None if owns_client is None else owns_client
         if client is None:
             if not api_key:
                 raise MissingApiKeyError(
@@ -156,6 +158,8 @@ class ClaudeModel:
             client = AsyncAnthropic(api_key=api_key, max_retries=3)
         self._client = client
         self.max_tokens = max_tokens
+        self.spent = Usage()
+        """Every answered request so far, also when the run ends early."""
         info = model_info(self.name)
         self._thinking_param: dict[str, Any] | None = None
         self.forces_tools = False
@@ -222,6 +226,7 @@ class ClaudeModel:
             usage.unpriced_requests = 1
         else:
             usage.cost_usd = price
+        self.spent.add(usage)
         stop = response.stop_reason or "end_turn"
         if stop == "refusal":
             raise ModelOutputError("the model declined to continue (stop reason: refusal)")

@@ -76,6 +76,11 @@ MODELS: dict[str, ModelInfo] = {
 }
 
 
+def judge_for(drafter: str | None) -> str:
+    """The default rubric judge for runs drafted by `drafter`: never the drafter itself."""
+    return DEFAULT_JUDGE_MODEL if (drafter or DEFAULT_MODEL) != DEFAULT_JUDGE_MODEL else DEFAULT_MODEL
+
+
 def model_info(model: str) -> ModelInfo | None:
     """The table's entry for `model` (a dated id such as ``claude-haiku-4-5-20251001`` finds its alias)."""
     if model in MODELS:
@@ -114,5 +119,6 @@ __all__ = [
     "ModelInfo",
     "Prices",
     "cost_usd",
+    "judge_for",
     "model_info",
 ]
