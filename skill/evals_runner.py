@@ -5,8 +5,10 @@ records loaded over it), an MCP server over that workspace held in memory, and t
 clock. Trials run concurrently up to a bound. A trial passes when every gating check passes; across
 trials the suite reports pass^k = C(c, k) / C(n, k) averaged over scenarios, as tau-bench does.
 
-For Claude runs, `MessageBatcher` stands in for the Anthropic client and sends the model calls that
-arrive together through the Message Batches API (half the price, minutes to hours of latency).
+For the rubric judge, `MessageBatcher` stands in for the Anthropic client and sends the calls that
+arrive together through the Message Batches API (half the price, minutes to hours of latency). It is for
+single-call work only: an agent's turns each depend on the last, so they always go directly. Each trial
+records the drafter's usage and cost, and a run the provider failed is kept apart from model failures.
 """
 
 from __future__ import annotations
@@ -782,7 +784,8 @@ class MessageBatcher:
 
     Calls that arrive within `window` seconds of the first pending one share a batch; each caller waits
     for its own result. It has the `messages.create` shape of `AsyncAnthropic`, so it can stand in for
-    the client of a `ClaudeModel` or the rubric grader.
+    the client of the rubric grader (one call per graded run; never the agent loop, whose turns wait on
+    each other).
 
     Args:
         client: an `AsyncAnthropic`.
