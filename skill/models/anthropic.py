@@ -124,8 +124,9 @@ class ClaudeModel:
         client: an `AsyncAnthropic` to use (tests inject one over `httpx2.MockTransport`).
         api_key: used to build a client when none is given.
         max_tokens: output tokens per turn.
-        thinking: False turns thinking off where the model allows it, which also lets the loop force
-            the tool choice; True or None leave the model's default.
+        thinking: False asks for the least thinking the model allows (`disabled`, or `between_tools` on
+            Sonnet 5.5), which on models that accept it also lets the loop force the tool choice; True
+            or None leave the model's default.
         owns_client: whether `aclose` closes the client (default: only a client this model built).
     """
 

@@ -48,8 +48,8 @@ class ModelInfo:
     prices: Prices
     context_window: int
     thinking_off: dict[str, Any] | None
-    """The `thinking` value that turns thinking off ({} when it is off unless asked for); None when the
-    model cannot run without thinking."""
+    """The `thinking` value for the least thinking the model allows ({} when it thinks only when asked
+    to); None when the model accepts no such setting."""
     forced_tool_choice: bool
     """Whether `tool_choice` of type `any` or `tool` is accepted (with thinking off)."""
     long_prompt: tuple[int, Prices] | None = None
@@ -57,8 +57,11 @@ class ModelInfo:
 
 
 MODELS: dict[str, ModelInfo] = {
-    # The 5.5 generation: forced tool choice and `thinking: disabled` return HTTP 400.
-    "claude-sonnet-5-5": ModelInfo(Prices(2.00, 10.00, 2.50, 0.10), 1_000_000, None, False),
+    # The 5.5 generation: forced tool choice and `thinking: disabled` return HTTP 400. Sonnet 5.5 turns
+    # up-front thinking off with `between_tools` (short notes between tool calls remain).
+    "claude-sonnet-5-5": ModelInfo(
+        Prices(2.00, 10.00, 2.50, 0.10), 1_000_000, {"type": "between_tools"}, False
+    ),
     "claude-opus-5-5": ModelInfo(Prices(4.00, 20.00, 5.00, 0.20), 1_000_000, None, False),
     "claude-haiku-5-5": ModelInfo(
         Prices(0.10, 0.50, 0.125, 0.01),

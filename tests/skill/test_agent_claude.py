@@ -300,7 +300,7 @@ async def test_submit_brief_is_strict_and_the_default_model_is_not_forced(sessio
     assert all("strict" not in t for t in first["tools"][:-1])
     # the 5.5 models answer a forced tool choice or `thinking: disabled` with HTTP 400
     assert "tool_choice" not in first
-    assert "thinking" not in first
+    assert first["thinking"] == {"type": "between_tools"}
     assert first["max_tokens"] > 4_096
 
 
