@@ -38,9 +38,11 @@ ALLOW_MODEL_REQUESTS = True
 such as one over a fake transport, is still allowed)."""
 
 CACHE: Any = {"type": "ephemeral"}
+_CACHEABLE = frozenset({"text", "tool_use", "tool_result", "image", "document"})
 MAX_OUTPUT_TOKENS = 8_000
-"""Output tokens per turn: room for the longest brief draft (about 3,000 tokens of JSON) with thinking
-between tool calls, and far below the limit above which the SDK insists on streaming."""
+"""Output tokens per turn. The longest brief of the offline eval suite renders to about 4,400 characters
+(about 1,100 tokens); 8,000 leaves room for a fuller draft as tool-call JSON plus the notes Claude writes
+between tool calls, and stays far below the size above which the SDK insists on streaming."""
 
 
 def _to_messages(conversation: list[Entry]) -> list[dict[str, Any]]:
@@ -75,8 +77,11 @@ def _to_messages(conversation: list[Entry]) -> list[dict[str, Any]]:
             content = entry.turn.raw if entry.turn.raw is not None else _content_of(entry.turn)
             add("assistant", [dict(block) for block in content])
     if messages:
-        last = messages[-1]["content"]
-        last[-1] = {**last[-1], "cache_control": CACHE}
+        blocks = messages[-1]["content"]
+        for index in range(len(blocks) - 1, -1, -1):
+            if blocks[index].get("type") in _CACHEABLE:  # thinking blocks cannot carry a breakpoint
+                blocks[index] = {**blocks[index], "cache_control": CACHE}
+                break
     return messages
 
 
@@ -201,7 +206,8 @@ class ClaudeModel:
         except anthropic.AuthenticationError as exc:
             raise MissingApiKeyError(f"Anthropic rejected ANTHROPIC_API_KEY: {exc.message}") from exc
         except anthropic.BadRequestError as exc:
-            if "context" in exc.message.lower() and "window" in exc.message.lower():
+            text = exc.message.lower()
+            if "prompt is too long" in text or ("context" in text and "window" in text):
                 raise ContextWindowError(
                     f"the conversation is too long for {self.name}: {exc.message}"
                 ) from exc

@@ -259,10 +259,44 @@ async def test_a_paused_turn_is_sent_back_as_it_is_without_a_nudge(session: Clie
     assert resumed[-1]["content"][0]["text"] == "Looking through the tickets."
 
 
+async def test_a_paused_turn_ending_in_thinking_puts_the_breakpoint_on_a_block_that_takes_it(
+    session: Client,
+) -> None:
+    paused = [
+        {"type": "text", "text": "Checking."},
+        {"type": "thinking", "thinking": "", "signature": "sig-1"},
+    ]
+    script = [message(paused, "pause_turn"), *happy_script()[2:]]
+    fake = FakeMessagesAPI(script)
+    result = await run_escalation(ISSUE, session=session, model=claude(fake), clock=lambda: NOW)
+    assert result.brief is not None
+    resumed = fake.requests[1]["messages"][-1]["content"]
+    assert resumed[-1] == {"type": "thinking", "thinking": "", "signature": "sig-1"}
+    assert resumed[0]["cache_control"] == {"type": "ephemeral"}
+
+
 async def test_a_full_context_window_is_a_typed_error(session: Client) -> None:
     script = [message([{"type": "text", "text": "I"}], "model_context_window_exceeded")]
     with pytest.raises(ContextWindowError, match="context window"):
         await run_escalation(ISSUE, session=session, model=claude(FakeMessagesAPI(script)), clock=lambda: NOW)
+
+
+async def test_a_prompt_too_long_for_the_model_is_the_same_typed_error(session: Client) -> None:
+    too_long = (
+        400,
+        {},
+        {
+            "type": "error",
+            "error": {
+                "type": "invalid_request_error",
+                "message": "prompt is too long: 1000321 tokens > 1000000",
+            },
+        },
+    )
+    with pytest.raises(ContextWindowError, match="too long"):
+        await run_escalation(
+            ISSUE, session=session, model=claude(FakeMessagesAPI([too_long])), clock=lambda: NOW
+        )
 
 
 async def test_the_cache_breakpoint_moves_to_the_latest_message(session: Client) -> None:
