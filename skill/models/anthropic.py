@@ -206,8 +206,8 @@ class ClaudeModel:
         except anthropic.AuthenticationError as exc:
             raise MissingApiKeyError(f"Anthropic rejected ANTHROPIC_API_KEY: {exc.message}") from exc
         except anthropic.BadRequestError as exc:
-            text = exc.message.lower()
-            if "prompt is too long" in text or ("context" in text and "window" in text):
+            said = exc.message.lower()
+            if "prompt is too long" in said or ("context" in said and "window" in said):
                 raise ContextWindowError(
                     f"the conversation is too long for {self.name}: {exc.message}"
                 ) from exc
