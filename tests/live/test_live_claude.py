@@ -1,7 +1,7 @@
 """Smoke test against the real Messages API: two scenarios, one that escalates and one that stays in support.
 
 Runs only when ANTHROPIC_API_KEY is set (it is read before the test-wide fixture clears the
-environment) and is marked `live`; CI has no key, so it is skipped there. Run it with
+environment) and is marked `live`, which the default test run deselects (and CI has no key). Run it with
 ``ANTHROPIC_API_KEY=... pytest -m live tests/live``; the traffic is recorded (without the key) under the
 test's temporary folder, a starting point for new replay fixtures.
 """
