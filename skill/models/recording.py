@@ -156,7 +156,9 @@ class ReplayTransport(httpx2.AsyncBaseTransport):
         if wanted_model and isinstance(body, dict) and body.get("model") != wanted_model:
             raise AssertionError(f"replay expected model {wanted_model}, got {body.get('model')}")
         answer = recorded["response"]
-        headers = dict(answer.get("headers") or {})
+        headers = {k: v for k, v in (answer.get("headers") or {}).items() if k != "retry-after-ms"}
+        if "retry-after" in headers:
+            headers["retry-after"] = "0"  # a replay never waits out the recorded back-off
         content = answer.get("body")
         if isinstance(content, str):
             return httpx2.Response(answer["status"], headers=headers, text=content, request=request)

@@ -160,7 +160,7 @@ async def test_a_recording_keeps_no_credentials_and_replays_to_the_same_brief(tm
     assert len(lines) == 6
     assert lines[0]["request"]["body"]["messages"][0]["role"] == "user"
     assert lines[1]["response"]["status"] == 529
-    assert lines[1]["response"]["headers"]["retry-after"] == "0"
+    assert lines[1]["response"]["headers"]["retry-after"] == "0"  # the replay's, not the recorded 30 s
 
     replay = ReplayTransport.from_file(recording)
     again = await observe(
