@@ -94,7 +94,7 @@ class Settings:
     """Bearer token the HTTP MCP server requires."""
     anthropic_api_key: str | None = field(default=None, repr=False)
     model: str | None = None
-    """Claude model id; None picks the newest Sonnet the installed SDK knows."""
+    """Claude model id; None uses the pinned default (`skill.models.catalog.DEFAULT_MODEL`)."""
     reporter: str | None = None
     """Default name for the brief's "Reported by" line."""
     config_file: Path | None = None

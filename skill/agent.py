@@ -39,6 +39,7 @@ from .models.base import (
     Usage,
     UserEntry,
 )
+from .prompt_files import render as prompt_render
 from .prompt_files import text as prompt_text
 
 STEPS = {
@@ -55,6 +56,18 @@ ESCALATION_OFFERS = (
     "Open a tracker issue with the reproduction steps (--create-issue PROJECT)",
     "Draft an interim update for the customer as an internal note (--draft-update)",
     "Set follow-up reminders at the severity's cadence (--remind)",
+)
+NO_TOOL_CALL = (
+    "Your answer called no tool. Call the tools you still need, then submit_brief with your draft; the "
+    "draft goes only through submit_brief."
+)
+CUT_OFF = (
+    "Your answer was cut off at max_tokens, the output limit of one turn, before it finished, and its "
+    "unfinished tool call was dropped. Make it again, shorter: fewer, tighter sentences in each field."
+)
+LAST_TURN = (
+    "This is the last turn: call submit_brief now with the best draft the records support, and say in "
+    "the draft what is still unknown."
 )
 HANDLING_OFFERS = (
     "Put the suggested reply on the ticket as an internal note for a person to send (--draft-update)",
@@ -155,8 +168,11 @@ class RunResult(BaseModel):
 class Limits(BaseModel):
     max_turns: int = 16
     max_seconds: float = 300.0
-    max_tokens: int = 400_000
-    """Total input plus output tokens across the run."""
+    max_cost_usd: float = 1.50
+    """What the run may cost, cache reads and writes included (priced by `models.catalog`)."""
+    max_tokens: int = 2_000_000
+    """All tokens across the run (input, output, cache reads and writes); the bound for a model the
+    price table does not know."""
 
 
 def _step_of(tool: str) -> int:
@@ -198,7 +214,7 @@ async def run_escalation(
     """Run the seven steps for `issue` and return the brief or the support-handling note.
 
     Raises:
-        TurnLimitError, TimeLimitError, TokenBudgetError: a bound was hit.
+        TurnLimitError, TimeLimitError, TokenBudgetError: a bound (turns, time, cost or tokens) was hit.
         ModelOutputError: the draft stayed invalid after one repair turn.
         EscalationRunError: the model failed in another way.
     """
@@ -241,14 +257,15 @@ async def _run(
     ]
     tools.append(submit_tool_spec())
     offered = {t.name for t in tools}
-    prompt = await session.get_prompt("customer-escalation", {"issue": issue, "account": account or ""})
-    conversation: list[Entry] = [UserEntry(text=prompt.messages[0].content.text)]
+    conversation: list[Entry] = [UserEntry(text=task_prompt(issue, account, _today(clock)))]
     system = prompt_text("system.md")
 
     known = KnownRecords()
     assessment: dict[str, Any] | None = None
     repaired = False
     for turn_number in range(1, limits.max_turns + 1):
+        if turn_number == limits.max_turns and limits.max_turns > 1:
+            conversation.append(UserEntry(text=LAST_TURN, require=SUBMIT_TOOL))
         asked = time.perf_counter()
         turn = await model.respond(conversation, tools, system)
         result.events.append(
@@ -263,14 +280,20 @@ async def _run(
             )
         )
         result.turns = turn_number
-        _add_usage(result.usage, turn.usage)
-        if result.usage.input_tokens + result.usage.output_tokens > limits.max_tokens:
-            raise TokenBudgetError(f"the run used more than {limits.max_tokens} tokens")
+        result.usage.add(turn.usage)
+        _check_budget(result.usage, limits)
         conversation.append(AssistantEntry(turn=turn))
         calls = [c for c in turn.tool_calls if c.name != SUBMIT_TOOL]
         submits = [c for c in turn.tool_calls if c.name == SUBMIT_TOOL]
         if not turn.tool_calls:
-            conversation.append(UserEntry(text="Continue: call the tools you need, then submit_brief."))
+            if turn.stop_reason == "pause_turn":
+                continue  # the provider paused a long turn: send it back as it is to let it finish
+            if turn.stop_reason == "max_tokens":
+                conversation.append(UserEntry(text=CUT_OFF))
+            else:
+                conversation.append(
+                    UserEntry(text=NO_TOOL_CALL, require=SUBMIT_TOOL if assessment is not None else None)
+                )
             continue
 
         if calls:
@@ -325,11 +348,21 @@ def _is_write_tool(tool: Any) -> bool:
     return annotations is not None and annotations.read_only_hint is False
 
 
-def _add_usage(total: Usage, turn: Usage) -> None:
-    total.input_tokens += turn.input_tokens
-    total.output_tokens += turn.output_tokens
-    total.cache_read_tokens += turn.cache_read_tokens
-    total.cache_write_tokens += turn.cache_write_tokens
+def _check_budget(usage: Usage, limits: Limits) -> None:
+    if usage.cost_usd > limits.max_cost_usd:
+        raise TokenBudgetError(
+            f"the run cost ${usage.cost_usd:.2f}, more than its budget of ${limits.max_cost_usd:.2f}"
+        )
+    if usage.total_tokens > limits.max_tokens:
+        raise TokenBudgetError(
+            f"the run used {usage.total_tokens:,} tokens (cache reads and writes included), more than its "
+            f"budget of {limits.max_tokens:,}"
+        )
+
+
+def task_prompt(issue: str, account: str | None, today: date) -> str:
+    """The first user turn of the command line's loop: the issue, the account and today's date."""
+    return prompt_render("task.md.j2", issue=issue, account=account or "", today=today.isoformat())
 
 
 async def _call(
@@ -467,4 +500,5 @@ __all__ = [
     "TraceEntry",
     "TraceEvent",
     "run_escalation",
+    "task_prompt",
 ]

@@ -5,8 +5,10 @@ records loaded over it), an MCP server over that workspace held in memory, and t
 clock. Trials run concurrently up to a bound. A trial passes when every gating check passes; across
 trials the suite reports pass^k = C(c, k) / C(n, k) averaged over scenarios, as tau-bench does.
 
-For Claude runs, `MessageBatcher` stands in for the Anthropic client and sends the model calls that
-arrive together through the Message Batches API (half the price, minutes to hours of latency).
+For the rubric judge, `MessageBatcher` stands in for the Anthropic client and sends the calls that
+arrive together through the Message Batches API (half the price, minutes to hours of latency). It is for
+single-call work only: an agent's turns each depend on the last, so they always go directly. Each trial
+records the drafter's usage and cost, and a run the provider failed is kept apart from model failures.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from math import comb
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mcp import Client
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,10 +57,15 @@ from .models.base import (
     Model,
     ModelProviderError,
     ModelTurn,
+    TimeLimitError,
+    TokenBudgetError,
     ToolCall,
     ToolResultEntry,
     ToolSpec,
+    TurnLimitError,
+    Usage,
 )
+from .models.catalog import PRICES_CHECKED
 from .policy_config import PolicyConfig, load_policy
 from .server import build_server
 
@@ -74,6 +81,18 @@ class _Frozen(BaseModel):
 
 
 # ------------------------------------------------------------------------------------------ results
+
+
+ErrorKind = Literal["infrastructure", "limit", "model"]
+
+
+def error_kind(exc: BaseException) -> ErrorKind:
+    """How a run that ended early is counted: the provider's failure is not the model's."""
+    if isinstance(exc, ModelProviderError):
+        return "infrastructure"
+    if isinstance(exc, TurnLimitError | TimeLimitError | TokenBudgetError):
+        return "limit"
+    return "model"
 
 
 class TrialRecord(_Frozen):
@@ -92,6 +111,12 @@ class TrialRecord(_Frozen):
     rules_met: list[str] = Field(default_factory=list)
     """The policy findings met in the run's assessment, escalation criteria first."""
     error: str | None = None
+    error_kind: ErrorKind | None = None
+    """Why the run ended early: `infrastructure` (the provider failed after its retries: 5xx, 429,
+    connection), `limit` (turns, time, cost) or `model` (refusal, unusable output, anything else)."""
+    turns: int = 0
+    usage: Usage = Field(default_factory=Usage)
+    """The drafter's tokens, requests and cost for this trial (cache reads and writes included)."""
     markdown: str = ""
     trace: list[TraceEntry] = Field(default_factory=list)
     """Every tool call of the run, to read next to the output."""
@@ -153,6 +178,14 @@ class SuiteReport(_Frozen):
     safety_rate: float | None
     decisions: dict[str, dict[str, int]] = Field(default_factory=dict)
     """Expected decision -> actual decision (or `none`) -> trials."""
+    usage: Usage = Field(default_factory=Usage)
+    """The drafter's tokens, requests and cost over every trial."""
+    judge_usage: Usage = Field(default_factory=Usage)
+    """The rubric judge's tokens, requests and cost."""
+    errors: dict[str, int] = Field(default_factory=dict)
+    """Trials that ended early, by kind (`infrastructure`, `limit`, `model`)."""
+    prices_checked: str | None = None
+    """The date of the price table the costs come from."""
 
     @property
     def scenario_pass_rate(self) -> float:
@@ -190,7 +223,13 @@ def summarize(model: str, trials: int, seconds: float, scenarios: list[ScenarioR
     for scenario in scenarios:
         for trial in scenario.trials:
             decisions.setdefault(scenario.expected_decision, Counter())[trial.decision or "none"] += 1
+    usage = Usage()
+    for trial in every:
+        usage.add(trial.usage)
     return SuiteReport(
+        usage=usage,
+        errors=dict(Counter(t.error_kind for t in every if t.error_kind is not None)),
+        prices_checked=PRICES_CHECKED.isoformat(),
         model=model,
         trials=trials,
         seconds=round(seconds, 2),
@@ -350,6 +389,7 @@ async def run_trial(
         started = time.perf_counter()
         result: RunResult | None = None
         error: str | None = None
+        kind: ErrorKind | None = None
         try:
             async with Client(server) as client:
                 result = await run_escalation(
@@ -363,6 +403,7 @@ async def run_trial(
         except Exception as exc:  # any way a run can end early scores zero and is reported, not raised
             cause = _leaf(exc)
             error = f"{type(cause).__name__}: {cause}"
+            kind = error_kind(cause)
         seconds = time.perf_counter() - started
         after = workspace.stats().counts
     finally:
@@ -392,9 +433,18 @@ async def run_trial(
         checks=checks,
         rules_met=rules_met,
         error=error,
+        error_kind=kind,
+        turns=result.turns if result else 0,
+        usage=result.usage if result else _spent(model),
         markdown=result.markdown if result else "",
         trace=list(result.trace) if result else [],
     )
+
+
+def _spent(model: Model) -> Usage:
+    """What a model that failed mid-run had spent (models that keep a running total expose `spent`)."""
+    spent = getattr(model, "spent", None)
+    return spent.model_copy() if isinstance(spent, Usage) else Usage()
 
 
 async def run_suite(
@@ -449,7 +499,7 @@ async def run_suite(
     by_scenario: dict[str, list[TrialRecord]] = {}
     for record in records:
         by_scenario.setdefault(record.scenario, []).append(record)
-    return summarize(
+    report = summarize(
         model_name,
         trials,
         seconds,
@@ -466,6 +516,9 @@ async def run_suite(
             for s in scenarios
         ],
     )
+    if rubric is not None:
+        report = report.model_copy(update={"judge_usage": rubric.usage.model_copy()})
+    return report
 
 
 # ----------------------------------------------------------------------------------------- thresholds
@@ -524,6 +577,25 @@ def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def cost_text(usage: Usage) -> str:
+    """`$0.0123`, `n/a` without requests, with a note when some requests could not be priced."""
+    if not usage.requests:
+        return "n/a"
+    text = f"${usage.cost_usd:.4f}"
+    return text + f" (+{usage.unpriced_requests} unpriced)" if usage.unpriced_requests else text
+
+
+def usage_line(who: str, usage: Usage, prices_checked: str | None) -> str:
+    """One line of tokens, requests and cost."""
+    if not usage.requests:
+        return f"{who}: no model requests"
+    return (
+        f"{who}: {usage.requests} requests, {usage.input_tokens:,} input, {usage.output_tokens:,} output, "
+        f"{usage.cache_read_tokens:,} cache-read and {usage.cache_write_tokens:,} cache-write tokens, "
+        f"{cost_text(usage)} at the prices of {prices_checked or 'unknown date'}"
+    )
+
+
 def markdown_report(report: SuiteReport) -> str:
     """The report as markdown: summary, per-check and per-tag breakdowns, then every failure."""
     lines = [
@@ -537,11 +609,16 @@ def markdown_report(report: SuiteReport) -> str:
         + "("
         + ", ".join(f"{n} {s.passed}/{s.passed + s.failed}" for n, s in report.safety.items())
         + ")",
+        f"- {usage_line('Drafter', report.usage, report.prices_checked)}",
+        f"- {usage_line('Judge', report.judge_usage, report.prices_checked)}",
+        "- Ended early: "
+        + (", ".join(f"{kind} {n}" for kind, n in sorted(report.errors.items())) or "none")
+        + " (infrastructure: the provider failed after its retries; not a model failure)",
         "",
         "## Scenarios",
         "",
-        "| Scenario | Expected | Outcome | Checks | Time (s) | Tool calls | Context chars |",
-        "|---|---|---|---|---|---|---|",
+        "| Scenario | Expected | Outcome | Checks | Time (s) | Tool calls | Context chars | Turns | Tokens | Cost |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for scenario in report.scenarios:
         for trial in scenario.trials:
@@ -550,7 +627,7 @@ def markdown_report(report: SuiteReport) -> str:
                 f"| {scenario.id}{f' #{trial.trial}' if report.trials > 1 else ''} | {scenario.expected_decision} | "
                 f"{'pass' if trial.passed else 'FAIL'}: {trial.decision or 'no output'} | "
                 f"{sum(c.passed is True for c in gating)}/{len(gating)} | {trial.seconds:.2f} | {trial.tool_calls} | "
-                f"{trial.context_chars:,} |"
+                f"{trial.context_chars:,} | {trial.turns} | {trial.usage.total_tokens:,} | {cost_text(trial.usage)} |"
             )
     lines += ["", "## Checks", "", "| Check | Passed | Failed | Not graded | Rate |", "|---|---|---|---|---|"]
     for name, stats in report.per_check.items():
@@ -578,7 +655,7 @@ def markdown_report(report: SuiteReport) -> str:
             lines.append(f"Known issue: {' '.join(scenario.known_issue.split())}")
             lines.append("")
         if trial.error:
-            lines.append(f"- run ended early: {trial.error}")
+            lines.append(f"- run ended early ({trial.error_kind or 'model'}): {trial.error}")
         else:
             lines.append(f"- policy findings met: {', '.join(trial.rules_met) or 'none'}")
             lines.append(f"- tool calls: {', '.join(t.tool for t in trial.trace) or 'none'}")
@@ -707,7 +784,8 @@ class MessageBatcher:
 
     Calls that arrive within `window` seconds of the first pending one share a batch; each caller waits
     for its own result. It has the `messages.create` shape of `AsyncAnthropic`, so it can stand in for
-    the client of a `ClaudeModel` or the rubric grader.
+    the client of the rubric grader (one call per graded run; never the agent loop, whose turns wait on
+    each other).
 
     Args:
         client: an `AsyncAnthropic`.
@@ -829,6 +907,8 @@ __all__ = [
     "TrialRecord",
     "Worlds",
     "below_threshold",
+    "cost_text",
+    "error_kind",
     "load_threshold",
     "markdown_report",
     "model_factory",
@@ -836,5 +916,6 @@ __all__ = [
     "run_suite",
     "run_trial",
     "summarize",
+    "usage_line",
     "write_reports",
 ]

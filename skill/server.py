@@ -235,6 +235,7 @@ def build_server(
     token: str | None = None,
     history: HistoryStore | None = None,
     writes: WriteRules | None = None,
+    demo: bool = False,
 ) -> MCPServer:
     """The MCP server over `registry`.
 
@@ -246,6 +247,8 @@ def build_server(
         history: the escalation history: past escalations for the policy's recurring rule, and the
             record and idempotency claims of the write tools (which fail without it).
         writes: what the write tools may write where (default: no channel, no project, ticket notes).
+        demo: every category is the built-in demo workspace: mark every tool result as demo data
+            (`skill.demo`).
     """
     auth: dict[str, Any] = {}
     if token:
@@ -255,8 +258,16 @@ def build_server(
                 issuer_url="http://127.0.0.1/", resource_server_url=None, required_scopes=[]
             ),
         }
+    if demo:
+        from .demo import DEMO_NOTICE, DemoMarker
+
+        auth["middleware"] = [DemoMarker()]
     server = EscalationServer(
-        SERVER_NAME, instructions=INSTRUCTIONS, version=__version__, log_level="WARNING", **auth
+        SERVER_NAME,
+        instructions=INSTRUCTIONS + (" " + DEMO_NOTICE if demo else ""),
+        version=__version__,
+        log_level="WARNING",
+        **auth,
     )
 
     def connector(category: Category, value: C | None) -> C:

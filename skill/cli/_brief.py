@@ -69,6 +69,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--trace", type=Path, metavar="FILE", help="write every step as JSON lines to FILE")
     parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="append every Claude request and response to FILE as JSON lines, without credentials "
+        "(default: $CUSTOMER_ESCALATION_RECORD)",
+    )
+    parser.add_argument(
         "--server",
         metavar="CMD|URL",
         help="use this MCP server instead of the in-process one: a command to start over stdio, or an http(s) URL",
@@ -108,8 +115,16 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def choose_model(settings: Settings, requested: str | None) -> Model:
-    """The model to draft with: the planner offline, else Claude."""
+def record_file(settings: Settings, flag: Path | None) -> Path | None:
+    """Where to record Claude's traffic: `--record`, else CUSTOMER_ESCALATION_RECORD, else nowhere."""
+    if flag is not None:
+        return flag
+    value = settings.value("CUSTOMER_ESCALATION_RECORD")
+    return Path(value).expanduser() if value else None
+
+
+def choose_model(settings: Settings, requested: str | None, *, record: Path | None = None) -> Model:
+    """The model to draft with: the planner offline, else Claude (recording its traffic to `record`)."""
     if requested == OFFLINE or (requested is None and not settings.anthropic_api_key):
         from customer_escalation.skill.models.planner import OfflinePlanner
 
@@ -117,7 +132,14 @@ def choose_model(settings: Settings, requested: str | None) -> Model:
         return planner
     from customer_escalation.skill.models.anthropic import ClaudeModel
 
-    return ClaudeModel(model=requested or settings.model, api_key=settings.anthropic_api_key)
+    model = requested or settings.model
+    if record is None or not settings.anthropic_api_key:
+        return ClaudeModel(model=model, api_key=settings.anthropic_api_key)
+    from customer_escalation.skill.models.recording import anthropic_client
+
+    return ClaudeModel(
+        model=model, client=anthropic_client(settings.anthropic_api_key, record=record), owns_client=True
+    )
 
 
 def next_steps(args: argparse.Namespace) -> NextSteps:
@@ -158,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(
                 f"cannot write the trace to {args.trace}: {exc.strerror or exc}", EXIT_USAGE
             ) from exc
-    model = choose_model(settings, args.model)
+    model = choose_model(settings, args.model, record=record_file(settings, args.record))
     reporter = args.reporter or settings.reporter or "Support"
     outcome = asyncio.run(_run(args, settings, model, reporter, steps))
     return report(
@@ -281,6 +303,8 @@ def result_json(
         "assessment": result.assessment,
         "tool_calls": len(result.trace),
         "context_chars": result.context_chars,
+        "turns": result.turns,
+        "usage": result.usage.model_dump(mode="json"),
         "escalation_id": escalation.id if escalation is not None else None,
         "actions": [step.model_dump(mode="json", exclude_none=True) for step in steps],
     }

@@ -49,7 +49,30 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--batch",
         action="store_true",
-        help="send Claude's calls through the Message Batches API (cheaper, slower; large runs)",
+        help="send the rubric judge's calls through the Message Batches API (half price, slower); the "
+        "agent's turns always go directly, since each depends on the last",
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="append every Claude request and response to FILE as JSON lines, without credentials "
+        "(default: $CUSTOMER_ESCALATION_RECORD)",
+    )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE",
+        help="answer Claude's requests from a recording instead of the network (no key needed)",
+    )
+    parser.add_argument(
+        "--calibrate",
+        nargs="?",
+        const=True,
+        type=Path,
+        metavar="FILE",
+        help="instead of the scenarios, measure how often the rubric judge agrees with the hand labels of "
+        "the calibration set (default: the one shipped in evals/calibration/)",
     )
     parser.add_argument(
         "--check-threshold",
@@ -68,15 +91,22 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _claude_client(settings: Settings, batch: bool) -> Any:
-    from anthropic import AsyncAnthropic
+def _claude_client(settings: Settings, args: argparse.Namespace) -> Any:
+    """The Anthropic client for the run: over a replay, recording, or plain; None without a key."""
+    from customer_escalation.skill.models.recording import ReplayTransport, anthropic_client
 
-    client = AsyncAnthropic(api_key=settings.anthropic_api_key, max_retries=3)
-    if not batch:
-        return client
-    from customer_escalation.skill.evals_runner import MessageBatcher
+    from ._brief import record_file
 
-    return MessageBatcher(client)
+    record = record_file(settings, args.record)
+    if args.replay is not None:
+        try:
+            transport = ReplayTransport.from_file(args.replay)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read the recording {args.replay}: {exc}", EXIT_USAGE) from exc
+        return anthropic_client(settings.anthropic_api_key, record=record, transport=transport)
+    if not settings.anthropic_api_key:
+        return None
+    return anthropic_client(settings.anthropic_api_key, record=record)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,9 +127,17 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency is not None and args.concurrency < 1:
         raise CliError("--concurrency must be at least 1", EXIT_USAGE)
     settings = settings_from_args(args)
+    if args.calibrate is not None:
+        from ._calibrate import run_calibration
+
+        return run_calibration(args, settings, _claude_client(settings, args))
     claude = args.model not in {OFFLINE, REFERENCE}
-    if args.batch and not claude:
-        raise CliError("--batch only applies to a Claude model (--model MODEL)", EXIT_USAGE)
+    keyed = bool(settings.anthropic_api_key) or args.replay is not None
+    if args.batch and (args.no_rubric or not keyed):
+        raise CliError(
+            "--batch only applies to the rubric judge, which needs ANTHROPIC_API_KEY (and no --no-rubric)",
+            EXIT_USAGE,
+        )
     threshold = load_threshold(args.check_threshold) if args.check_threshold else None
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
     try:
@@ -107,19 +145,22 @@ def run(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
 
-    client = _claude_client(settings, args.batch) if settings.anthropic_api_key else None
+    client = _claude_client(settings, args)
     factory = model_factory(args.model, claude_client=client if claude else None)
     rubric: RubricGrader | None = None
     if not args.no_rubric:
-        from customer_escalation.skill.models.anthropic import newest_sonnet
+        from customer_escalation.skill.evals_runner import MessageBatcher
+        from customer_escalation.skill.models.catalog import judge_for
 
-        judge = args.judge_model or settings.model or newest_sonnet()
-        rubric = RubricGrader(client, model=judge)
-    concurrency = args.concurrency or (
-        len(scenarios) * args.trials
-        if args.batch
-        else DEFAULT_CONCURRENCY.get(args.model, CLAUDE_CONCURRENCY)
-    )
+        judge = args.judge_model or judge_for(args.model if claude else settings.model)
+        rubric = RubricGrader(
+            MessageBatcher(client) if args.batch and client is not None else client,
+            model=judge,
+            batch=args.batch,
+        )
+    concurrency = args.concurrency or DEFAULT_CONCURRENCY.get(args.model, CLAUDE_CONCURRENCY)
+    if args.replay is not None:
+        concurrency = 1  # a recording answers in the order it was made
     if rubric is None:
         grading = "rubric off"
     elif rubric.enabled:
@@ -166,7 +207,16 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COLUMNS = (("scenario", 40), ("outcome", 26), ("checks", 7), ("time s", 7), ("tools", 6), ("context", 9))
+_COLUMNS = (
+    ("scenario", 40),
+    ("outcome", 26),
+    ("checks", 7),
+    ("time s", 7),
+    ("tools", 6),
+    ("context", 9),
+    ("turns", 6),
+    ("cost", 9),
+)
 
 
 def _header() -> str:
@@ -174,6 +224,8 @@ def _header() -> str:
 
 
 def _row(record: TrialRecord) -> str:
+    from customer_escalation.skill.evals_runner import cost_text
+
     gating = [c for c in record.checks if c.gating]
     label = record.scenario if record.trial == 1 else f"{record.scenario} #{record.trial}"
     outcome = f"{'pass' if record.passed else 'FAIL'} {record.decision or 'no output'}"
@@ -184,13 +236,19 @@ def _row(record: TrialRecord) -> str:
         f"{record.seconds:.2f}",
         str(record.tool_calls),
         f"{record.context_chars:,}",
+        str(record.turns),
+        cost_text(record.usage),
     )
     line = "  ".join(f"{cell:<{width}}" for cell, (_, width) in zip(cells, _COLUMNS, strict=True)).rstrip()
     failed = [c.name for c in gating if c.passed is not True]
+    if record.error_kind == "infrastructure":
+        return line + "  provider failure (not the model's)"
     return line + (f"  failed: {', '.join(failed)}" if failed else "")
 
 
 def _summary(report: SuiteReport) -> str:
+    from customer_escalation.skill.evals_runner import usage_line
+
     total = len(report.scenarios)
     lines = [
         "",
@@ -201,6 +259,9 @@ def _summary(report: SuiteReport) -> str:
         + ", ".join(f"{name} {s.passed}/{s.passed + s.failed}" for name, s in report.safety.items())
         + (f" ({report.safety_rate:.1%})" if report.safety_rate is not None else ""),
         f"Time: {report.seconds:.1f} s",
+        usage_line("Drafter", report.usage, report.prices_checked),
+        usage_line("Judge", report.judge_usage, report.prices_checked),
+        "Ended early: " + (", ".join(f"{kind} {n}" for kind, n in sorted(report.errors.items())) or "none"),
         "",
         "Per check:",
     ]

@@ -182,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
 
     from customer_escalation.connectors.factory import build_registry
     from customer_escalation.skill.actions import WriteRules
+    from customer_escalation.skill.demo import serves_demo
     from customer_escalation.skill.policy_config import load_policy
     from customer_escalation.skill.server import build_server
 
@@ -190,6 +191,13 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy(settings.policy_file)
     writes = WriteRules.from_settings(settings)
     sock = listen(*address) if address is not None else None
+    demo = serves_demo(settings)
+    if demo:
+        print(
+            "customer-escalation: no source is configured; serving the demo workspace (every result is "
+            'marked "source": "demo")',
+            file=sys.stderr,
+        )
 
     async def main() -> None:
         async with AsyncExitStack() as stack:
@@ -207,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
                 token=settings.server_token if sock is not None else None,
                 history=history,
                 writes=writes,
+                demo=demo,
             )
             if sock is None:
                 await server.run_stdio_async()

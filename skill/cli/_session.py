@@ -92,6 +92,7 @@ async def open_session(
     from mcp import Client
 
     if server is None:
+        from customer_escalation.skill.demo import serves_demo
         from customer_escalation.skill.policy_config import load_policy
         from customer_escalation.skill.server import build_server
 
@@ -103,6 +104,7 @@ async def open_session(
                 result_chars=settings.result_chars,
                 history=opened.history,
                 writes=opened.writes,
+                demo=serves_demo(settings),
             )
             async with Client(mcp_server) as client:
                 yield client

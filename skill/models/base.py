@@ -92,10 +92,33 @@ class ToolCall(BaseModel):
 
 
 class Usage(BaseModel):
+    """Tokens and cost of one request, or summed over a run."""
+
     input_tokens: int = 0
+    """Uncached input tokens."""
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
+    requests: int = 0
+    """Requests answered by the provider."""
+    cost_usd: float = 0.0
+    """What the priced requests cost, cache reads and writes included (see `models.catalog`)."""
+    unpriced_requests: int = 0
+    """Requests to a model the price table does not know; their cost is not in `cost_usd`."""
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_write_tokens
+
+    def add(self, other: Usage) -> None:
+        """Add `other` into this total."""
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cache_read_tokens += other.cache_read_tokens
+        self.cache_write_tokens += other.cache_write_tokens
+        self.requests += other.requests
+        self.cost_usd += other.cost_usd
+        self.unpriced_requests += other.unpriced_requests
 
 
 class ModelTurn(BaseModel):
@@ -114,6 +137,8 @@ class ModelTurn(BaseModel):
 class UserEntry(BaseModel):
     role: Literal["user"] = "user"
     text: str
+    require: str | None = None
+    """A tool the next turn must call; a model that can force a tool choice does so."""
 
 
 class AssistantEntry(BaseModel):
@@ -163,7 +188,7 @@ class TimeLimitError(EscalationRunError):
 
 
 class TokenBudgetError(EscalationRunError):
-    """The run used more tokens than its budget."""
+    """The run used more tokens, or cost more, than its budget."""
 
 
 class ModelOutputError(EscalationRunError):
@@ -171,7 +196,12 @@ class ModelOutputError(EscalationRunError):
 
 
 class ModelProviderError(EscalationRunError):
-    """The model provider failed (after its own retries)."""
+    """The model provider failed (after its own retries): an infrastructure failure (5xx, 429,
+    connection), not a failure of the model's judgement."""
+
+
+class ContextWindowError(EscalationRunError):
+    """The conversation outgrew the model's context window."""
 
 
 class MissingApiKeyError(ConfigError):
@@ -182,6 +212,7 @@ __all__ = [
     "SUBMIT_TOOL",
     "AssistantEntry",
     "BriefDraft",
+    "ContextWindowError",
     "Entry",
     "EscalationRunError",
     "MissingApiKeyError",

@@ -84,6 +84,9 @@ def test_brief_json_carries_the_decision_and_the_assessment(
     assert data["decision"] in {"escalate", "handle_in_support"}
     assert data["assessment"]["decision"] == data["decision"]
     assert data["drafted_without_llm"] is True
+    assert data["turns"] >= 2
+    assert data["usage"]["requests"] == 0  # the offline planner asks no model
+    assert data["usage"]["cost_usd"] == 0
 
 
 @pytest.mark.parametrize(

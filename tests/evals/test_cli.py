@@ -27,7 +27,17 @@ def test_eval_prints_a_table_the_figures_and_a_per_check_breakdown(
 ) -> None:
     assert main(["eval", str(folder), "--model", "reference"]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines()[0].split() == ["scenario", "outcome", "checks", "time", "s", "tools", "context"]
+    assert out.splitlines()[0].split() == [
+        "scenario",
+        "outcome",
+        "checks",
+        "time",
+        "s",
+        "tools",
+        "context",
+        "turns",
+        "cost",
+    ]
     assert "tiny-export-bug" in out and "pass escalate" in out
     assert "Scenarios fully passed: 1/1 (100.0%)" in out
     assert "pass^k: k=1 1.000" in out
@@ -98,7 +108,7 @@ def test_an_invalid_scenario_file_is_a_usage_error_naming_the_file(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--batch"], "--batch only applies to a Claude model"),
+        (["--batch"], "--batch only applies to the rubric judge"),
         (["--trials", "0"], "--trials must be at least 1"),
         (["--model", "claude-sonnet-5-5"], "needs ANTHROPIC_API_KEY"),
     ],

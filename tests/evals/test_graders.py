@@ -23,6 +23,7 @@ from customer_escalation.evals.graders import (
 )
 from customer_escalation.skill.agent import TraceEntry
 from customer_escalation.skill.brief import ContextItem, SupportHandling
+from customer_escalation.skill.models.catalog import judge_for
 
 pytestmark = pytest.mark.anyio
 
@@ -341,7 +342,26 @@ async def test_rubric_records_a_verdict_per_criterion_with_evidence(good: Observ
     assert all(not r.gating for r in results.values())
     request = seen[0]
     assert request["tool_choice"] == {"type": "tool", "name": "record_verdicts"}
-    assert "## ESCALATION" in request["messages"][0]["content"]
+    prompt = request["messages"][0]["content"]
+    assert "## ESCALATION" in prompt
+    # the judge sees the records the output cites, to check the prose against them
+    records = prompt.split("<records>")[1].split("</records>")[0]
+    assert "ticket:501: " in records and "CSV export has no header row" in records
+    assert "issue:ENG-77: " in records
+    assert "records the output cites" in request["system"]
+
+
+async def test_the_judge_counts_its_usage_and_cost_at_the_batch_discount(good: Observation) -> None:
+    grader = RubricGrader(_judge([], []), model="claude-opus-5-5", batch=True)
+    await grader.grade(good)
+    assert grader.usage.requests == 1
+    assert grader.usage.cost_usd == pytest.approx((10 * 4.0 + 5 * 20.0) / 1e6 * 0.5)
+
+
+def test_the_default_judge_is_never_the_drafter() -> None:
+    assert judge_for("claude-sonnet-5-5") == "claude-opus-5-5"
+    assert judge_for(None) == "claude-opus-5-5"
+    assert judge_for("claude-opus-5-5") == "claude-sonnet-5-5"
 
 
 async def test_rubric_marks_a_criterion_the_judge_skipped_as_not_graded(good: Observation) -> None:
