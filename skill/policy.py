@@ -380,7 +380,41 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 _COMMON = frozenset(
-    ["that", "this", "with", "have", "from", "your", "them", "they", "their", "there", "were", "what", "when", "will", "would", "could", "should", "about", "again", "still", "same", "result", "tried", "does", "didn", "know", "just", "also", "only", "more", "into", "than", "then"]
+    [
+        "that",
+        "this",
+        "with",
+        "have",
+        "from",
+        "your",
+        "them",
+        "they",
+        "their",
+        "there",
+        "were",
+        "what",
+        "when",
+        "will",
+        "would",
+        "could",
+        "should",
+        "about",
+        "again",
+        "still",
+        "same",
+        "result",
+        "tried",
+        "does",
+        "didn",
+        "know",
+        "just",
+        "also",
+        "only",
+        "more",
+        "into",
+        "than",
+        "then",
+    ]
 )
 
 
@@ -621,12 +655,12 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
 
     not_repro = f.hits_of("not_reproduced")
     # a failed attempt is beyond support once support's own documented answer is what failed
-    documented = [
+    answers = [
         a for a in f.ev.articles if a.status == "current" and a.kind in {"troubleshooting", "known-issue"}
     ]
     failed = (
         f.hits_of("workaround_failed")
-        if any(_tried(a, f.hits_of("workaround_failed")) for a in documented)
+        if any(_tried(a, f.hits_of("workaround_failed")) for a in answers)
         else []
     )
     add(

@@ -116,11 +116,11 @@ def _hits(text: str, kinds: tuple[SignalKind, ...], config: PolicyConfig, source
     found: dict[SignalKind, Hit] = {}
     prepared = prepare(clean)
     for finding in detect(clean, tuple(wanted), extra):
-        kind = wanted.get(finding.kind)
-        if kind is None or not finding.counts or kind in found:
+        policy_kind = wanted.get(finding.kind)
+        if policy_kind is None or not finding.counts or policy_kind in found:
             continue
-        found[kind] = Hit(
-            kind=kind,
+        found[policy_kind] = Hit(
+            kind=policy_kind,
             source=source,
             excerpt=_excerpt(prepared, finding.start, finding.end),
             quote=finding.quote,
