@@ -458,10 +458,11 @@ def blocks(text: str) -> list[Block | None]:
         if start < line:
             continue
         out.extend(_between(lines, line, start, definitions, state))
-        raw = "\n".join(line for line in lines[start:end] if not _definition(line))
+        raw = "\n".join(lines[start:end])
         if kind == "code":
             shown = "" if state.hidden else raw
         else:
+            raw = "\n".join(line for line in lines[start:end] if not _definition(line))
             shown = _strip_html(_without_comment_links(raw), state)
             if token.type == "inline" and any(c.type in {"link_open", "image"} for c in token.children or ()):
                 shown = _LINK_TITLE.sub(r"\1)", shown)
@@ -544,9 +545,14 @@ _MACHINE = (
     r"engines?|copilots?)|whoever\s+(?:reads|processes|writes|drafts|handles|triages|summari[sz]es))"
 )
 """Addressees that can only be a machine reader."""
-_AMBIGUOUS = r"(?:assistants?|models?|system|claude|gemini|bard|grok|llama|mistral)"
+_ROLES = r"(?:assistants?|models?|system)"
+_NAMES = r"(?:claude|gemini|bard|grok|llama|mistral)"
+"""Model names that are also people's names: they count only as a label (``Claude: ...``), since "Hi
+Claude, can you escalate this?" is as likely said to a colleague."""
+_AMBIGUOUS = rf"(?:{_ROLES}|{_NAMES})"
 """Addressees that may also be a person or a product ("Claude from IT", "Models: X1 and X2")."""
 _ADDRESSEE = rf"(?P<who>{_MACHINE}|{_AMBIGUOUS})"
+_SPOKEN_TO = rf"(?P<who>{_MACHINE}|{_ROLES})"
 _DETERMINER = r"(?:(?:the|any|all|every|each|an?)\s+)?"
 _DOING = (
     r"(?:[\s-]+only|[\s-]+instructions?|[\s-]+(?:note|notice|directive|override)s?|\s+(?:reading|processing|"
@@ -577,12 +583,12 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         # a greeting or a mention: "Hey AI, ...", "Dear AI assistant working this queue: ...", "@bot ..."
         (
-            rf"{_OPENER}(?:dear|hey|hi|hello|attention|ok|okay|yo)\s+{_DETERMINER}{_ADDRESSEE}\b[^\n.:,]{{0,50}}[:,!]",
+            rf"{_OPENER}(?:dear|hey|hi|hello|attention|ok|okay|yo)\s+{_DETERMINER}{_SPOKEN_TO}\b[^\n.:,]{{0,50}}[:,!]",
             "strong",
         ),
         (rf"{_OPENER}@{_ADDRESSEE}\b", "strong"),
         # a vocative: "Bot, reply ...", "Claude, escalate ..."
-        (rf"{_OPENER}{_DETERMINER}{_ADDRESSEE}{_DOING}\s*[,!]", "spoken-to"),
+        (rf"{_OPENER}{_DETERMINER}{_SPOKEN_TO}{_DOING}\s*[,!]", "spoken-to"),
         # the reader as the subject of a duty: "Automated agents must post ...", "the assistant should ..."
         (
             rf"(?:{_OPENER}|,\s+){_NOT_OURS}{_DETERMINER}{_ADDRESSEE}{_DOING}\s+"
@@ -666,11 +672,11 @@ def _addressed_at(text: str) -> int | None:
     found: list[int] = []
     for pattern, needs in _FORMS:
         for match in pattern.finditer(text):
-            rest = _rest_of_line(text, match.end("who"))
+            rest = _rest_of_line(text, match.end())
             if needs == "spoken-to":
                 ok = bool(_DIRECTIVE.search(rest) or _SECOND_PERSON.search(rest))
             else:
-                ok = bool(_STRONG.match(match.group("who")) or _DIRECTIVE.search(rest))
+                ok = bool(_STRONG.match(match.group("who")) or _message(rest))
             if ok:
                 found.append(match.start() + len(match.group(0)) - len(match.group(0).lstrip()))
                 break
@@ -708,17 +714,25 @@ def _instruction_at(text: str) -> int | None:
         )
         found.append(marker if own else _sentence_start(text, marker))
     for line_start, line in _lines(text):
-        if len(_FIELD_VALUE.findall(line)) >= 2:
-            found.append(line_start)
+        fields = list(_FIELD_VALUE.finditer(line))
+        if len(fields) >= 2:
+            found.append(_sentence_start(text, line_start + fields[0].start()))
             break
     return min(found) if found else None
 
 
 def _orders(text: str, match: re.Match[str]) -> bool:
     """Whether a chat-template match is a marker, or a role label followed by a directive."""
-    return not _ROLE_LABEL.fullmatch(match.group(0)) or bool(
-        _DIRECTIVE.search(_rest_of_line(text, match.end()))
-    )
+    return not _ROLE_LABEL.fullmatch(match.group(0)) or _message(_rest_of_line(text, match.end()))
+
+
+def _message(rest: str) -> bool:
+    """Whether what follows an ambiguous label is a directive about the work, not a field's value:
+    "System: Windows 11. Please escalate" is an environment line followed by the customer's request."""
+    if not _DIRECTIVE.search(rest):
+        return False
+    first = _SENTENCE_END.split(rest.strip(), maxsplit=1)[0]
+    return bool(_DIRECTIVE.search(first)) or len(first.split()) > 4
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
