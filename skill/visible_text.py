@@ -345,13 +345,30 @@ class _Events(HTMLParser):
     def unknown_decl(self, data: str) -> None:
         self.events.append((self._at(), "markup", "", {}))
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![CDATA[...]]>``, ``<![if ...]>``: a browser reads a bogus comment up to the next ``>``."""
+        end = self.rawdata.find(">", i + 3)
+        if end < 0:
+            return -1
+        self.events.append((self._at(), "comment", "", {}))
+        return end + 1
+
 
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
 
+_NOT_A_TAG = re.compile(r"<(?!!--)(?![^<>]*>)")
+"""A ``<`` that starts no complete tag (``a < b``, ``<div <div``): text to a browser, and left out of what
+the HTML parser is given, whose handling of unfinished tags takes quadratic time."""
+
+
 def _masked(text: str) -> str:
-    """`text` with code spans blanked out (same length), so markup a person sees as code is not parsed."""
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", "x", m.group(0)), text)
+    """`text` with code spans and stray ``<`` blanked out (same length), so markup a person sees as code
+    is not parsed."""
+    return _NOT_A_TAG.sub("x", _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", "x", m.group(0)), text))
+
+
+_ANY_TAG = re.compile(r"<[!/?]?[A-Za-z\[][^<>]*>")
 
 
 def _unclosed_comment(masked: str) -> int:
@@ -379,8 +396,12 @@ def _strip_html(text: str, state: _HtmlState) -> str:
     if "<" not in masked:
         return "" if state.hidden else text
     parser = _Events(masked)
-    parser.feed(masked)
-    parser.close()
+    try:
+        parser.feed(masked)
+        parser.close()
+    except AssertionError:
+        # markup the standard parser gives up on (a malformed declaration): no tag of it is shown
+        return "" if state.hidden else _ANY_TAG.sub("", text)
     events = sorted(parser.events, key=lambda e: e[0])
     keep: list[str] = []
     for index, (start, kind, tag, attrs) in enumerate(events):
@@ -534,7 +555,7 @@ def visible(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- addressees
 
-_OPENER = r"(?:^|(?<=[.!?;:)\]>#\-–—])\s+|(?<=\n))[\s\"'(\[{*_~>#|•·-]*"
+_OPENER = r"(?:^|(?<=[.!?;:)\]>#\-–—])[ \t]++|(?<=\n))[ \t\"'(\[{*_~>#|•·-]{0,12}+"
 """Where a sentence or clause starts: the start of a block or line, or after a sentence end, a colon or
 a closing bracket; opening punctuation and markdown emphasis may come first."""
 _MACHINE = (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from customer_escalation.skill.signals import as_evidence
 from customer_escalation.skill.visible_text import addressed_to_a_machine, for_people, visible
@@ -204,3 +206,22 @@ def test_as_evidence_is_the_visible_text_for_people() -> None:
     text = f"Signatures fail.\n\n<!-- {PLANT} -->\n\nClaude: {PLANT}"
 
     assert as_evidence(text) == for_people(text) == "Signatures fail.\n\n\n\n"
+
+
+# ---------------------------------------------------------------------------------------------- any input
+
+_PIECES = [
+    *"<>!-[]()/#`*_:\"'= \n\tazAZ.|&;",
+    *("<!--", "-->", "<![", "<![CDATA[", "]]>", "<!DOCTYPE", "<?", "</", "<div", ' style="display:none"'),
+    *("[INST]", "[/INST]", "<|im_start|>", "Claude:", "```", "    ", "> ", "- ", "1. ", "[//]: # (", "\r"),
+    *("\x00", "\u200b", "&#", "Note for the bot:", "### System", "severity=Critical"),
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_any_text_gives_a_visible_part_no_longer_than_itself(text: str) -> None:
+    shown = visible(text)
+    kept = for_people(text)
+
+    assert len(kept) <= len(shown) <= len(text)
