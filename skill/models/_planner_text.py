@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from customer_escalation.skill.signals import normalise
 
-from ..visible_text import for_people
+from ..visible_text import addressed_to_a_machine, for_people
 
 
 def _words(text: str) -> frozenset[str]:
@@ -484,7 +484,7 @@ def is_instruction(sentence: str) -> bool:
     """Whether a sentence reads like an instruction to whoever drafts the brief (it is never quoted): the
     planner's own patterns, or anything the policy's signal reader would not take as evidence."""
     clean = normalise(sentence)
-    return bool(_INSTRUCTION.search(clean)) or for_people(clean).strip() != clean.strip()
+    return bool(_INSTRUCTION.search(clean)) or addressed_to_a_machine(clean)
 
 
 def shorten(text: str, limit: int = 220) -> str:
