@@ -54,7 +54,7 @@ def plain(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- HTML
 
-_NEVER_SHOWN = frozenset({"script", "style", "template", "noscript", "head", "title", "iframe", "object"})
+_NEVER_SHOWN = frozenset({"script", "style", "template", "noscript", "title", "iframe", "object"})
 """Elements whose content a browser does not draw as text."""
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -193,6 +193,8 @@ class _HtmlState:
     """What is open across the blocks of one record: an element opened in one markdown block (a ``<div>``
     line) hides the blocks up to its closing tag, as a browser draws them."""
 
+    closed: frozenset[str] = frozenset()
+    """Names of the elements the record closes somewhere (``</script>``)."""
     stack: list[_Open] = field(default_factory=list)
     comment_open: bool = False
     """An ``<!--`` never closed: a browser hides everything after it."""
@@ -279,6 +281,7 @@ def _masked(text: str) -> str:
     return _NOT_A_TAG.sub("x", _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", "x", m.group(0)), text))
 
 
+_CLOSING = re.compile(r"</\s*([A-Za-z][\w-]*)")
 _ANY_TAG = re.compile(r"<[!/?]?[A-Za-z\[][^<>]*>")
 
 
@@ -322,9 +325,11 @@ def _strip_html(text: str, state: _HtmlState) -> str:
             if not state.hidden:
                 keep.append(piece)
         elif kind in {"start", "void"}:
-            if not state.hidden and tag not in _HTML_ELEMENTS:
+            mention = tag in _NEVER_SHOWN and not attrs and tag not in state.closed
+            # "put the snippet in a <script> tag": a bare tag the record never closes is prose
+            if not state.hidden and (mention or tag not in _HTML_ELEMENTS):
                 keep.append(piece)
-            if kind == "start":
+            if kind == "start" and not mention:
                 state.open(tag, attrs)
         elif kind == "end":
             if not state.hidden and tag not in _HTML_ELEMENTS:
@@ -382,7 +387,7 @@ def blocks(text: str) -> list[Block | None]:
     for entry in [*(env.get("references") or {}).values(), *(env.get("duplicate_refs") or [])]:
         start, end = entry.get("map") or (0, 0)
         definitions.update(range(start, end))
-    state = _HtmlState()
+    state = _HtmlState(closed=frozenset(t.lower() for t in _CLOSING.findall(source)))
     out: list[Block | None] = []
     line = 0
     for token, kind, level in _leaves(tokens):
@@ -466,7 +471,7 @@ def visible(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- addressees
 
-_OPENER = r"(?:^|(?<=[.!?;:)\]>#\-–—])[ \t]++|(?<=\n))[ \t\"'(\[{*_~>#|•·-]{0,12}+"
+_OPENER = r"(?:^|(?<=[.!?;:)\]>#\-–—])[ \t]++|(?<=\n))[ \t\"'(\[{*_~>#|•·!-]{0,12}+"
 """Where a sentence or clause starts: the start of a block or line, or after a sentence end, a colon or
 a closing bracket; opening punctuation and markdown emphasis may come first."""
 _MACHINE = (
@@ -477,7 +482,7 @@ _MACHINE = (
     r"engines?|copilots?)|whoever\s+(?:reads|processes|writes|drafts|handles|triages|summari[sz]es))"
 )
 """Addressees that can only be a machine reader."""
-_ROLES = r"(?:assistants?|models?|system)"
+_ROLES = r"(?:assistants?|models?|system|summari[sz]ers?|classifiers?|triagers?)"
 _NAMES = r"(?:claude|gemini|bard|grok|llama|mistral)"
 """Model names that are also people's names: they count only as a label (``Claude: ...``), since "Hi
 Claude, can you escalate this?" is as likely said to a colleague."""
@@ -515,12 +520,12 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         # a greeting or a mention: "Hey AI, ...", "Dear AI assistant working this queue: ...", "@bot ..."
         (
-            rf"{_OPENER}(?:dear|hey|hi|hello|attention|ok|okay|yo)\s+{_DETERMINER}{_SPOKEN_TO}\b[^\n.:,]{{0,50}}[:,!]",
+            rf"{_OPENER}(?:dear|hey|hi|hello|attention|attn|ok|okay|yo)[\s:]+{_DETERMINER}{_SPOKEN_TO}\b[^\n.:,]{{0,50}}[:,!]",
             "strong",
         ),
         (rf"{_OPENER}@{_ADDRESSEE}\b", "strong"),
         # a vocative: "Bot, reply ...", "Claude, escalate ..."
-        (rf"{_OPENER}{_DETERMINER}{_SPOKEN_TO}{_DOING}\s*[,!]", "spoken-to"),
+        (rf"{_OPENER}{_DETERMINER}{_SPOKEN_TO}{_DOING}\s*(?:[,!—–]|\s-\s)", "spoken-to"),
         # the reader as the subject of a duty: "Automated agents must post ...", "the assistant should ..."
         (
             rf"(?:{_OPENER}|,\s+){_NOT_OURS}{_DETERMINER}{_ADDRESSEE}{_DOING}\s+"
@@ -565,7 +570,8 @@ _META = re.compile(
     r"prior|previous|above|earlier|preceding|existing|usual|standard|support|escalation|other|original|"
     r"current|given|safety|my|our)\s+)*(?:instructions?|rules|polic(?:y|ies)|prompts?|guidelines|guardrails|"
     r"directives|programming|system\s+prompt)\b|"
-    r"\byou\s+are\s+(?:now|no\s+longer)\b|\bwhoever\s+(?:reads|processes|writes|drafts|handles|triages)\b|"
+    r"\byou\s+are\s+(?:now|no\s+longer)\b|\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|bot|"
+    r"automated|assistant|model|agent)\b|\bas\s+an?\s+(?:ai|llm|language\s+model)(?:\s+(?:model|assistant|agent|system))?\s*,?\s+you\b|\bwhoever\s+(?:reads|processes|writes|drafts|handles|triages)\b|"
     r"\b(?:new|updated|real|actual|revised|hidden|secret)\s+(?:instructions?|task|orders|directive)\s*:|"
     r"\byour\s+(?:new\s+|real\s+|actual\s+|true\s+|original\s+)?(?:instructions|system\s+prompt|"
     r"guidelines|directives)\b",
