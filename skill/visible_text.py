@@ -580,8 +580,8 @@ _META = re.compile(
 """An instruction about the reader's own instructions."""
 
 _FIELD = (
-    r"(?:decision|severity|sev|priority|target(?:[\s_]team)?|routing|route|classification|category|"
-    r"escalation[\s_]level|outcome|verdict|assign(?:ee|ed[\s_]to)|queue)"
+    r"(?:decision|severity|sev|priority|target(?:[\s_]team)?|routing|classification|escalation[\s_]level|"
+    r"verdict|assign(?:ee|ed[\s_]to))"
 )
 _FIELD_VALUE = re.compile(rf"[\"']?\b{_FIELD}\b[\"']?\s*(?:=|:=|:)\s*[\"']?[\w-]", re.IGNORECASE)
 """One of the workflow's own fields given a value, as in a forged assessment."""
@@ -685,6 +685,9 @@ _CLOSER = re.compile(
 )
 
 
+_OPENING_MARKER = re.compile(r"\[(?:inst|sys|system)\]|<<sys>>|<\|im_start\|>|<\|system\|>|<system>", re.I)
+
+
 def _keep(parts: list[Block | None]) -> list[Block | None]:
     """`parts` without what is addressed to a machine reader: from the first such sentence to the end of
     its block; a chat-template region to its closing marker's block; a heading that names a role with its
@@ -693,8 +696,8 @@ def _keep(parts: list[Block | None]) -> list[Block | None]:
     skip_until: int | None = None
     """While a role heading's section runs: headings at this level or above end it."""
     region = False
-    """Inside a chat-template region opened in an earlier block and not closed yet."""
-    for part in parts:
+    """Inside a chat-template region opened in an earlier block and closed in a later one."""
+    for index, part in enumerate(parts):
         if part is None:
             out.append(None)
             continue
@@ -717,11 +720,10 @@ def _keep(parts: list[Block | None]) -> list[Block | None]:
             skip_until = part.level
             out.append(None)
             continue
-        opened = _TEMPLATE.search(part.text, cut)
-        if opened is not None and not _ROLE_LABEL.fullmatch(opened.group(0)):
-            region = not any(m.start() >= opened.start() for m in _CLOSER.finditer(part.text)) and bool(
-                re.match(r"\[(?:inst|sys|system)\]|<<sys>>|<\|im_start\|>|<system>", opened.group(0), re.I)
-            )
+        opened = _OPENING_MARKER.search(part.text, cut)
+        if opened is not None and not any(m.start() > opened.start() for m in _CLOSER.finditer(part.text)):
+            # a region left open runs to its closing marker in a later block; with none, to this block's end
+            region = any(p is not None and _CLOSER.search(p.text) for p in parts[index + 1 :])
         kept = part.text[:cut].rstrip()
         out.append(Block(kept, part.kind, part.level) if kept.strip() else None)
     return out

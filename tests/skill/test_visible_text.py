@@ -234,3 +234,9 @@ def test_any_text_gives_a_visible_part_no_longer_than_itself(text: str) -> None:
     kept = for_people(text)
 
     assert len(kept) <= len(shown) <= len(text)
+
+
+def test_a_chat_template_region_never_closed_ends_with_its_block() -> None:
+    text = f"Signatures fail.\n\n[INST] {PLANT}\n\nUse the raw body."
+
+    assert for_people(text) == "Signatures fail.\n\n\n\nUse the raw body."
