@@ -13,13 +13,16 @@ from typing import Any
 
 from .brief import ContextItem, EscalationBrief, SupportHandling
 from .models.base import BriefDraft
+from .visible_text import for_people
 
 _ORDER = {"Medium": 0, "High": 1, "Critical": 2}
 _UNSAFE_LABEL = re.compile(r"[\[\]\(\)\n\r`<>]")
 
 
 def _label_text(text: object, limit: int = 90) -> str:
-    cleaned = " ".join(_UNSAFE_LABEL.sub(" ", str(text or "")).split())
+    """A record's title or opening words for a label: what a person sees of it, without what is addressed
+    to a machine reader, on one line."""
+    cleaned = " ".join(_UNSAFE_LABEL.sub(" ", for_people(str(text or ""))).split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..visible_text import for_people
 from ._planner_gather import Related
 from ._planner_relevance import Candidate, coverage, is_current, parse_time
 from ._planner_text import (
@@ -49,8 +50,9 @@ class DraftInput:
 
 
 def _untrusted(data: Mapping[str, Any], key: str) -> str:
+    """A customer-written field as a person reading it sees it, without what is addressed to a machine."""
     value = data.get("untrusted")
-    return str(value.get(key, "")) if isinstance(value, dict) else ""
+    return for_people(str(value.get(key, ""))) if isinstance(value, dict) else ""
 
 
 def _day(value: Any) -> str:

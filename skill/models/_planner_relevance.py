@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
+from ..visible_text import for_people
 from ._planner_text import META_WORDS, STOPWORDS, bigrams, name_tokens, names_account, tokens
 
 Kind = Literal["ticket", "message", "issue", "article"]
@@ -122,8 +123,10 @@ def _scored_words(text: str, names: tuple[str, ...]) -> tuple[frozenset[str], fr
 
 
 def _untrusted(data: Mapping[str, Any]) -> dict[str, str]:
+    """The record's customer-written fields as a person reading them sees them, without what is addressed
+    to an automated reader: hidden or planted text neither links nor matches records."""
     value = data.get("untrusted")
-    return {k: str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    return {k: for_people(str(v)) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def ticket_candidate(ticket: Mapping[str, Any], *, detailed: bool = False) -> Candidate:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from ..signals import as_evidence, normalise
+from ..signals import normalise
 from ..signals.thesaurus import related_words
+from ..visible_text import addressed_to_a_machine, for_people
 
 
 def _words(text: str) -> frozenset[str]:
@@ -520,7 +521,7 @@ def is_instruction(sentence: str) -> bool:
     """Whether a sentence reads like an instruction to whoever drafts the brief (it is never quoted): the
     planner's own patterns, or anything the policy's signal reader would not take as evidence."""
     clean = normalise(sentence)
-    return bool(_INSTRUCTION.search(clean)) or as_evidence(clean).strip() != clean.strip()
+    return bool(_INSTRUCTION.search(clean)) or addressed_to_a_machine(clean)
 
 
 def shorten(text: str, limit: int = 220) -> str:
@@ -550,14 +551,10 @@ def _prose_line(line: str) -> bool:
     return not (len(stripped.split()) <= 6 and not re.search(r"[.!?]$", stripped))
 
 
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-
-
 def sentences(text: str) -> list[str]:
     """Prose sentences of a message: code, logs, lists, greetings and signatures left out."""
     out: list[str] = []
-    visible = _HTML_COMMENT.sub(" ", normalise(text))
-    for block in re.split(r"\n\s*\n", visible):
+    for block in re.split(r"\n\s*\n", for_people(text)):
         prose = " ".join(line.strip() for line in block.splitlines() if _prose_line(line))
         for sentence in _SENTENCE_END.split(prose):
             stripped = _SALUTATION.sub("", sentence.strip())
@@ -584,7 +581,7 @@ _LABELLED = {
 def numbered_steps(text: str) -> list[str]:
     """The first run of numbered steps (1., 2., ...) in `text`."""
     steps: list[str] = []
-    for line in normalise(text).splitlines():
+    for line in for_people(text).splitlines():
         match = _STEP.match(line)
         if match and int(match.group(1)) == len(steps) + 1:
             steps.append(shorten(scrub(match.group(2)), 240))
@@ -597,7 +594,7 @@ def numbered_steps(text: str) -> list[str]:
 
 def labelled(text: str, label: str) -> str | None:
     """The text after `Expected:`, `Actual:` or `Environment:` in `text`."""
-    match = _LABELLED[label].search(normalise(text))
+    match = _LABELLED[label].search(for_people(text))
     return shorten(scrub(match.group(1)), 240) if match else None
 
 
@@ -614,7 +611,7 @@ def error_lines(text: str, limit: int = 2) -> list[str]:
     """Exact error output quoted in `text` (status lines, exception lines, JSON error bodies)."""
     found: list[str] = []
     for pattern in _ERROR_LINES:
-        for match in pattern.finditer(normalise(text)):
+        for match in pattern.finditer(for_people(text)):
             line = shorten(scrub(match.group(0).strip()), 200)
             if line and not any(line in f or f in line for f in found) and not is_instruction(line):
                 found.append(line)
@@ -642,7 +639,7 @@ _ENVIRONMENT = (
 def environment(text: str) -> list[str]:
     """Environment details named in `text`: SDK and runtime versions, browsers, OS, region, IdP, plan."""
     found: list[str] = []
-    clean = normalise(text)
+    clean = for_people(text)
     for pattern in _ENVIRONMENT:
         for match in pattern.finditer(clean):
             value = match.group(0).strip()
