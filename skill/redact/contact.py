@@ -14,7 +14,8 @@ _EMAIL = re.compile(
     r"(?<![\w.%+\-\u0300-\u036f])"
     r"[\w%+\-](?:[\w.%+\-\u0300-\u036f]{0,62}[\w%+\-\u0300-\u036f])?"
     + _AT
-    + r"(?:[^\W_](?:[\w\-\u0300-\u036f]{0,61}(?:[^\W_]|[\u0300-\u036f]))?\.)+[^\W\d_]{2,24}"
+    + r"(?:(?:[^\W_]|%[0-9A-Fa-f]{2})(?:(?:[\w\-\u0300-\u036f]|%[0-9A-Fa-f]{2}){0,61}"
+    r"(?:[^\W_]|[\u0300-\u036f]|%[0-9A-Fa-f]{2}))?\.)+[^\W\d_]{2,24}"
     r"(?![\w\-\u0300-\u036f]|\.[^\W_])"
 )
 _OBFUSCATED_EMAIL = re.compile(
@@ -29,7 +30,6 @@ _HOST_ONLY_DOMAIN = re.compile(r"\.(?:internal|local|localdomain|localhost|lan|i
 _REMOTE_LOGIN_BEFORE = re.compile(
     r"(?i)(?:^|[\s;|&(`$])(?:ssh|scp|sftp|rsync|mosh|ssh-copy-id|telnet|autossh)(?=[ \t])[^\n]*$"
 )
-# "git@github.com:acme/x.git": the user and host of an SSH remote, followed by ":" and a path.
 _REMOTE_PATH_AFTER = re.compile(r":[\w~./\-]")
 _DEOBFUSCATE = re.compile(r"(?i)\s*[\[({]\s*(at|dot)\s*[\])}]\s*|%40|&#64;|&#x40;")
 
@@ -54,7 +54,8 @@ def emails(text: str) -> Iterator[Hit]:
         domain = re.split(_AT, match[0], maxsplit=1)[-1].lower()
         if _SERVICE_ACCOUNT_DOMAIN.search(domain) or _HOST_ONLY_DOMAIN.search(domain):
             continue
-        if _REMOTE_PATH_AFTER.match(text, end):
+        # git@github.com:acme/x.git, ssh://deploy@host/...: the user and host of a remote login.
+        if _REMOTE_PATH_AFTER.match(text, end) or text.endswith("://", 0, start):
             continue
         line_start = text.rfind("\n", 0, start) + 1
         if _REMOTE_LOGIN_BEFORE.search(text, max(line_start, start - 80), start):
@@ -102,7 +103,8 @@ _PHONE_CONTEXT = re.compile(
 _REFERENCE_BEFORE = re.compile(
     r"(?i)(?<![A-Za-z])(?:invoice|inv|order|ref|reference|po|purchase[ \t]+order|case|ticket|tracking"
     r"|serial|account|acct|customer|contract|policy|claim|receipt|transaction|txn|item|sku|part|model"
-    r"|batch|lot|shipment|booking|confirmation|member|document|doc|vat|tax|routing|article|art)"
+    r"|batch|lot|shipment|booking|confirmation|member|document|doc|vat|tax|routing|article|art"
+    r"|rechnung|bestellung|auftrag|kunden|facture|commande|factura|pedido|fattura|ordine)"
     r"\.?[ \t]*(?:no\.?|nr\.?|num(?:ber)?\.?|#|id)?[ \t]*[:#.=]?[ \t]*$"
 )
 _DATE_INSIDE = re.compile(

@@ -64,8 +64,9 @@ _ASSIGNED = re.compile(
 _URL_KEY_PARAMETER = re.compile(r"(?i)[?&](?:key|code|auth)=(?P<value>[A-Za-z0-9._~+/=\-]{8,})")
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:x+|\*+|\.+|0+|redacted|hidden|masked|none|null|undefined|changeme|example|your[_\-].*|.*[_\-]here"
-    r"|replace[_\-].*|<.*>)$"
+    r"|replace[_\-].*|<.*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%|\{\{.*\}\})$"
 )
+"""Values that stand for a secret without being one: masks, "changeme", <...>, $VARIABLE, {{ template }}."""
 
 
 def _looks_random(value: str) -> bool:
@@ -279,6 +280,9 @@ _PASSWORD_KEY = (
 )
 # Keys too short or too common to take the next word as a password without a ":" or "=".
 _ASSIGNED_ONLY_KEYS = frozenset({"pass", "pw", "mdp"})
+# After these a plain word is taken as the password ("password: hunter"); after the others, whose list
+# of words that are no password is short, the value must look like one or be quoted.
+_ANY_WORD_KEYS = frozenset({"pgpassword", "password", "passwd", "passphrase", "passcode", "pwd"})
 _VALUE = (
     r"(?:\"(?P<dq>[^\"\n]{1,128})\"|'(?P<sq>[^'\n]{1,128})'|`(?P<bq>[^`\n]{1,128})`"
     r"|(?P<bare>[^\s\"'`<>()\[\]{}|]{1,128}))"
@@ -370,7 +374,7 @@ def passwords(text: str) -> Iterator[Hit]:
 def _assigned_password_ok(key: str, value: str, quoted: bool) -> bool:
     if _PLACEHOLDER.match(value) or set(value) <= set("*•x"):
         return False
-    if key in _ASSIGNED_ONLY_KEYS and not (quoted or _password_like(value)):
+    if key not in _ANY_WORD_KEYS and not (quoted or _password_like(value)):
         return False
     return quoted or (len(value) >= 3 and value.lower() not in _NOT_A_PASSWORD)
 

@@ -67,7 +67,8 @@ def _cards_in_groups(text: str, groups: list[tuple[int, int]]) -> Iterator[Hit]:
             # Card numbers are written in groups of three or more digits; only the last may be shorter.
             if count > 19 or (j > i and groups[j - 1][1] - groups[j - 1][0] < 3):
                 break
-            if count >= 13:
+            # A number wraps once at most; numbers on three lines are a list.
+            if count >= 13 and text.count("\n", start, end) <= 1:
                 number = digits(text[start:end])
                 if _is_card(number):
                     found.append((start, end, number))
