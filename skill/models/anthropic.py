@@ -10,6 +10,8 @@ import re
 import typing
 from typing import TYPE_CHECKING, Any
 
+from customer_escalation.connectors.scrub import remember_secret, scrub
+
 from .base import (
     SUBMIT_TOOL,
     AssistantEntry,
@@ -152,8 +154,14 @@ class ClaudeModel:
             from anthropic import AsyncAnthropic
 
             client = AsyncAnthropic(api_key=api_key, max_retries=3)
+        remember_secret(getattr(client, "api_key", None), getattr(client, "auth_token", None))
         self._client = client
         self._max_tokens = max_tokens
+
+    def _scrub(self, text: str) -> str:
+        return scrub(
+            text, [getattr(self._client, "api_key", None), getattr(self._client, "auth_token", None)]
+        )
 
     async def aclose(self) -> None:
         """Close the HTTP client, when this model built it."""
@@ -171,14 +179,20 @@ class ClaudeModel:
                 tools=_tool_params(tools),  # type: ignore[arg-type]
                 messages=_to_messages(conversation),  # type: ignore[arg-type]
             )
+        # The API can echo the request (the key included) in its error body: the message is scrubbed,
+        # and the SDK's exception, which holds the body, is not chained to ours.
         except anthropic.AuthenticationError as exc:
-            raise MissingApiKeyError(f"Anthropic rejected ANTHROPIC_API_KEY: {exc.message}") from exc
+            detail = self._scrub(exc.message)
+            raise MissingApiKeyError(f"Anthropic rejected ANTHROPIC_API_KEY: {detail}") from None
         except anthropic.APIStatusError as exc:
+            detail = self._scrub(exc.message)
             raise ModelProviderError(
-                f"the Anthropic API failed with HTTP {exc.status_code}: {exc.message}"
-            ) from exc
+                f"the Anthropic API failed with HTTP {exc.status_code}: {detail}"
+            ) from None
         except anthropic.APIError as exc:
-            raise ModelProviderError(f"the Anthropic API could not be reached: {exc}") from exc
+            raise ModelProviderError(
+                f"the Anthropic API could not be reached: {self._scrub(str(exc))}"
+            ) from None
 
         usage = Usage(
             input_tokens=response.usage.input_tokens,
