@@ -99,13 +99,16 @@ _PHONE_CONTEXT = re.compile(
     r"(?:[ \t]+(?:number|no\.?|#))?[ \t]*[.:=\-]?[ \t]*"
     r"(?P<number>\+?(?:\([0-9]{1,5}\)|[0-9])(?:[ .\-]?(?:\([0-9]{1,5}\)|[0-9])){5,18})" + _PHONE_END
 )
-# "Invoice no. 0123-456-789", "order 0301 555 0132": a document's number, however it is grouped.
+# "Invoice no. 0123-456-789", "order 0301 555 0132", "account no. 020 1234 5678": a document's number,
+# however it is grouped. Words that also label a person ("customer: 020 ...") count only with "no.".
+_NUMBER_WORD = r"(?:no\.?|nr\.?|n[°º]|num(?:ber|mer|éro|ero)?\.?|#|id)"
 _REFERENCE_BEFORE = re.compile(
-    r"(?i)(?<![A-Za-z])(?:invoice|inv|order|ref|reference|po|purchase[ \t]+order|case|ticket|tracking"
-    r"|serial|account|acct|customer|contract|policy|claim|receipt|transaction|txn|item|sku|part|model"
-    r"|batch|lot|shipment|booking|confirmation|member|document|doc|vat|tax|routing|article|art"
-    r"|rechnung|bestellung|auftrag|kunden|facture|commande|factura|pedido|fattura|ordine)"
-    r"\.?[ \t]*(?:no\.?|nr\.?|num(?:ber)?\.?|#|id)?[ \t]*[:#.=]?[ \t]*$"
+    r"(?i)(?<![A-Za-z])(?:(?:invoice|inv|order|ref|reference|po|purchase[ \t]+order|tracking|serial|receipt"
+    r"|transaction|txn|sku|part|model|batch|lot|shipment|booking|confirmation|document|vat|tax|routing"
+    r"|article|case|ticket|contract|policy|claim|rechnung|bestellung|auftrag|facture|commande|factura"
+    r"|pedido|fattura|ordine)"
+    r"\.?[ \t]*" + _NUMBER_WORD + r"?"
+    r"|(?:account|acct|customer|item|member|doc|kunden)\.?[ \t]*" + _NUMBER_WORD + r")[ \t]*[:#.=]?[ \t]*$"
 )
 _DATE_INSIDE = re.compile(
     r"(?:19|20)[0-9]{2}[\-/.](?:0?[1-9]|1[0-2])[\-/.](?:0?[1-9]|[12][0-9]|3[01])"
@@ -147,7 +150,9 @@ def _phone_length(raw: str, low: int, high: int) -> int:
 def phones(text: str) -> Iterator[Hit]:
     for pattern, low, high in ((_PHONE_INTERNATIONAL, 8, 15), (_PHONE_NANP, 10, 11), (_PHONE_TRUNK, 10, 11)):
         for match in pattern.finditer(text):
-            if _REFERENCE_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            if match[0][0] != "+" and _REFERENCE_BEFORE.search(
+                text, max(0, match.start() - 40), match.start()
+            ):
                 continue
             length = _phone_length(match[0], low, high)
             if length:
