@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from ._common import Hit, digits
 
@@ -57,7 +58,7 @@ def emails(text: str) -> Iterator[Hit]:
         # git@github.com:acme/x.git, ssh://deploy@host/...: the user and host of a remote login.
         if _REMOTE_PATH_AFTER.match(text, end) or text.endswith("://", 0, start):
             continue
-        line_start = text.rfind("\n", 0, start) + 1
+        line_start = text.rfind("\n", max(0, start - 80), start) + 1
         if _REMOTE_LOGIN_BEFORE.search(text, max(line_start, start - 80), start):
             continue
         yield Hit("email", start, end)
@@ -72,7 +73,7 @@ def normalised_email(raw: str) -> str:
         word = match[1]
         return "." if word is not None and word.lower() == "dot" else "@"
 
-    return _DEOBFUSCATE.sub(plain, raw).strip().lower()
+    return unquote(_DEOBFUSCATE.sub(plain, raw)).strip().lower()
 
 
 # --- phone -------------------------------------------------------------------------------------------
