@@ -44,8 +44,12 @@ _NAMED = re.compile(
     r"(?P<scheme>(?:bearer|basic|token|bot)\s{1,3})?"
     r"(?P<value>[^\s\"',;&}\]]{1,4096})"
 )
+# "Bearer <value>": a value with a digit, a symbol or a capital after its first letter, so that prose
+# ("the token provided is invalid") reads as it was written.
 _SCHEME_VALUE = re.compile(
-    r"(?i)\b(?P<scheme>bearer|basic|token)\s{1,3}(?P<value>[A-Za-z0-9._~+/\-]{8,4096}=*)"
+    r"(?i:\b(?P<scheme>bearer|basic|token))\s{1,3}"
+    r"(?=[0-9._~+/\-]|[A-Za-z][a-z]{0,4096}[0-9._~+/\-A-Z])"
+    r"(?P<value>[A-Za-z0-9._~+/\-]{8,4096}=*)"
 )
 _VENDOR_KEY = re.compile(
     r"(?<![A-Za-z0-9_\-])(?:xox[abeoprs]-[A-Za-z0-9\-]{10,512}|xapp-[A-Za-z0-9\-]{10,512}"

@@ -24,7 +24,7 @@ from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.errors import ConnectorError
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.scrub import ScrubFilter, remember_secret
+from customer_escalation.connectors.scrub import ScrubFilter, remember_secret, scrub
 from customer_escalation.connectors.slack import BOT_TOKEN_VAR, DEFAULT_BASE_URL, SlackChat, SlackPolicy
 from customer_escalation.connectors.zendesk import ZendeskPolicy, ZendeskSupportPlatform
 from customer_escalation.skill.models.anthropic import ClaudeModel
@@ -162,3 +162,16 @@ def test_debug_log_lines_are_scrubbed_of_credentials(caplog: pytest.LogCaptureFi
     assert len(caplog.records) == 3
     _assert_clean(caplog.text)
     assert "[redacted]" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "zendesk rejected the credentials (the token provided is invalid); check ZENDESK_API_TOKEN",
+        "slack: not_authed: Bearer Authentication required",
+        "jira refused GET /rest/api/3/search: the token may lack a scope",
+        "hubspot: not found (GET /crm/v3/objects/companies/42)",
+    ],
+)
+def test_error_prose_without_a_credential_reads_as_written(message: str) -> None:
+    assert scrub(message) == message
