@@ -9,10 +9,11 @@ From the repository root:
 2. Negatives: redactions on the hand-written negative set plus generated negative texts (must be 0).
 3. Demo company: what redaction takes out of every ticket, comment, chat message and tracker issue of
    the demo workspace, and whether it ever touches an account name, ticket id, issue key or error string.
-4. Outside the documented formats: recall on a hand-written set of formats the module does not claim to
+4. Hard sets: recall on copy-paste forms and false positives on look-alikes (`tests/skill/redaction_hard.py`).
+5. Outside the documented formats: recall on a hand-written set of formats the module does not claim to
    cover, so the limits are measured rather than guessed.
-5. The high-entropy rule alone: share of random strings caught, by alphabet and length.
-6. Throughput: texts per second over the corpus and the demo texts (median of `--runs` runs), and the
+6. The high-entropy rule alone: share of random strings caught, by alphabet and length.
+7. Throughput: texts per second over the corpus and the demo texts (median of `--runs` runs), and the
    time for large pathological inputs.
 """
 
@@ -38,6 +39,7 @@ from tests.skill.redaction_corpus import (
     score,
     touched_names,
 )
+from tests.skill.redaction_hard import hard_positives, look_alikes, score_hard
 
 
 def _ours(text: str) -> Redacted:
@@ -87,6 +89,11 @@ def demo_figures() -> tuple[list[str], list[str] | None]:
         f"  account names, ticket ids, issue keys and error strings checked: {checked}, redacted: {len(touched)}",
     ]
     return lines, texts
+
+
+def hard_figures() -> list[str]:
+    positives, negatives = hard_positives(), look_alikes()
+    return score_hard(positives, negatives, redact).lines(len(positives), len(negatives))
 
 
 # Formats the module does not document; the figure shows how far the rules reach beyond them.
@@ -198,7 +205,7 @@ def main() -> None:
     args = parser.parse_args()
     demo, texts = demo_figures()
     sections = [corpus_figures(), negative_figures(), demo]
-    sections += [outside_figures(), entropy_figures(), throughput_figures(args.runs, texts)]
+    sections += [hard_figures(), outside_figures(), entropy_figures(), throughput_figures(args.runs, texts)]
     print("\n\n".join("\n".join(section) for section in sections))
 
 

@@ -14,6 +14,11 @@ errors of `connectors.errors`:
 * 401 `AuthError`, 403 `PermissionDeniedError`, 404 `NotFoundError`, 400/422 `InvalidQueryError`,
   410 `EndpointGoneError`: never retried, since repeating cannot help.
 * A 2xx body that is not JSON is `UpstreamError` naming the endpoint, never an empty result.
+
+Every error leaving `HttpApi.request` has its message scrubbed of credentials (`connectors.scrub`):
+the policy's own auth header values, every other configured secret and anything shaped like one,
+since vendors echo request headers in error bodies. The auth header values are also registered with
+`remember_secret`, so that log lines are scrubbed of them too.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from .errors import (
     RateLimitedError,
     UpstreamError,
 )
+from .scrub import remember_secret, scrub
 
 logger = logging.getLogger("customer_escalation.http")
 
@@ -267,6 +273,7 @@ class HttpApi:
         self._sleep = sleep
         self._monotonic = monotonic
         self._gate = _Gate()
+        remember_secret(*policy.auth_headers().values())
 
     @property
     def system(self) -> str:
@@ -321,20 +328,25 @@ class HttpApi:
             reraise=True,
         )
         try:
-            async for attempt in retrying:
-                with attempt:
-                    return await self._attempt(
-                        method,
-                        path,
-                        name,
-                        safe,
-                        params=params,
-                        json_body=json_body,
-                        form=form,
-                        headers=headers,
-                    )
-        except _RetryableError as exc:
-            raise exc.final from exc.__cause__
+            try:
+                async for attempt in retrying:
+                    with attempt:
+                        return await self._attempt(
+                            method,
+                            path,
+                            name,
+                            safe,
+                            params=params,
+                            json_body=json_body,
+                            form=form,
+                            headers=headers,
+                        )
+            except _RetryableError as exc:
+                raise exc.final from exc.__cause__
+        except ConnectorError as exc:
+            # Vendors echo the request (headers included) in error bodies: no credential leaves here.
+            exc.args = (scrub(str(exc), self.policy.auth_headers().values()), *exc.args[1:])
+            raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _wait_for_gate(self) -> None:

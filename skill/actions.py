@@ -60,7 +60,7 @@ from customer_escalation.connectors.records import IssueStatus, Ref, TrackerIssu
 from .brief import ContextItem, EscalationBrief, SupportHandling, when
 from .policy import FollowUp, PastEscalation, Target, duration_text
 from .policy_config import Severity
-from .redact import redact
+from .redact import redact, redact_off_loop
 
 if TYPE_CHECKING:
     from customer_escalation.connectors.settings import Settings
@@ -727,10 +727,11 @@ class Actions:
         """
         project = _required("project", draft.project)
         keep = self.rules.staff_domains
+        # A body can be long: it is redacted off the event loop, which keeps serving other requests.
         title = redact(_required("title", draft.title), keep_domains=keep).text
-        body = redact(draft.body_markdown, keep_domains=keep).text
+        body = (await redact_off_loop(draft.body_markdown, keep_domains=keep)).text
         redacted = draft.model_copy(update={"project": project, "title": title, "body_markdown": body})
-        whole = redact(f"{draft.title}\n\n{draft.body_markdown}", keep_domains=keep)
+        whole = await redact_off_loop(f"{draft.title}\n\n{draft.body_markdown}", keep_domains=keep)
         note: str | None = None
         link: TrackerIssue | None = None
         if look_up:

@@ -10,6 +10,7 @@ history); they need the history store passed as `history`.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -17,6 +18,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.auth.provider import AccessToken, TokenVerifier
@@ -605,7 +607,10 @@ def build_server(
                 ticket_ids=ticket_ids or (),
                 account_ids=account_ids or (),
             )
-            plan = runner.plan_chat_post(escalation, channel, text, thread_id=thread_id)
+            # Redacting a long message is CPU work: a worker thread does it, the event loop stays free.
+            plan = await asyncio.to_thread(
+                partial(runner.plan_chat_post, escalation, channel, text, thread_id=thread_id)
+            )
             result = await runner.run(plan, execute=not dry_run)
         return action_reply(result)
 

@@ -63,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from customer_escalation.connectors.scrub import ScrubFilter
+
+    # Vendors and SDKs log requests and error bodies at debug level (-v): no credential reaches stderr.
+    for log_handler in logging.getLogger().handlers:
+        if not any(isinstance(f, ScrubFilter) for f in log_handler.filters):
+            log_handler.addFilter(ScrubFilter())
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from customer_escalation.connectors.scrub import remember_secret, scrub
+
 from .base import (
     SUBMIT_TOOL,
     AssistantEntry,
@@ -162,6 +164,7 @@ class ClaudeModel:
             from anthropic import AsyncAnthropic
 
             client = AsyncAnthropic(api_key=api_key, max_retries=3)
+        remember_secret(getattr(client, "api_key", None), getattr(client, "auth_token", None))
         self._client = client
         self.max_tokens = max_tokens
         self.spent = Usage()
@@ -173,6 +176,11 @@ class ClaudeModel:
         if thinking is False and info is not None and info.thinking_off is not None:
             self._thinking_param = info.thinking_off or None
             self.forces_tools = info.forced_tool_choice
+
+    def _scrub(self, text: str) -> str:
+        return scrub(
+            text, [getattr(self._client, "api_key", None), getattr(self._client, "auth_token", None)]
+        )
 
     async def aclose(self) -> None:
         """Close the HTTP client, when this model built it."""
@@ -203,23 +211,26 @@ class ClaudeModel:
 
         try:
             response = await self._client.messages.create(**self.request(conversation, tools, system))
+        # The API can echo the request (the key included) in its error body: the message is scrubbed,
+        # and the SDK's exception, which holds the body, is not chained to ours.
         except anthropic.AuthenticationError as exc:
-            raise MissingApiKeyError(f"Anthropic rejected ANTHROPIC_API_KEY: {exc.message}") from exc
+            detail = self._scrub(exc.message)
+            raise MissingApiKeyError(f"Anthropic rejected ANTHROPIC_API_KEY: {detail}") from None
         except anthropic.BadRequestError as exc:
-            said = exc.message.lower()
+            detail = self._scrub(exc.message)
+            said = detail.lower()
             if "prompt is too long" in said or ("context" in said and "window" in said):
-                raise ContextWindowError(
-                    f"the conversation is too long for {self.name}: {exc.message}"
-                ) from exc
-            raise ModelProviderError(
-                f"the Anthropic API refused the request (HTTP 400): {exc.message}"
-            ) from exc
+                raise ContextWindowError(f"the conversation is too long for {self.name}: {detail}") from None
+            raise ModelProviderError(f"the Anthropic API refused the request (HTTP 400): {detail}") from None
         except anthropic.APIStatusError as exc:
+            detail = self._scrub(exc.message)
             raise ModelProviderError(
-                f"the Anthropic API failed with HTTP {exc.status_code}: {exc.message}"
-            ) from exc
+                f"the Anthropic API failed with HTTP {exc.status_code}: {detail}"
+            ) from None
         except anthropic.APIError as exc:
-            raise ModelProviderError(f"the Anthropic API could not be reached: {exc}") from exc
+            raise ModelProviderError(
+                f"the Anthropic API could not be reached: {self._scrub(str(exc))}"
+            ) from None
 
         usage = Usage(
             input_tokens=response.usage.input_tokens,

@@ -4,7 +4,9 @@ and the write tools of the MCP server."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+import json
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -26,6 +28,8 @@ from customer_escalation.connectors.errors import (
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.history import EscalationEntry, HistoryStore
 from customer_escalation.connectors.records import ChatMessage
+from customer_escalation.skill import actions as actions_module
+from customer_escalation.skill import redact as redact_package
 from customer_escalation.skill.actions import (
     ActionKind,
     Actions,
@@ -39,6 +43,7 @@ from customer_escalation.skill.actions import (
 from customer_escalation.skill.brief import ContextItem, EscalationBrief, Reproduction
 from customer_escalation.skill.policy import FollowUp, follow_up_for
 from customer_escalation.skill.policy_config import load_policy
+from customer_escalation.skill.redact import OFF_LOOP_FROM, Redacted
 from customer_escalation.skill.server import build_server
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
@@ -792,6 +797,44 @@ async def test_write_tools_without_a_history_store_are_tool_errors(world: World)
         result = await c.call_tool("chat_post_message", {"channel": "#x", "text": "hi", "issue": "x"})
     assert result.is_error is True
     assert "history" in result.content[0].text  # type: ignore[union-attr]
+
+
+async def test_long_texts_are_redacted_off_the_event_loop_while_it_runs_other_tasks(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each redaction of a long text reports whether it ran off the loop's thread and, if so, waits
+    # there until the loop has run a task: a redaction that blocked the loop could not see that.
+    loop = asyncio.get_running_loop()
+    loop_thread = threading.get_ident()
+    seen: list[tuple[bool, bool]] = []
+
+    async def task_on_the_loop() -> bool:
+        return True
+
+    def watched(redactor: Callable[..., Redacted]) -> Callable[..., Redacted]:
+        def run(text: str, **keep: Any) -> Redacted:
+            if len(text) >= OFF_LOOP_FROM:
+                off_loop = threading.get_ident() != loop_thread
+                loop_ran = off_loop and asyncio.run_coroutine_threadsafe(task_on_the_loop(), loop).result(60)
+                seen.append((off_loop, loop_ran))
+            return redactor(text, **keep)
+
+        return run
+
+    monkeypatch.setattr(redact_package, "redact", watched(redact_package.redact))
+    monkeypatch.setattr(actions_module, "redact", watched(actions_module.redact))
+    long_text = f"Northwind export, ask {CUSTOMER_EMAIL}. " + "sig=" * 2500
+    common = {"issue": "Northwind webhooks", "ticket_ids": ["101"]}
+    post = await client.call_tool(
+        "chat_post_message", {"channel": "#support-escalations", "text": long_text[:12_000], **common}
+    )
+    issue = await client.call_tool(
+        "tracker_create_issue", {"project": "ENG", "title": "Export fails", "body": long_text, **common}
+    )
+    assert post.structured_content is not None and issue.structured_content is not None
+    assert CUSTOMER_EMAIL not in json.dumps([post.structured_content, issue.structured_content])
+    assert len(seen) >= 3
+    assert seen == [(True, True)] * len(seen)
 
 
 class _ToolsSeenError(Exception):
