@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..own_text import message_is_ours, without_our_comments
 from ._planner_relevance import (
     CURRENT_WINDOW,
     Candidate,
@@ -98,12 +99,14 @@ class Gathered:
         for ticket in data.get("tickets", []):
             self.tickets.setdefault(str(ticket["id"]), ticket_candidate(ticket))
         if "ticket" in data:
-            self.tickets[str(data["ticket"]["id"])] = ticket_candidate(data["ticket"], detailed=True)
+            # our own notes and drafts on the ticket are not evidence
+            ticket = without_our_comments(data["ticket"])
+            self.tickets[str(ticket["id"])] = ticket_candidate(ticket, detailed=True)
         messages = list(data.get("messages", []))
         if "thread" in data:
             thread = data["thread"]
             messages += [thread["root"], *thread["replies"]]
-        for message in messages:
+        for message in [m for m in messages if not message_is_ours(m)]:
             candidate = message_candidate(message)
             self.messages[candidate.ident] = candidate
         for issue in data.get("issues", []):

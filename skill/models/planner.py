@@ -260,7 +260,9 @@ class OfflinePlanner:
                 (entry.text for call, entry in g.results if call.name == "escalation_assess"), "not called"
             )
             raise EscalationRunError(f"escalation_assess gave no assessment to draft from: {failure}")
-        given = DraftInput(facts=g.facts, related=select(g, now), assessment=g.assessment, now=now)
+        given = DraftInput(
+            facts=g.facts, related=select(g, now), assessment=g.assessment, now=now, clock=self._clock()
+        )
         if g.assessment.get("decision") == "handle_in_support":
             draft = handling_draft(given, _resolving_article(g))
         else:
