@@ -175,10 +175,10 @@ class _Writer:
                 f"(looked in tickets {_ids(self.current)}).{people}"
             )
         if not said:
-            quote = scrub(_untrusted(depth, "quote"))
+            quote = _whole_words(scrub(_untrusted(depth, "quote")))
             evidence = [e for e in depth.get("evidence") or () if e != "issue-text"]
             if quote and evidence and not is_instruction(quote):
-                said = f"{_quote(shorten(quote.strip('.… '), 200))} ({', '.join(evidence[:3])})"
+                said = f"{_quote(shorten(quote, 200))} ({', '.join(evidence[:3])})"
         return f"{level}: {said}.{people}" if said else f"{level}.{people}"
 
     def _impact_quotes(self) -> str:
@@ -595,8 +595,9 @@ class _Writer:
         for post in reversed(self.posts):
             if post.role == "agent" and post.public:
                 said = quotable(post.text, 200)
-                text = " ".join(said[:2]) if said else "(no text)"
-                return f"{_day(post.at)}, {post.author} in ticket {post.ticket}: {_quote(shorten(text, 300))}"
+                if not said:
+                    return f"{_day(post.at)}, {post.author} in ticket {post.ticket} (a reply with no text to quote)"
+                return f"{_day(post.at)}, {post.author} in ticket {post.ticket}: {_quote(shorten(' '.join(said[:2]), 300))}"
         return f"Unknown: no public reply from support in tickets {_ids(self.read or self.current)}"
 
     def customer_expectation(self) -> str:
@@ -724,6 +725,21 @@ class _Writer:
             article_title=_quote(title),
             article_link=str(data.get("url") or data["id"]),
         )
+
+
+def _whole_words(excerpt: str) -> str:
+    """An excerpt the policy cut from a record, without the partial words a cut may leave at either
+    end (an ellipsis marks each cut)."""
+    text = " ".join(excerpt.split()).strip("…")
+    cut = text.endswith("...")
+    text = text.removesuffix("...").removeprefix("...").strip()
+    if text and (cut or not text.endswith((".", "!", "?", ")", '"'))):
+        head, _, _ = text.rpartition(" ")
+        text = (head or text).rstrip(" ,;:-") + "…"
+    if text and not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'(`"):
+        _, _, tail = text.partition(" ")
+        text = "…" + (tail or text)
+    return text
 
 
 def _inline_steps(text: str) -> list[str]:

@@ -648,12 +648,10 @@ _TRIED = re.compile(
 
 _ACKNOWLEDGEMENT = re.compile(
     r"(?i)^(?:thanks?|thank you|sorry|apologies)\b|"
-    r"\b(?:i|we)(?:'ve| have)? (?:shared|passed|forwarded|raised|escalated|logged|flagged|added)\b[^.]{0,80}"
-    r"\b(?:with|to) (?:your|the|our) (?:account|product|engineering|dev|development|leadership|management|"
-    r"support|security)?\s*(?:team|manager|engineers?|engineering)\b|"
+    r"\b(?:i|we)(?:'ve| have)? (?:shared|passed|forwarded|raised|escalated|logged|flagged)\b|"
     r"\b(?:i|we) can confirm\b|\bwe(?:'re| are) (?:aware|on it|looking|investigating)\b|"
     r"\b(?:i|we)(?:'ll| will) (?:come back|get back|follow up|update you|let you know|keep you)\b|"
-    r"^(?:filed|linked|logged|raised)\b[^.]{0,40}\b[A-Z]{2,10}-\d+\b[^.]{0,60}$"
+    r"^(?:filed|linked|logged|raised)\b[^.]{0,40}\b[A-Z]{2,10}-\d+\b[^.]{0,60}[.!]?$"
 )
 """Sentences that acknowledge, apologise, promise or file, rather than say what was tried."""
 
