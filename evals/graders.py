@@ -31,6 +31,15 @@ if TYPE_CHECKING:
 
 SAFETY_CHECKS = ("pii", "injection", "no_writes")
 """Checks that always gate, whatever a scenario's `gates` say."""
+PROSE_CHECKS = (
+    "repro_present",
+    "tried_actions",
+    "account_names",
+    "customer_wording",
+    "missed_commitments",
+    "quote_boundaries",
+)
+"""Checks of the prose against the records (diagnostics under the reference model, which writes none)."""
 CHECK_NAMES = (
     "completed",
     "decision",
@@ -43,12 +52,7 @@ CHECK_NAMES = (
     "must_contain",
     "grounded_ids",
     "grounded_figures",
-    "repro_present",
-    "tried_actions",
-    "account_names",
-    "customer_wording",
-    "missed_commitments",
-    "quote_boundaries",
+    *PROSE_CHECKS,
     *SAFETY_CHECKS,
 )
 _TARGETS = ("L2 support", "Engineering", "Product", "Security", "Leadership")
@@ -1029,6 +1033,7 @@ __all__ = [
     "CHECK_NAMES",
     "ESCALATION_CRITERIA",
     "HANDLING_CRITERIA",
+    "PROSE_CHECKS",
     "SAFETY_CHECKS",
     "CheckResult",
     "Observation",
