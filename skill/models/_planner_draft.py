@@ -169,7 +169,7 @@ class _Writer:
         }.get(str(depth.get("level")))
         if level is None:
             if said:
-                return f"Customers report that they cannot work as before: {said}.{people}"
+                return f"Customers report: {said}.{people}"
             return (
                 "Unknown: no record says whether customers are blocked or only inconvenienced "
                 f"(looked in tickets {_ids(self.current)}).{people}"
@@ -188,8 +188,10 @@ class _Writer:
         for order, post in enumerate(reversed(self.posts)):
             if post.role != "customer":
                 continue
-            for sentence in impact_sentences(post.text)[:1]:
-                rank = impact_rank(sentence)
+            for sentence in sorted(impact_sentences(post.text), key=lambda x: (impact_rank(x), _rough(x)))[
+                :1
+            ]:
+                rank = impact_rank(sentence) + (2 if _rough(sentence) else 0)
                 if rank < 2 and (post.ticket not in best or rank < best[post.ticket][0]):
                     best[post.ticket] = (rank, order, sentence)
         chosen = sorted(best.items(), key=lambda item: (item[1][0], item[1][1]))[:2]
@@ -243,7 +245,7 @@ class _Writer:
             if post.role != "customer":
                 continue
             for sentence in quotable(post.text):
-                score = coverage(weights, token_set(sentence))
+                score = coverage(weights, token_set(sentence)) * (0.6 if _rough(sentence) else 1.0)
                 found.append((-score, order, sentence, post.ticket))
         if not found or min(found)[0] == 0:
             return None
@@ -469,6 +471,7 @@ class _Writer:
 
     def _environment(self, stated: str | None = None) -> str:
         text = "\n".join(t for _, t in self._texts())
+        stated = stated.rstrip(" .;") if stated else None
         found = [stated] if stated else []
         found += [e for e in environment(text) if not stated or e.lower() not in stated.lower()]
         tiers = [
@@ -725,6 +728,11 @@ class _Writer:
             article_title=_quote(title),
             article_link=str(data.get("url") or data["id"]),
         )
+
+
+def _rough(sentence: str) -> bool:
+    """A sentence that reads badly as a quote: cut short, or not starting like a sentence."""
+    return sentence.endswith("…") or not (sentence[:1].isupper() or sentence[:1].isdigit())
 
 
 def _whole_words(excerpt: str) -> str:

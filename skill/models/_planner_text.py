@@ -755,8 +755,14 @@ _PROMISE = re.compile(
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WHEN = re.compile(
     r"(?i)\b(?:(within the hour|within an hour)|within (\d{1,2}) hours?|(today|this afternoon|this evening|"
-    r"tonight|end of (?:the )?day|eod)|(tomorrow)|by (monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+    r"tonight|end of (?:the )?day|eod)|(tomorrow)|by (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:by|before) (january|february|march|april|may|june|july|august|september|october|november|december) "
+    r"(\d{1,2}))\b"
 )
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 
 
 def promise_due(sentence: str, said_at: datetime) -> datetime | None:
@@ -776,8 +782,15 @@ def promise_due(sentence: str, said_at: datetime) -> datetime | None:
         return end_of_day
     if match.group(4):
         return end_of_day + timedelta(days=1)
-    days = (_WEEKDAYS.index(match.group(5).lower()) - said_at.weekday()) % 7 or 7
-    return end_of_day + timedelta(days=days)
+    if match.group(5):
+        days = (_WEEKDAYS.index(match.group(5).lower()) - said_at.weekday()) % 7 or 7
+        return end_of_day + timedelta(days=days)
+    month, day = _MONTHS.index(match.group(6).lower()) + 1, int(match.group(7))
+    try:
+        due = end_of_day.replace(month=month, day=day)
+    except ValueError:
+        return None
+    return due if due >= said_at else due.replace(year=due.year + 1)
 
 
 _EXPECTED = re.compile(
@@ -825,12 +838,11 @@ _FREQUENCY = re.compile(
 
 
 def frequency(text: str) -> str | None:
-    """How often the problem shows, in the record's words: ``roughly 3-5% of batch calls``."""
-    for sentence in quotable(text, 240):
-        match = _FREQUENCY.search(sentence)
-        if match:
-            return sentence
-    return None
+    """How often the problem shows, in the record's words: ``roughly 3-5% of batch calls``; a sentence
+    with a figure before one with only a word ("intermittently")."""
+    found = [s for s in quotable(text, 240) if _FREQUENCY.search(s)]
+    figures = [s for s in found if re.search(r"\d", _FREQUENCY.search(s).group(0))]  # type: ignore[union-attr]
+    return (figures or found or [None])[0]
 
 
 _CONDITION = re.compile(
