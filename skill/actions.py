@@ -547,6 +547,14 @@ def customer_update_text(
         return f"{header}\n\n{reply}".strip() + "\n"
     team = (case.target or "engineering").lower() if case.target != "L2 support" else "senior support"
     severity = (case.severity or "high").lower()
+    line = case.target_line or ""
+    second = line.split("also ", 1)[1].strip().lower() if "also " in line else None
+    leaders = f"our leadership and {second} teams are" if second else "our leadership team is"
+    doing = {
+        "Leadership": f"{leaders} reviewing it as a {severity} priority",
+        "Product": f"our product team is reviewing your request as a {severity} priority",
+        "Security": f"our security team is investigating it as a {severity}-priority issue",
+    }.get(case.target or "", f"our {team} team is working on it as a {severity}-priority issue")
     known = [_what_we_know(case, team)]
     if len(case.account_ids) > 1:
         known.append("It is not specific to your account: other customers are affected too.")
@@ -566,7 +574,7 @@ def customer_update_text(
         ticket_id=case.primary_ticket_id,
         known=known,
         team=team,
-        severity=severity,
+        next_step=doing,
         asks=asks,
         due=due,
         every=follow_up.customer_every if follow_up is not None else None,
@@ -577,6 +585,8 @@ def customer_update_text(
 def _what_we_know(case: EscalationCase, team: str) -> str:
     """What the escalation itself establishes, in plain words."""
     issues = [item for item in case.links if item.kind == "issue"]
+    if case.target == "Leadership":
+        return "Your message, with what you need and by when, is with our leadership team."
     if case.target == "Product":
         return "Our product team has your request, with the details you sent, and is reviewing it."
     if case.target == "Security":

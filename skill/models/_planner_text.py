@@ -706,15 +706,19 @@ def impact_sentences(text: str) -> list[str]:
     that says what cannot be done before one that only says it hurts, asides ("Please note...") last."""
     found = [s for s in quotable(text) if _IMPACT.search(s) or _CANNOT.search(s)]
 
-    def rank(sentence: str) -> int:
-        return (0 if _CANNOT.search(sentence) else 1) + (2 if _ASIDE.search(sentence) else 0)
+    return sorted(found, key=impact_rank)
 
-    return sorted(found, key=rank)
+
+_UNABLE = re.compile(
+    r"(?i)\b(?:(?:none of (?:our|the)|nobody|no one|not one)\b.{0,60}\bcan\b|can'?t|cannot|unable|not able|"
+    r"locked out|blocked from|no (?:export|access|way))"
+)
 
 
 def impact_rank(sentence: str) -> int:
-    """0 for a sentence saying what cannot be done, 1 for a cost, 2 and more for asides."""
-    return (0 if _CANNOT.search(sentence) else 1) + (2 if _ASIDE.search(sentence) else 0)
+    """0 for a sentence saying what cannot be done, 1 for one saying what it costs, 2 and more for
+    asides ("Please note...")."""
+    return (0 if _UNABLE.search(sentence) else 1) + (2 if _ASIDE.search(sentence) else 0)
 
 
 _REPRODUCED = re.compile(r"(?i)\b(reproduced|repro\b|reproducible|confirmed in (?:staging|test))")
