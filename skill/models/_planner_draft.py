@@ -314,7 +314,7 @@ class _Writer:
                 if key in seen:
                     continue
                 seen.add(key)
-                note = ", internal note" if not post.public else ""
+                note = ", internal note" if not post.public and post.role != "internal" else ""
                 items.append(
                     f"{_day(post.at)}, {post.author} ({post.role}{note}, ticket {post.ticket}): {sentence}"
                 )
@@ -409,7 +409,7 @@ class _Writer:
     def _comparison(self) -> tuple[str, str] | None:
         """The customer's plainest sentence comparing a result with a reference, and where it is."""
         found = [
-            (len(reference_clause(sentence) or ""), sentence, source)
+            (len(sentence), sentence, source)
             for source, text in self._texts(customer=True)
             for sentence in quotable(text, 400)
             if reference_clause(sentence) and not sentence.endswith("…")
@@ -447,18 +447,20 @@ class _Writer:
         return f"{best[0]} (ticket {best[1]})" if best and best[0] != besides else None
 
     def _setup(self) -> tuple[str, str] | None:
-        """The customer's sentence about what they run, most about the issue, that is not a complaint."""
+        """The sentence of a ticket's description about what the customer runs, most about the issue,
+        that is not a complaint, a comparison, an error or something they tried."""
         weights = self.related.weights
         found: list[tuple[float, int, str, str]] = []
-        for order, post in enumerate(self.posts):
-            if post.role != "customer":
-                continue
+        descriptions = {t.ident: _posts(t)[0] for t in self.read}
+        for order, post in enumerate(descriptions.values()):
             for sentence in quotable(post.text):
                 if (
                     "?" in sentence
                     or impact_sentences(sentence)
                     or reference_clause(sentence)
                     or error_lines(sentence, limit=1)
+                    or tried_sentences(sentence)
+                    or _rough(sentence)
                 ):
                     continue
                 score = coverage(weights, token_set(sentence))
@@ -510,8 +512,8 @@ class _Writer:
         if reproduced is not None:
             steps.append(f"Repeat the reproduction already done: {reproduced}.")
         actual = self._actual(besides=setup[0] if setup else None)
-        if actual is None or not steps or (condition is None and reproduced is None and setup is None):
-            return None
+        if actual is None or (condition is None and reproduced is None):
+            return None  # a setup and a symptom alone are not steps: the note says what is known
         steps.append("Check the result against Expected and Actual below.")
         return {
             "steps": steps,

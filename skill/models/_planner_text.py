@@ -595,12 +595,25 @@ _ERROR_LINES = (
 )
 
 
+def _error_only(line: str, start: int, text: str) -> str:
+    """The error itself, without the prose that follows it on the same line: up to the closing quote
+    when the error was quoted, else up to the end of its sentence."""
+    if start > 0 and text[start - 1] in "\"'\u201c":
+        closing = {"\u201c": "\u201d"}.get(text[start - 1], text[start - 1])
+        return line.split(closing, 1)[0]
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", line, maxsplit=1)[0]
+
+
 def error_lines(text: str, limit: int = 2) -> list[str]:
     """Exact error output quoted in `text` (status lines, exception lines, JSON error bodies)."""
     found: list[str] = []
-    for pattern in _ERROR_LINES:
-        for match in pattern.finditer(normalise(text)):
-            line = shorten(scrub(match.group(0).strip()), 200)
+    clean = normalise(text)
+    for number, pattern in enumerate(_ERROR_LINES):
+        for match in pattern.finditer(clean):
+            raw = match.group(0).strip()
+            if number in {1, 4}:  # exception and "error: ..." lines may run on into prose
+                raw = _error_only(raw, match.start(), clean).strip()
+            line = shorten(scrub(raw), 200)
             if line and not any(line in f or f in line for f in found) and not is_instruction(line):
                 found.append(line)
             if len(found) >= limit:
@@ -811,13 +824,20 @@ def expected_sentences(text: str) -> list[str]:
 _COMPARISON = re.compile(r"(?i),?\s*\b(?:while|but|whereas|vs\.?|versus|compared (?:to|with))\s+(.*\d.*)$")
 
 
+_SHORT_SIDE = re.compile(r"(?i)\b(only|just|exactly|stops?|stopped|missing|fewer|short|cut)\b")
+
+
 def reference_clause(sentence: str) -> str | None:
     """In a sentence that compares a result with a reference (``the file has 100,000 rows, while the
-    dashboard shows 248,310``), the reference: ``the dashboard shows 248,310``."""
+    dashboard shows 248,310``), the reference: ``the dashboard shows 248,310``. The side that says
+    "only", "exactly", "missing"... is the result (``71,000 products but only 50,000 imported``)."""
     match = _COMPARISON.search(sentence)
     if match is None or not re.search(r"\d", sentence[: match.start()]):
         return None
-    return match.group(1).rstrip(" .")
+    before, after = sentence[: match.start()].strip(" ,"), match.group(1).rstrip(" .")
+    if _SHORT_SIDE.search(after) and not _SHORT_SIDE.search(before):
+        return before
+    return after
 
 
 _SINCE = re.compile(
@@ -837,6 +857,7 @@ _FREQUENCY = re.compile(
     r"(?i)\b(every (?:time|night|day|run|login|sign-in|attempt|call|batch|request)|each time|always|"
     r"consistently|intermittent(?:ly)?|sometimes|randomly|at random|roughly [\d.\-–]+%|~?[\d.]+% of|"
     r"\d+ ?(?:/|of|out of) ?\d+\b(?! ?(?:MB|KB|GB))|(?:twice|three times) in a row|exactly [\d,]+ (?:again|twice)|"
+    r"both times|every single time|each run|"
     r"every (?:\w+ )?(?:user|workspace|customer|export))"
 )
 
