@@ -523,7 +523,8 @@ def _workaround(texts: Iterable[str]) -> str | None:
         if 12 <= len(sentence.strip()) <= 300 and _WORKAROUND.search(sentence) and "?" not in sentence
     ]
     concrete = [s for s in found if re.search(r"\d", s)]
-    return (concrete or found or [None])[-1]
+    chosen = concrete or found
+    return chosen[-1] if chosen else None
 
 
 def customer_update_text(
@@ -1220,7 +1221,7 @@ class Actions:
         return CustomerContext(
             name=customer_text.greeting_name(ticket.requester.name),
             subject=ticket.subject,
-            asks=tuple(k for k in ("eta", "call", "credit") if getattr(asks, k)),  # type: ignore[misc]
+            asks=tuple(k for k in ("eta", "call", "credit") if getattr(asks, k)),
             workaround=_workaround(ours),
         )
 

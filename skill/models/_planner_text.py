@@ -865,9 +865,10 @@ _FREQUENCY = re.compile(
 def frequency(text: str) -> str | None:
     """How often the problem shows, in the record's words: ``roughly 3-5% of batch calls``; a sentence
     with a figure before one with only a word ("intermittently")."""
-    found = [s for s in quotable(text, 240) if _FREQUENCY.search(s)]
-    figures = [s for s in found if re.search(r"\d", _FREQUENCY.search(s).group(0))]  # type: ignore[union-attr]
-    return (figures or found or [None])[0]
+    found = [(s, m.group(0)) for s in quotable(text, 240) if (m := _FREQUENCY.search(s))]
+    figures = [s for s, said in found if re.search(r"\d", said)]
+    words = [s for s, _ in found]
+    return next(iter(figures or words), None)
 
 
 _CONDITION = re.compile(
