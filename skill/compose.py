@@ -19,8 +19,14 @@ _UNSAFE_LABEL = re.compile(r"[\[\]\(\)\n\r`<>]")
 
 
 def _label_text(text: object, limit: int = 90) -> str:
+    """One line of at most `limit` characters, cut at a word boundary with an ellipsis."""
     cleaned = " ".join(_UNSAFE_LABEL.sub(" ", str(text or "")).split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+    if len(cleaned) <= limit:
+        return cleaned
+    cut = cleaned[: limit - 1]
+    if not cleaned[limit - 1].isspace() and cut.rfind(" ") >= limit // 3:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 @dataclass

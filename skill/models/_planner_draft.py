@@ -128,6 +128,8 @@ class _Writer:
         self.assessment = given.assessment
         self.now = given.now
         self.clock = given.clock or given.now
+        self.missed: list[tuple[str, str]] = []
+        """(ticket, day) of promises to the customer that passed without a follow-up."""
         self.tickets = [c for c, _ in given.related.tickets]
         self.current = [c for c in self.tickets if is_current(c.data, self.now)] or self.tickets
         self.read = [c for c in self.current if c.detailed] or [c for c in self.tickets if c.detailed]
@@ -677,6 +679,7 @@ class _Writer:
                 )
                 quote = f"{_quote(sentence)} ({post.author}, ticket {post.ticket}, {_day(post.at)})"
                 if due < self.clock and not answered:
+                    self.missed.append((post.ticket, _day(post.at)))
                     found.append(
                         f"missed commitment: {quote}, due {due:%Y-%m-%d %H:%M} UTC, with no follow-up since"
                     )
@@ -692,6 +695,12 @@ class _Writer:
             ):
                 asks.append(f"an ETA the customer can plan around (asked in ticket {post.ticket})")
                 break
+        if not self.missed:
+            self._commitments()
+        for ticket, day in self.missed[:1]:
+            asks.append(
+                f"keep the promise support made to the customer on {day} (ticket {ticket}), now overdue"
+            )
         asks += [str(a) for a in self.assessment.get("suggested_asks", [])]
         return list(dict.fromkeys(asks))[:6]
 
