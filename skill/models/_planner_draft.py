@@ -469,7 +469,7 @@ class _Writer:
                 if score > 0:
                     found.append((-score, order, sentence, post.ticket))
         if not found:
-            return self._best_sentence()
+            return None
         _, _, sentence, ticket = min(found)
         return sentence, ticket
 

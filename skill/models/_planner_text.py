@@ -468,12 +468,20 @@ _INSTRUCTION = re.compile(
 )
 
 
+def _redacted_assignment(match: re.Match[str]) -> str:
+    """``password: hunter2`` loses its value; ``password is locked out`` is prose and stays."""
+    value = match.group(3)
+    if match.group(2).strip() == "is" and value.isalpha() and value.islower():
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}[redacted]"
+
+
 def scrub(text: str) -> str:
     """Text without e-mail addresses, card or identity numbers, phone numbers or secrets."""
     out = _EMAIL.sub("[e-mail removed]", text)
     for pattern, replacement in _PERSONAL:
         out = pattern.sub(replacement, out)
-    out = _SECRET_ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", out)
+    out = _SECRET_ASSIGNMENT.sub(_redacted_assignment, out)
     for pattern in _SECRETS:
         out = pattern.sub("[redacted]", out)
     return out
