@@ -57,7 +57,9 @@ from customer_escalation.connectors.local.history import (
 )
 from customer_escalation.connectors.records import IssueStatus, Ref, TrackerIssue
 
+from . import customer_text
 from .brief import ContextItem, EscalationBrief, SupportHandling, when
+from .own_text import written_by_us
 from .policy import FollowUp, PastEscalation, Target, duration_text
 from .policy_config import Severity
 from .redact import redact, redact_off_loop
@@ -502,10 +504,50 @@ def brief_note(case: EscalationCase, escalation_id: str) -> str:
     return f"{what} {escalation_id} (customer-escalation; internal, not visible to the customer)\n\n{case.markdown}"
 
 
-def customer_update_text(case: EscalationCase, *, name: str | None, now: datetime) -> str:
-    """A customer update for a person to review and send: acknowledgement, what we know, what is next and
-    when the next update comes (the severity's customer cadence). Written as an internal note."""
-    greeting = f"Hi {name}," if name else "Hello,"
+class CustomerContext(_Model):
+    """What the primary ticket says for a customer-facing draft: who asked, in which words, for what."""
+
+    name: str | None = None
+    """The requester's name as the ticket holds it."""
+    subject: str | None = None
+    """The ticket's subject, in the customer's words."""
+    asks: tuple[Literal["eta", "call", "credit"], ...] = ()
+    """What the customer explicitly asked for."""
+    workaround: str | None = None
+    """A workaround support already gave the customer on the ticket (a public reply)."""
+
+
+_WORKAROUND = re.compile(
+    r"(?i)\b(workaround|in the meantime|for now|until (?:then|it'?s fixed|the fix)|avoids? (?:it|the error))\b"
+)
+
+
+def _workaround(texts: Iterable[str]) -> str | None:
+    """The sentence of our public replies that gives a workaround: the most concrete (with a figure),
+    else the latest."""
+    found = [
+        sentence.strip()
+        for text in texts
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text)
+        if 12 <= len(sentence.strip()) <= 300 and _WORKAROUND.search(sentence) and "?" not in sentence
+    ]
+    concrete = [s for s in found if re.search(r"\d", s)]
+    chosen = concrete or found
+    return chosen[-1] if chosen else None
+
+
+def customer_update_text(
+    case: EscalationCase,
+    *,
+    name: str | None,
+    now: datetime,
+    context: CustomerContext | None = None,
+) -> str:
+    """A customer update for a person to review and send: acknowledgement, what we know in plain words,
+    what is next, answers to what the customer asked (ETA, call, credit) and when the next update
+    comes (the severity's customer cadence). Written as an internal note; the wording is in
+    `prompts/customer_update.md.j2`."""
+    context = context or CustomerContext(name=name)
     header = (
         "DRAFT customer update: not sent. Review it, then send it to the customer yourself "
         "(check that it names no other customer)."
@@ -515,29 +557,55 @@ def customer_update_text(case: EscalationCase, *, name: str | None, now: datetim
         return f"{header}\n\n{reply}".strip() + "\n"
     team = (case.target or "engineering").lower() if case.target != "L2 support" else "senior support"
     severity = (case.severity or "high").lower()
-    lines = [
-        header,
-        "",
-        greeting,
-        "",
-        "Thank you for your patience, and sorry for the trouble this is causing. Here is where things stand.",
-        "",
-        f"What we know: {case.summary}. We have escalated it to our {team} team as a {severity}-priority "
-        "issue, with the details from your reports.",
-        "",
-        f"What happens next: the {team} team is investigating, and we stay with you as your point of "
-        "contact until it is resolved.",
-    ]
+    line = case.target_line or ""
+    second = line.split("also ", 1)[1].strip().lower() if "also " in line else None
+    leaders = f"our leadership and {second} teams are" if second else "our leadership team is"
+    doing = {
+        "Leadership": f"{leaders} reviewing it as a {severity} priority",
+        "Product": f"our product team is reviewing your request as a {severity} priority",
+        "Security": f"our security team is investigating it as a {severity}-priority issue",
+    }.get(case.target or "", f"our {team} team is working on it as a {severity}-priority issue")
+    known = [_what_we_know(case, team)]
+    if len(case.account_ids) > 1:
+        known.append("It is not specific to your account: other customers are affected too.")
+    if context.workaround:
+        known.append(
+            f"Until it is fixed, the workaround from our earlier message still applies: {context.workaround}"
+        )
     follow_up = case.follow_up
-    if follow_up is not None:
-        due = max(follow_up.next_customer_due, now)
-        lines += [
-            "",
-            f"Next update: by {when(due)} at the latest, even if there is no news yet "
-            f"(we will keep updating you {follow_up.customer_every} while this is open).",
-        ]
-    lines += ["", "Best regards,", case.reporter]
-    return "\n".join(lines) + "\n"
+    due = when(max(follow_up.next_customer_due, now)) if follow_up is not None else None
+    asks = customer_text.Asks(
+        eta="eta" in context.asks, call="call" in context.asks, credit="credit" in context.asks
+    )
+    return customer_text.customer_update(
+        header=header,
+        name=context.name or name,
+        subject=context.subject,
+        ticket_id=case.primary_ticket_id,
+        known=known,
+        team=team,
+        next_step=doing,
+        asks=asks,
+        due=due,
+        every=follow_up.customer_every if follow_up is not None else None,
+        reporter=case.reporter,
+    )
+
+
+def _what_we_know(case: EscalationCase, team: str) -> str:
+    """What the escalation itself establishes, in plain words."""
+    issues = [item for item in case.links if item.kind == "issue"]
+    if case.target == "Leadership":
+        return "Your message, with what you need and by when, is with our leadership team."
+    if case.target == "Product":
+        return "Our product team has your request, with the details you sent, and is reviewing it."
+    if case.target == "Security":
+        return "Our security team is investigating it with the details from your reports."
+    if issues and case.target == "Engineering":
+        working = any("in progress" in item.label for item in issues)
+        doing = "are working on a fix" if working else "are investigating it"
+        return f"Our engineers are tracking it as a problem on our side and {doing}."
+    return f"We have passed it to our {team} team, with the details from your reports."
 
 
 def reminders_for(case: EscalationCase, follow_up: FollowUp, *, now: datetime) -> tuple[Reminder, ...]:
@@ -590,12 +658,14 @@ def deescalation_drafts(
     now: datetime,
     tracker: Sequence[Ref] = (),
     name: str | None = None,
+    subject: str | None = None,
 ) -> DeescalationDrafts:
     """Draft the four de-escalation notes for `entry`.
 
     Args:
         tracker: the tracker issues filed or linked for it.
-        name: the customer's first name, for the greeting.
+        name: the customer's name, for the greeting (a neutral one when it is not a real name).
+        subject: the ticket's subject, the customer's words for the issue (never our internal title).
     """
     reason = " ".join(reason.split())
     target = entry.target or case.target_line or "the receiving team"
@@ -617,19 +687,9 @@ def deescalation_drafts(
     ]
     if issues:
         ticket.append(f"Tracker: {issues}")
-    customer = [
-        "DRAFT customer message: not sent. Review it, then send it to the customer yourself.",
-        "",
-        f"Hi {name}," if name else "Hello,",
-        "",
-        f"An update on {case.summary}: {reason}",
-        "",
-        "If you see the problem again, reply here and we will pick it up straight away. We will keep this "
-        "ticket open until you confirm that everything works as expected.",
-        "",
-        "Best regards,",
-        case.reporter,
-    ]
+    customer = customer_text.deescalation_message(
+        name=name, subject=subject, ticket_id=case.primary_ticket_id, reason=reason, reporter=case.reporter
+    )
     learning = (
         f"{entry.id} ({case.summary}): escalated to {target}{severity} on {when(entry.created_at)}, "
         f"de-escalated after {held}. Why: {reason}. Record the root cause or workaround in the knowledge "
@@ -638,7 +698,7 @@ def deescalation_drafts(
     return DeescalationDrafts(
         team_note="\n".join(team) + "\n",
         ticket_update="\n".join(ticket) + "\n",
-        customer_message="\n".join(customer) + "\n",
+        customer_message=customer,
         learning=learning,
     )
 
@@ -1144,9 +1204,15 @@ class Actions:
         if entry.status == "deescalated" and entry.status_reason:
             reason = entry.status_reason
         ticket = case.primary_ticket_id
-        name = await self._first_name(ticket) if ticket is not None else None
+        context = await self._customer_context(ticket) if ticket is not None else CustomerContext()
         drafts = deescalation_drafts(
-            entry, case, reason, now=entry.status_changed_at or now, tracker=tracker, name=name
+            entry,
+            case,
+            reason,
+            now=entry.status_changed_at or now,
+            tracker=tracker,
+            name=context.name,
+            subject=context.subject,
         )
         entry = self.history.set_status(entry.id, "deescalated", reason=reason, learning=drafts.learning)
         results: list[StepResult] = []
@@ -1174,19 +1240,34 @@ class Actions:
         self, escalation: EscalationEntry, case: EscalationCase, ticket: str, now: datetime
     ) -> ActionPlan:
         """The customer update draft, addressed to the ticket's requester when the ticket can be read."""
-        text = customer_update_text(case, name=await self._first_name(ticket), now=now)
+        context = await self._customer_context(ticket)
+        text = customer_update_text(case, name=context.name, now=now, context=context)
         return self.plan_note(escalation, ticket, text, kind="customer_update")
 
-    async def _first_name(self, ticket_id: str) -> str | None:
-        """The first name of the ticket's requester, when the ticket can be read and names one."""
+    async def _customer_context(self, ticket_id: str) -> CustomerContext:
+        """What the ticket says for a customer draft; empty when it cannot be read."""
         support = self.registry.support
         if support is None:
-            return None
+            return CustomerContext()
         try:
-            requester = (await support.get_ticket(ticket_id)).requester
+            ticket = await support.get_ticket(ticket_id)
         except ConnectorError:
-            return None
-        return requester.name.split()[0] if requester.name and requester.name.split() else None
+            return CustomerContext()
+        said = [ticket.description] + [
+            c.body for c in ticket.comments if c.author.role == "customer" and c.public
+        ]
+        ours = [
+            c.body
+            for c in ticket.comments
+            if c.author.role == "agent" and c.public and not written_by_us(c.body, c.author.name)
+        ]
+        asks = customer_text.asks_in(said)
+        return CustomerContext(
+            name=customer_text.greeting_name(ticket.requester.name),
+            subject=ticket.subject,
+            asks=tuple(k for k in ("eta", "call", "credit") if getattr(asks, k)),
+            workaround=_workaround(ours),
+        )
 
     async def _step(self, title: str, build: PlanBuilder, *, execute: bool) -> StepResult:
         try:
@@ -1290,6 +1371,7 @@ __all__ = [
     "ActionPlan",
     "ActionResult",
     "Actions",
+    "CustomerContext",
     "DeescalationDrafts",
     "EscalationCase",
     "NextSteps",

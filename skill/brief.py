@@ -9,6 +9,7 @@ customers, revenue, time in queue, SLA, deadline, supporting context), so a mode
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -192,18 +193,33 @@ def customers_line(a: Assessment) -> str:
 
 
 def revenue_line(a: Assessment) -> str:
+    """ARR at risk and pipeline at risk as separate, labelled figures (an open deal is not ARR, and a
+    renewal deal is the same money as the account's ARR), with accounts named as the CRM names them."""
     r = a.impact.revenue
+    names = {account.id: account.name for account in a.impact.breadth.accounts}
+
+    def named(ids: Iterable[str]) -> str:
+        return ", ".join(names.get(i, i) for i in ids)
+
     parts = []
     if r.arr_at_risk is not None:
-        parts.append(f"{money(r.arr_at_risk)} ARR across the affected accounts")
+        with_arr = [acc.name for acc in a.impact.breadth.accounts if acc.arr is not None]
+        parts.append(f"ARR at risk: {money(r.arr_at_risk)} ({', '.join(with_arr)})")
     if r.accounts_without_arr:
-        parts.append("ARR unknown for " + ", ".join(r.accounts_without_arr) + " (no figure in the CRM)")
-    if r.renewals_in_window:
-        parts.append("renewing soon: " + ", ".join(f"{acc} on {day}" for acc, day in r.renewals_in_window))
+        parts.append("ARR unknown for " + named(r.accounts_without_arr) + " (no figure in the CRM)")
     if r.open_opportunity_amount:
-        parts.append(f"{money(r.open_opportunity_amount)} in open opportunities")
+        deals = len(r.open_opportunity_ids)
+        count = f"{deals} open deal{'s' if deals != 1 else ''}" if deals else "open deals"
+        parts.append(
+            f"pipeline at risk: {money(r.open_opportunity_amount)} in {count} (a separate figure, not added to ARR)"
+        )
+    if r.renewals_in_window:
+        parts.append(
+            "renewing soon: "
+            + ", ".join(f"{names.get(acc, acc)} on {day}" for acc, day in r.renewals_in_window)
+        )
     if r.requesting_arr:
-        parts.append(f"{money(r.requesting_arr)} ARR across accounts asking for it")
+        parts.append(f"ARR of the accounts asking for it: {money(r.requesting_arr)}")
     return "; ".join(parts) if parts else "Unknown: no affected account has ARR in the CRM"
 
 

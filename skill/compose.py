@@ -21,9 +21,14 @@ _UNSAFE_LABEL = re.compile(r"[\[\]\(\)\n\r`<>]")
 
 def _label_text(text: object, limit: int = 90) -> str:
     """A record's title or opening words for a label: what a person sees of it, without what is addressed
-    to a machine reader, on one line."""
+    to a machine reader, on one line of at most `limit` characters, cut at a word boundary."""
     cleaned = " ".join(_UNSAFE_LABEL.sub(" ", for_people(str(text or ""))).split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+    if len(cleaned) <= limit:
+        return cleaned
+    cut = cleaned[: limit - 1]
+    if not cleaned[limit - 1].isspace() and cut.rfind(" ") >= limit // 3:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 @dataclass

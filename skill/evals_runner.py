@@ -33,6 +33,7 @@ from customer_escalation.connectors.errors import ConfigError, UpstreamError
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.records import Dataset
 from customer_escalation.evals.graders import (
+    PROSE_CHECKS,
     SAFETY_CHECKS,
     CheckResult,
     Observation,
@@ -413,6 +414,9 @@ async def run_trial(
         scenario=scenario, dataset=worlds.dataset(scenario), result=result, error=error, writes=writes
     )
     checks = grade(observation)
+    if isinstance(model, ReferenceModel):
+        # the reference drafter writes placeholder prose: it checks labels, so prose checks only inform
+        checks = [c.model_copy(update={"gating": False}) if c.name in PROSE_CHECKS else c for c in checks]
     if rubric is not None:
         checks += await rubric.grade(observation)
     brief = result.brief if result else None

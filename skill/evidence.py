@@ -27,6 +27,7 @@ from customer_escalation.connectors.records import (
     TrackerIssue,
 )
 
+from .own_text import written_by_us
 from .policy import Evidence, PastEscalation
 
 T = TypeVar("T")
@@ -197,11 +198,11 @@ async def collect(
         pairs = await c.each("crm", affected, opportunities_of, "opportunities")
         opportunities = {account_id: opps for account_id, opps in pairs if opps}
 
-    messages = list({m.id: m for batch in threads for m in batch}.values())
+    messages = [m for m in {m.id: m for batch in threads for m in batch}.values() if not _ours(m)]
     return Evidence(
         issue=request.issue,
         now=now,
-        tickets=tuple(tickets_t),
+        tickets=tuple(_without_our_notes(t) for t in tickets_t),
         accounts=tuple(accounts.values()),
         ticket_accounts=ticket_accounts,
         named_account_ids=tuple(a.id for a in named),
@@ -213,6 +214,16 @@ async def collect(
         missing=tuple(c.missing),
         unavailable=tuple(c.unavailable.values()),
     )
+
+
+def _ours(message: ChatMessage) -> bool:
+    return written_by_us(message.text, message.author.name)
+
+
+def _without_our_notes(ticket: Ticket) -> Ticket:
+    """The ticket without the notes and drafts this product added: they are not evidence."""
+    kept = tuple(c for c in ticket.comments if not written_by_us(c.body, c.author.name))
+    return ticket if len(kept) == len(ticket.comments) else ticket.model_copy(update={"comments": kept})
 
 
 async def _absent(item_id: str) -> NoReturn:

@@ -6,11 +6,13 @@ are all in the conversation, so the same conversation always leads to the same n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..own_text import comment_is_ours, message_is_ours, without_our_comments
 from ..signals import kinds_in
 from ..signals.thesaurus import subjects
 from ._planner_relevance import (
@@ -43,6 +45,19 @@ MAX_RELATED_THREADS = 6
 STALE_AFTER = timedelta(days=30)
 """An open ticket nobody has touched for this long is not taken as a report of the issue at hand (it
 may still be related through a link)."""
+
+
+def _our_chars(data: Mapping[str, Any]) -> int:
+    """Characters of a tool result that this product wrote (notes on a ticket, chat posts)."""
+    ticket = data.get("ticket")
+    comments = ticket.get("comments") or () if isinstance(ticket, Mapping) else ()
+    messages = list(data.get("messages", []))
+    thread = data.get("thread")
+    if isinstance(thread, Mapping):
+        messages += [thread.get("root") or {}, *(thread.get("replies") or ())]
+    ours = [json.dumps(c) for c in comments if comment_is_ours(c)]
+    ours += [json.dumps(m) for m in messages if isinstance(m, Mapping) and message_is_ours(m)]
+    return sum(len(text) for text in ours)
 
 
 @dataclass
@@ -80,6 +95,8 @@ class Gathered:
                     gathered.refused = entry.text
                 elif not entry.is_error and entry.structured is not None:
                     gathered._add(made, entry.structured)
+                    # what we wrote earlier is no evidence, and does not use up the reading budget
+                    gathered.context_chars -= min(len(entry.text), _our_chars(entry.structured))
         names = [str(a.get("name") or "") for a in gathered.accounts.values()]
         names += [str(c.data.get("organization_name") or "") for c in gathered.tickets.values()]
         for candidate in gathered.pool:
@@ -101,12 +118,14 @@ class Gathered:
         for ticket in data.get("tickets", []):
             self.tickets.setdefault(str(ticket["id"]), ticket_candidate(ticket))
         if "ticket" in data:
-            self.tickets[str(data["ticket"]["id"])] = ticket_candidate(data["ticket"], detailed=True)
+            # our own notes and drafts on the ticket are not evidence
+            ticket = without_our_comments(data["ticket"])
+            self.tickets[str(ticket["id"])] = ticket_candidate(ticket, detailed=True)
         messages = list(data.get("messages", []))
         if "thread" in data:
             thread = data["thread"]
             messages += [thread["root"], *thread["replies"]]
-        for message in messages:
+        for message in [m for m in messages if not message_is_ours(m)]:
             candidate = message_candidate(message)
             self.messages[candidate.ident] = candidate
         for issue in data.get("issues", []):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import pairwise
 
@@ -506,12 +507,20 @@ _INSTRUCTION = re.compile(
 )
 
 
+def _redacted_assignment(match: re.Match[str]) -> str:
+    """``password: hunter2`` loses its value; ``password is locked out`` is prose and stays."""
+    value = match.group(3)
+    if match.group(2).strip() == "is" and value.isalpha() and value.islower():
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}[redacted]"
+
+
 def scrub(text: str) -> str:
     """Text without e-mail addresses, card or identity numbers, phone numbers or secrets."""
     out = _EMAIL.sub("[e-mail removed]", text)
     for pattern, replacement in _PERSONAL:
         out = pattern.sub(replacement, out)
-    out = _SECRET_ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", out)
+    out = _SECRET_ASSIGNMENT.sub(_redacted_assignment, out)
     for pattern in _SECRETS:
         out = pattern.sub("[redacted]", out)
     return out
@@ -525,8 +534,24 @@ def is_instruction(sentence: str) -> bool:
 
 
 def shorten(text: str, limit: int = 220) -> str:
+    """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit`."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip(" ,;:-") + "…"
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 3 and not flat[limit - 1].isspace():
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-\u2013\u2014(") + "…"
+
+
+_FINAL = re.compile(r"[.!?…][\u201d\"')\]]*$")
+
+
+def end_sentence(text: str) -> str:
+    """`text` ending with one full stop: none added after a quote or parenthesis that already ends one."""
+    stripped = text.rstrip()
+    return stripped if _FINAL.search(stripped) else stripped + "."
 
 
 _GREETING = re.compile(
@@ -565,8 +590,14 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_CUT_TAIL = re.compile(r"\s*\S*?(?:\.\.\.|…)\s*$")
+
+
 def quotable(text: str, limit: int = 220) -> list[str]:
-    """Sentences safe to quote: instructions dropped, e-mail addresses and secrets removed, shortened."""
+    """Sentences safe to quote: instructions dropped, e-mail addresses and secrets removed, shortened. A
+    text a search cut short (ending ``...``) loses its last, possibly partial, word."""
+    if _CUT_TAIL.search(text) and re.search(r"\w(?:\.\.\.|…)\s*$", text):
+        text = _CUT_TAIL.sub("…", text)
     return [shorten(scrub(s), limit) for s in sentences(text) if not is_instruction(s)]
 
 
@@ -607,12 +638,25 @@ _ERROR_LINES = (
 )
 
 
+def _error_only(line: str, start: int, text: str) -> str:
+    """The error itself, without the prose that follows it on the same line: up to the closing quote
+    when the error was quoted, else up to the end of its sentence."""
+    if start > 0 and text[start - 1] in "\"'\u201c":
+        closing = {"\u201c": "\u201d"}.get(text[start - 1], text[start - 1])
+        return line.split(closing, 1)[0]
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", line, maxsplit=1)[0]
+
+
 def error_lines(text: str, limit: int = 2) -> list[str]:
     """Exact error output quoted in `text` (status lines, exception lines, JSON error bodies)."""
     found: list[str] = []
-    for pattern in _ERROR_LINES:
-        for match in pattern.finditer(for_people(text)):
-            line = shorten(scrub(match.group(0).strip()), 200)
+    clean = for_people(text)
+    for number, pattern in enumerate(_ERROR_LINES):
+        for match in pattern.finditer(clean):
+            raw = match.group(0).strip()
+            if number in {1, 4}:  # exception and "error: ..." lines may run on into prose
+                raw = _error_only(raw, match.start(), clean).strip()
+            line = shorten(scrub(raw), 200)
             if line and not any(line in f or f in line for f in found) and not is_instruction(line):
                 found.append(line)
             if len(found) >= limit:
@@ -633,6 +677,8 @@ _ENVIRONMENT = (
     re.compile(r"\b(?:Okta|OneLogin|Entra ID|Azure AD|Google Workspace|Auth0|Ping(?:Identity)?)\b"),
     re.compile(r"\b(?:Enterprise|Business|Pro|Free) plan\b", re.I),
     re.compile(r"\b(?:release|version)\s+v?\d+(?:\.\d+)+\b", re.I),
+    re.compile(r"(?<![\d.-])20\d\d\.\d{1,2}\.\d{1,2}(?![\d-])"),
+    re.compile(r"\b(?:S3|GCS|Azure Blob|BigQuery|Snowflake|Redshift)\b"),
 )
 
 
@@ -656,9 +702,24 @@ _TRIED = re.compile(
 )
 
 
+_ACKNOWLEDGEMENT = re.compile(
+    r"(?i)^(?:thanks?|thank you|sorry|apologies)\b|"
+    r"\b(?:i|we)(?:'ve| have)? (?:shared|passed|forwarded|raised|escalated|logged|flagged)\b|"
+    r"\b(?:i|we) can confirm\b|\bwe(?:'re| are) (?:aware|on it|looking|investigating)\b|"
+    r"\b(?:i|we)(?:'ll| will) (?:come back|get back|follow up|update you|let you know|keep you)\b|"
+    r"^(?:filed|linked|logged|raised)\b[^.]{0,40}\b[A-Z]{2,10}-\d+\b[^.]{0,60}[.!]?$"
+)
+"""Sentences that acknowledge, apologise, promise or file, rather than say what was tried."""
+
+
+def is_acknowledgement(sentence: str) -> bool:
+    """Whether a sentence only acknowledges, hands on or promises (not troubleshooting)."""
+    return bool(_ACKNOWLEDGEMENT.search(sentence))
+
+
 def tried_sentences(text: str) -> list[str]:
-    """Sentences that say what was tried and what happened."""
-    return [s for s in quotable(text, 240) if _TRIED.search(s)]
+    """Sentences that say what was tried and what happened (not acknowledgements or hand-offs)."""
+    return [s for s in quotable(text, 240) if _TRIED.search(s) and not is_acknowledgement(s)]
 
 
 _EXPECTATION = re.compile(
@@ -685,9 +746,35 @@ _IMPACT = re.compile(
 )
 
 
+_CANNOT = re.compile(
+    r"(?i)\b(?:(?:none of (?:our|the)|nobody|no one|not one)\b.{0,60}\bcan\b|can'?t|cannot|unable|not able|"
+    r"locked out|blocked from|(?:is|are|has|have) (?:now )?(?:become )?blocked|stuck|running (?:off|on) "
+    r"spreadsheets|incomplete|missing|lost|late|overr?an|ran past|halved|halted|down|no (?:export|access|way))\b"
+)
+_ASIDE = re.compile(
+    r"(?i)^(?:please note|just (?:to|so)|fyi|for (?:context|the record)|i am writing|i'm writing|"
+    r"as (?:discussed|mentioned)|to be explicit)|\bwriting to you\b|\bmeets? shortly\b|\bis a finding\b"
+)
+
+
 def impact_sentences(text: str) -> list[str]:
-    """Sentences saying what the customer cannot do or what it costs them."""
-    return [s for s in quotable(text) if _IMPACT.search(s)]
+    """Sentences saying what the customer cannot do or what it costs them, the plainest first: a sentence
+    that says what cannot be done before one that only says it hurts, asides ("Please note...") last."""
+    found = [s for s in quotable(text) if _IMPACT.search(s) or _CANNOT.search(s)]
+
+    return sorted(found, key=impact_rank)
+
+
+_UNABLE = re.compile(
+    r"(?i)\b(?:(?:none of (?:our|the)|nobody|no one|not one)\b.{0,60}\bcan\b|can'?t|cannot|unable|not able|"
+    r"locked out|blocked from|no (?:export|access|way))"
+)
+
+
+def impact_rank(sentence: str) -> int:
+    """0 for a sentence saying what cannot be done, 1 for one saying what it costs, 2 and more for
+    asides ("Please note...")."""
+    return (0 if _UNABLE.search(sentence) else 1) + (2 if _ASIDE.search(sentence) else 0)
 
 
 _REPRODUCED = re.compile(r"(?i)\b(reproduced|repro\b|reproducible|confirmed in (?:staging|test))")
@@ -721,6 +808,138 @@ def risk_sentences(text: str) -> list[str]:
     return sorted(found, key=rank)
 
 
+_PROMISE = re.compile(
+    r"(?i)\b(?:i|we)(?:'ll| will| shall) (?:come back|get back|follow up|update you|send|call|share|confirm|"
+    r"let you know|have|give you|reply|respond|check|get you)\b"
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WHEN = re.compile(
+    r"(?i)\b(?:(within the hour|within an hour)|within (\d{1,2}) hours?|(today|this afternoon|this evening|"
+    r"tonight|end of (?:the )?day|eod)|(tomorrow)|by (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:by|before) (january|february|march|april|may|june|july|august|september|october|november|december) "
+    r"(\d{1,2}))\b"
+)
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+def promise_due(sentence: str, said_at: datetime) -> datetime | None:
+    """When a promise in `sentence` (``I'll come back to you today``) falls due, or None when the sentence
+    makes no promise with a time."""
+    if not _PROMISE.search(sentence):
+        return None
+    match = _WHEN.search(sentence)
+    if match is None:
+        return None
+    end_of_day = said_at.replace(hour=23, minute=59, second=0, microsecond=0)
+    if match.group(1):
+        return said_at + timedelta(hours=1)
+    if match.group(2):
+        return said_at + timedelta(hours=int(match.group(2)))
+    if match.group(3):
+        return end_of_day
+    if match.group(4):
+        return end_of_day + timedelta(days=1)
+    if match.group(5):
+        days = (_WEEKDAYS.index(match.group(5).lower()) - said_at.weekday()) % 7 or 7
+        return end_of_day + timedelta(days=days)
+    month, day = _MONTHS.index(match.group(6).lower()) + 1, int(match.group(7))
+    try:
+        due = end_of_day.replace(month=month, day=day)
+    except ValueError:
+        return None
+    return due if due >= said_at else due.replace(year=due.year + 1)
+
+
+_EXPECTED = re.compile(
+    r"(?i)\b(should(?:n'?t)?|expected|supposed to|used to|no (?:row |size )?limit|matched|normally|"
+    r"instead of|as (?:before|usual))\b"
+)
+
+
+def expected_sentences(text: str) -> list[str]:
+    """Sentences saying what should happen (``There's no row limit, so this shouldn't happen``)."""
+    return [s for s in quotable(text, 240) if _EXPECTED.search(s) and not _PROMISE.search(s) and "?" not in s]
+
+
+_COMPARISON = re.compile(r"(?i),?\s*\b(?:while|but|whereas|vs\.?|versus|compared (?:to|with))\s+(.*\d.*)$")
+
+
+_SHORT_SIDE = re.compile(r"(?i)\b(only|just|exactly|stops?|stopped|missing|fewer|short|cut)\b")
+
+
+def reference_clause(sentence: str) -> str | None:
+    """In a sentence that compares a result with a reference (``the file has 100,000 rows, while the
+    dashboard shows 248,310``), the reference: ``the dashboard shows 248,310``. The side that says
+    "only", "exactly", "missing"... is the result (``71,000 products but only 50,000 imported``)."""
+    match = _COMPARISON.search(sentence)
+    if match is None or not re.search(r"\d", sentence[: match.start()]):
+        return None
+    before, after = sentence[: match.start()].strip(" ,"), match.group(1).rstrip(" .")
+    if _SHORT_SIDE.search(after) and not _SHORT_SIDE.search(before):
+        return before
+    return after
+
+
+_SINCE = re.compile(
+    r"(?i)\b(?:since|started with|after|as of)\s+(?:the\s+)?((?:release |version )?(?:20\d\d\.\d{1,2}\.\d{1,2}|"
+    r"v?\d+\.\d+\.\d+|[\w-]+ (?:upgrade|release|deploy(?:ment)?|change)|"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday)(?: around [\d:]+ ?utc)?))"
+)
+
+
+def since_change(text: str) -> str | None:
+    """The change or moment the problem began with (``2026.11.3``, ``ingest gateway upgrade``)."""
+    match = _SINCE.search(normalise(text))
+    return match.group(1) if match else None
+
+
+_FREQUENCY = re.compile(
+    r"(?i)\b(every (?:time|night|day|run|login|sign-in|attempt|call|batch|request)|each time|always|"
+    r"consistently|intermittent(?:ly)?|sometimes|randomly|at random|roughly [\d.\-–]+%|~?[\d.]+% of|"
+    r"\d+ ?(?:/|of|out of) ?\d+\b(?! ?(?:MB|KB|GB))|(?:twice|three times) in a row|exactly [\d,]+ (?:again|twice)|"
+    r"both times|every single time|each run|"
+    r"every (?:\w+ )?(?:user|workspace|customer|export))"
+)
+
+
+def frequency(text: str) -> str | None:
+    """How often the problem shows, in the record's words: ``roughly 3-5% of batch calls``; a sentence
+    with a figure before one with only a word ("intermittently")."""
+    found = [(s, m.group(0)) for s in quotable(text, 240) if (m := _FREQUENCY.search(s))]
+    figures = [s for s, said in found if re.search(r"\d", said)]
+    words = [s for s, _ in found]
+    return next(iter(figures or words), None)
+
+
+_CONDITION = re.compile(
+    r"(?i)\b(when|whenever|after|once|for (?:payloads|files|requests|batches)|over|above|"
+    r"larger than|more than|since)\b"
+)
+
+
+def condition_sentences(text: str) -> list[str]:
+    """Sentences of an analysis saying under which condition the fault shows."""
+    return [s for s in quotable(text, 260) if _CONDITION.search(s) and not _PROMISE.search(s)]
+
+
+_RULED_OUT = re.compile(
+    r"(?i)\b(verified|checked|confirmed|double-checked|ruled out|made sure|already tried|no |not |isn'?t|"
+    r"aren'?t|doesn'?t|matches)\b"
+)
+
+
+def rules_out(sentence: str, distinctive: frozenset[str]) -> bool:
+    """Whether a customer sentence says they checked the cause an article describes (its distinctive
+    words) and it is not theirs: ``We have verified our ACS URL ... no trailing slash``."""
+    if not distinctive or not _RULED_OUT.search(sentence):
+        return False
+    found = distinctive & token_set(sentence)
+    return len(found) >= min(2, len(distinctive))
+
+
 def first_name(name: str | None) -> str | None:
     if not name:
         return None
@@ -733,12 +952,18 @@ __all__ = [
     "IssueFacts",
     "IssueSignals",
     "bigrams",
+    "condition_sentences",
+    "end_sentence",
     "environment",
     "error_lines",
     "expectation_sentences",
+    "expected_sentences",
     "first_name",
     "folded",
+    "frequency",
+    "impact_rank",
     "impact_sentences",
+    "is_acknowledgement",
     "is_instruction",
     "issue_facts",
     "issue_signals",
@@ -748,12 +973,16 @@ __all__ = [
     "numbered_steps",
     "owner_names",
     "parse_prompt",
+    "promise_due",
     "quotable",
+    "reference_clause",
     "reproduced_sentences",
     "risk_sentences",
+    "rules_out",
     "scrub",
     "sentences",
     "shorten",
+    "since_change",
     "stem",
     "token_set",
     "tokens",

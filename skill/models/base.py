@@ -32,17 +32,22 @@ class BriefDraft(BaseModel):
     """Evidence ids of every record the draft rests on: `ticket:<id>`, `account:<id>`, `issue:<key>`,
     `article:<id>`, `message:<channel>:<id>`."""
     workflow_impact: str | None = None
-    """Escalations: what the customers cannot do."""
+    """Escalations: what the customers cannot do, in their words, and for how many users."""
     issue_description: str | None = None
     """Escalations: three to five sentences."""
     whats_been_tried: list[str] = Field(default_factory=list)
-    """Escalations: each step tried and its result."""
+    """Escalations: each action someone took (retried, reproduced, rotated a key, split a file...) and its
+    result. Not acknowledgements, hand-offs or promises ("I've shared your message", "I can confirm")."""
     reproduction: Reproduction | None = None
+    """Escalations about a bug: steps, expected, actual and environment (with how often it happens),
+    assembled from the tickets, internal notes and the tracker's analysis when no ticket numbers them."""
     reproduction_note: str | None = None
     """Escalations without steps: why (not a bug, or unknown and where you looked)."""
     last_update_to_customer: str | None = None
     customer_expectation: str | None = None
     escalation_risk: str | None = None
+    """Escalations: what the customer will do if it is not solved, and every promise support made with a
+    time that passed without a follow-up ("I'll come back to you today"), quoted with its date."""
     whats_needed: list[str] = Field(default_factory=list)
     """Specific asks: investigate, fix, decide, approve."""
     requested_severity: Severity | None = None
@@ -51,7 +56,8 @@ class BriefDraft(BaseModel):
     why: list[str] = Field(default_factory=list)
     """Support handling: why no escalation is needed."""
     suggested_reply: str | None = None
-    """Support handling: the reply to send the customer."""
+    """Support handling: the reply to send the customer: greet them by name (a neutral greeting when the
+    name is unknown), use their words for the issue, not our summary, and answer what they asked."""
 
     def problems(self) -> list[str]:
         """What is missing for this decision; empty when the draft is complete."""

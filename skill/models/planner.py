@@ -32,6 +32,7 @@ from typing import Any
 
 from customer_escalation.connectors.base import Clock, utc_now
 
+from ..own_text import message_is_ours
 from ._planner_draft import DraftInput, escalation_draft, handling_draft
 from ._planner_gather import Gathered, Related, select
 from ._planner_relevance import Candidate, coverage, is_current, issue_keys_in
@@ -193,7 +194,7 @@ class OfflinePlanner:
     def _follow(self, g: Gathered, now: datetime, available: set[str]) -> list[ToolCall]:
         related = select(g, now)
         article_prefixes = {_prefix(a) for a in g.articles}
-        calls: list[ToolCall] = []
+        calls: list[ToolCall] = _past_our_posts(g)
         named: list[str] = []
         for candidate, _ in related.tickets:
             if candidate.detailed:
@@ -265,7 +266,9 @@ class OfflinePlanner:
                 (entry.text for call, entry in g.results if call.name == "escalation_assess"), "not called"
             )
             raise EscalationRunError(f"escalation_assess gave no assessment to draft from: {failure}")
-        given = DraftInput(facts=g.facts, related=select(g, now), assessment=g.assessment, now=now)
+        given = DraftInput(
+            facts=g.facts, related=select(g, now), assessment=g.assessment, now=now, clock=self._clock()
+        )
         if g.assessment.get("decision") == "handle_in_support":
             draft = handling_draft(given, _resolving_article(g))
         else:
@@ -293,6 +296,21 @@ class OfflinePlanner:
         current = len(related.current_tickets(now))
         reserve = self._budget.assessment + self._budget.per_customer * max(0, current - 3)
         return self._budget.total - min(8_000, reserve) - g.context_chars
+
+
+def _past_our_posts(g: Gathered) -> list[ToolCall]:
+    """Chat searches whose results included posts of ours, continued for as many messages as those took
+    up: our posts are not evidence, and must not crowd out the discussion a search would otherwise find."""
+    calls = []
+    for call, entry in g.results:
+        data = entry.structured or {}
+        if call.name != "chat_search_messages" or entry.is_error or not data.get("next_cursor"):
+            continue
+        ours = sum(1 for m in data.get("messages", []) if isinstance(m, dict) and message_is_ours(m))
+        if ours:
+            query = call.arguments.get("query")
+            calls.append(_call("chat_search_messages", query=query, limit=ours, cursor=data["next_cursor"]))
+    return calls
 
 
 def _query(g: Gathered) -> str:

@@ -130,7 +130,7 @@ async def test_a_full_brief_comes_from_five_vendor_apis_on_loopback(
     assert brief.target_team.startswith("Engineering")
     assert brief.customers_affected.startswith("1 customer: Acme Corp")
     assert (
-        "$480,000 ARR" in brief.revenue_at_risk
+        "ARR at risk: $480,000" in brief.revenue_at_risk
     )  # from HubSpot, matched to the Zendesk organization by domain
     refs = {item.ref for item in brief.supporting_context}
     assert "issue:ENG-3412" in refs  # from Jira

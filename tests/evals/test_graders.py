@@ -64,7 +64,8 @@ def _check(name: str, obs: Observation) -> CheckResult:
 
 async def test_the_known_good_run_passes_every_check(good: Observation) -> None:
     results = grade(good)
-    assert {r.name for r in results} == set(CHECKS)
+    # the tiny world holds no reproduction and no promise: those two prose checks do not apply
+    assert {r.name for r in results} == set(CHECKS) - {"repro_present", "missed_commitments"}
     assert [r for r in results if not r.passed] == []
     assert passed(results)
 
@@ -153,7 +154,10 @@ async def test_must_contain_fails_when_a_fact_is_missing(good: Observation) -> N
     assert good.result is not None and good.result.brief is not None
     context = [c for c in good.result.brief.supporting_context if "Contoso" not in c.label]
     bad = _with_brief(
-        good, customers_affected="1 customer: Northwind Traders (Business)", supporting_context=context
+        good,
+        customers_affected="1 customer: Northwind Traders (Business)",
+        revenue_at_risk="ARR at risk: $45,000 (Northwind Traders)",
+        supporting_context=context,
     )
     result = _check("must_contain", bad)
     assert not result.passed

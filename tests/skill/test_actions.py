@@ -561,7 +561,8 @@ async def test_the_customer_update_is_a_private_draft_with_the_next_update_from_
     assert note.public is False
     assert note.body.startswith("DRAFT customer update: not sent.")
     assert "Hi Sam," in note.body
-    assert "engineering team as a high-priority issue" in note.body
+    assert "engineering team is working on it as a high-priority issue" in note.body
+    assert case().summary not in note.body  # the internal title is not the customer's wording
     assert "by 2026-11-20 16:00 UTC at the latest" in note.body
     assert "every 4 hours-8 hours" in note.body
 

@@ -152,8 +152,10 @@ def test_facts_come_from_the_assessment() -> None:
     assert facts.severity == "High"
     assert facts.target_team == "Engineering (API platform)"
     assert facts.customers_affected.startswith("1 customer: Acme (Enterprise)")
-    assert "$480,000 ARR" in facts.revenue_at_risk
-    assert "renewing soon: acme on" in facts.revenue_at_risk
+    # ARR and pipeline are separate, labelled figures; accounts are named, not given by id
+    assert facts.revenue_at_risk.startswith("ARR at risk: $480,000 (Acme)")
+    assert "renewing soon: Acme on" in facts.revenue_at_risk
+    assert "acme" not in facts.revenue_at_risk
     assert facts.sla_status == "At risk: ticket 1 next reply due in 40 minutes"
     assert "4 days" in facts.time_in_queue
     assert "SLA breach" in facts.deadline
@@ -189,7 +191,7 @@ def test_unknown_revenue_is_said_not_invented() -> None:
         )
     )
     facts = facts_from_assessment(a)
-    assert "ARR unknown for pro-co (no figure in the CRM)" in facts.revenue_at_risk
+    assert "ARR unknown for Pro Co (no figure in the CRM)" in facts.revenue_at_risk
     assert "$" not in facts.revenue_at_risk
 
 
