@@ -60,7 +60,8 @@ _SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)|[^\n]+", re.MULTILINE)
 _CLAUSE_BREAK = re.compile(
     r"[;:]|\s-\s|,\s*(?:but|however|so|and then|which|although|though|yet|while|whereas)\b|\b(?:but|however|"
     r"although|though|whereas|instead|rather)\b|,\s*(?:i|we|it|they|you|he|she|this|there|so)\b|\bjust\b|"
-    r"\b(?:i|we|they|he|she|you)(?:'ll|'d|\s+will|\s+would|\s+shall)\b",
+    r"\b(?:i|we|they|he|she|you)\s+(?=(?:will|would|shall)\b)|"
+    r"\b(?:i|we|they|he|she|you)(?:'ll|'d)\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -176,11 +177,12 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
 
 
 def _clause_before(sentence: str, start: int) -> str:
-    before = sentence[:start]
     cut = 0
-    for brk in _CLAUSE_BREAK.finditer(before):
+    for brk in _CLAUSE_BREAK.finditer(sentence):
+        if brk.end() > start:
+            break
         cut = brk.end()
-    return before[cut:]
+    return sentence[cut:start]
 
 
 def _last_words(text: str, count: int) -> str:

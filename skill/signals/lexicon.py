@@ -1576,8 +1576,6 @@ FEATURE_CUES = any_of(
         "lacks=",
         "missing feature=",
         "lack of support=",
-        "would like an?=",
-        "we'd like an?=",
         "ask for an extension=",
     ),
     seq(
