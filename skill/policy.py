@@ -98,6 +98,10 @@ class Evidence(_Frozen):
     """Evidence ids that were asked for but do not exist."""
     unavailable: tuple[str, ...] = ()
     """Sources that could not be read, e.g. ``chat (slack: timed out)``."""
+    claimed: tuple[Hit, ...] = ()
+    """Findings a model read in the records, already checked against them (see `grounding`)."""
+    refused_claims: tuple[str, ...] = ()
+    """Findings a model claimed that the records do not bear out, with the reason."""
 
 
 class Finding(_Frozen):
@@ -217,6 +221,11 @@ class Assessment(_Frozen):
     """For handle-in-support: the articles and earlier tickets that resolve it."""
     signals: tuple[str, ...]
     """Every signal found, as ``kind @ evidence id: excerpt``."""
+    model_findings: tuple[str, ...] = ()
+    """The model's findings the records bear out, as ``kind @ evidence id: quote``."""
+    refused_findings: tuple[str, ...] = ()
+    signal_disagreements: tuple[str, ...] = ()
+    """Where the model's findings and the detector's disagree on a kind that decides escalations."""
     unknowns: tuple[str, ...]
     missing: tuple[str, ...]
     unavailable: tuple[str, ...]
@@ -261,7 +270,11 @@ class _Facts:
         self.open_bugs = [i for i in self.bugs if i.status in {"open", "in_progress", "reopened"}]
         self.features = [i for i in ev.issues if i.kind == "feature"]
         customer_texts, support_texts = self._texts()
-        hits = scan(customer_texts, _CUSTOMER_SIGNALS, config)
+        detected = scan(customer_texts, _CUSTOMER_SIGNALS, config)
+        claimed = [h for h in ev.claimed if h.kind in _CUSTOMER_SIGNALS]
+        self.disagreements = _disagreements(detected, claimed) if ev.claimed else []
+        seen = {(h.kind, h.source) for h in detected}
+        hits = detected + [h for h in claimed if (h.kind, h.source) not in seen]
         self.resolved_sources = _resolved_sources(hits)
         self.hits = _settle(hits, self.resolved_sources) + scan(support_texts, _SUPPORT_SIGNALS, config)
         self.staff_refusal = any(_REFUSAL.search(text) for _, text in support_texts) or any(
@@ -344,6 +357,35 @@ _REFUSAL = re.compile(
     r"polic\w+|exceptions?\s+(?:to\s+this\s+policy\s+)?(?:need|require)s?)\b",
     re.IGNORECASE,
 )
+
+
+_DECIDING: tuple[SignalKind, ...] = (
+    "production_down",
+    "data_loss",
+    "security",
+    "churn",
+    "executive",
+    "multi_customer",
+    "workaround_failed",
+    "resolved",
+)
+
+
+def _disagreements(detected: list[Hit], claimed: list[Hit]) -> list[str]:
+    """Kinds that decide escalations which one reader found and the other did not."""
+    found = {h.kind for h in detected}
+    said = {h.kind for h in claimed}
+    notes = [
+        f"{h.kind.replace('_', ' ')}: the model reads it in {h.source} (“{h.quote}”); the detector does not"
+        for h in claimed
+        if h.kind in _DECIDING and h.kind not in found
+    ]
+    notes += [
+        f"{h.kind.replace('_', ' ')}: the detector reads it in {h.source}; the model did not claim it"
+        for h in detected
+        if h.kind in _DECIDING and h.kind not in said
+    ]
+    return list(dict.fromkeys(notes))
 
 
 def _resolved_sources(hits: list[Hit]) -> set[str]:
@@ -1174,6 +1216,9 @@ def assess(evidence: Evidence, config: PolicyConfig) -> Assessment:
         suggested_asks=tuple(asks),
         resolving_records=tuple(dict.fromkeys(e for x in handled for e in x.evidence)),
         signals=tuple(f"{h.kind} @ {h.source}: {h.excerpt}" for h in f.hits),
+        model_findings=tuple(f"{h.kind} @ {h.source}: {h.quote}" for h in evidence.claimed),
+        refused_findings=evidence.refused_claims,
+        signal_disagreements=tuple(f.disagreements),
         unknowns=tuple(unknowns),
         missing=evidence.missing,
         unavailable=evidence.unavailable,

@@ -68,6 +68,7 @@ from .actions import (
 )
 from .brief import schema_text
 from .evidence import EvidenceRequest, collect
+from .grounding import ClaimedFinding, ground
 from .policy import assess, follow_up_for
 from .policy_config import PolicyConfig, Severity
 
@@ -539,12 +540,31 @@ def build_server(
         ] = None,
         issue_keys: IdList | None = None,
         article_ids: IdList | None = None,
+        findings: Annotated[
+            list[ClaimedFinding] | None,
+            Field(
+                max_length=50,
+                description="What you read in the records: kind, record and the customer's exact words. "
+                "Kept only when the quote stands in that record's customer-written text.",
+            ),
+        ] = None,
+        summary: Annotated[
+            str | None,
+            Field(max_length=4_000, description="Your own summary of the issue; never read as evidence."),
+        ] = None,
     ) -> Annotated[CallToolResult, views.AssessmentView]:
         """Decide escalate or handle in support, and compute impact, severity, target, SLA and cadence from the records.
 
         Pass the ids of every record that is really about this issue; figures come from the records, so
-        do not pass numbers. Ids that do not exist are reported back as missing.
+        do not pass numbers. Ids that do not exist are reported back as missing. `issue` is the user's
+        own words, as typed; put your own summary in `summary`. Add `findings` for what you read
+        (production down, data loss, a security exposure, a churn threat...) with the customer's exact
+        words: the policy decides on those that the records bear out and on its own reading, and says
+        where the two disagree.
         """
+        del (
+            summary
+        )  # kept apart from `issue` so that a model's paraphrase is never scanned as the user's words
         request = EvidenceRequest(
             issue=issue,
             ticket_ids=tuple(ticket_ids or ()),
@@ -554,6 +574,11 @@ def build_server(
             article_ids=tuple(article_ids or ()),
         )
         evidence = await collect(registry, request, now=clock())
+        if findings:
+            grounded = ground(list(findings), evidence)
+            evidence = evidence.model_copy(
+                update={"claimed": grounded.kept, "refused_claims": grounded.refused}
+            )
         if history is not None:
             try:
                 earlier = history.related_escalations(

@@ -470,6 +470,11 @@ class AssessmentView(Wrapped):
     deadline_reason: str | None = None
     suggested_asks: list[str] = Field(default_factory=list)
     resolving_records: list[str] = Field(default_factory=list)
+    model_findings: list[str] = Field(default_factory=list)
+    """Your findings that the records bear out; the decision rests on them and the detector's."""
+    refused_findings: list[str] = Field(default_factory=list)
+    """Your findings the records do not bear out, with why (quote not verbatim, hidden, written by us)."""
+    signal_disagreements: list[str] = Field(default_factory=list)
     brief_lines: BriefFacts | None = None
     """Ready-made brief lines (severity, target, customers, revenue, time in queue, SLA, deadline)."""
     unknowns: list[str] = Field(default_factory=list)
@@ -532,6 +537,9 @@ def assessment_view(a: Assessment) -> AssessmentView:
         deadline_reason=a.deadline_reason,
         suggested_asks=list(a.suggested_asks),
         resolving_records=list(a.resolving_records),
+        model_findings=[clean(m, 400) for m in a.model_findings],
+        refused_findings=[clean(m, 400) for m in a.refused_findings],
+        signal_disagreements=[clean(m, 400) for m in a.signal_disagreements],
         brief_lines=facts_from_assessment(a) if a.decision == "escalate" else None,
         unknowns=list(a.unknowns),
         missing=list(a.missing),
