@@ -480,8 +480,14 @@ def _refs(hits: Iterable[Hit]) -> tuple[str, ...]:
 
 
 def _quote(hits: list[Hit]) -> str:
-    """Where a signal was found; the customer's words themselves go in `Finding.quote`."""
-    return f"{hits[0].kind.replace('_', ' ')} phrase in {hits[0].source}" if hits else ""
+    """Where a signal was found; the customer's words themselves go in `Finding.quote`. A signal only the
+    issue as typed carries is the reporter's word, not yet confirmed by any record."""
+    if not hits:
+        return ""
+    records = [h for h in hits if h.source != "issue-text"]
+    if not records:
+        return f"{hits[0].kind.replace('_', ' ')} per the reporter, not confirmed in records"
+    return f"{records[0].kind.replace('_', ' ')} phrase in {records[0].source}"
 
 
 def _escalate_findings(f: _Facts) -> list[Finding]:

@@ -92,8 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"customer-escalation: configuration error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         if isinstance(exc, CustomerEscalationError):
+            from ..models.base import AccountNotFoundError
+
             print(f"customer-escalation: {exc}", file=sys.stderr)
-            return EXIT_FAILURE
+            return EXIT_USAGE if isinstance(exc, AccountNotFoundError) else EXIT_FAILURE
         print("customer-escalation: interrupted", file=sys.stderr)
         return 130
     return code

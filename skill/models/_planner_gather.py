@@ -225,18 +225,23 @@ def _same_symptom(
 ) -> dict[str, Judgement]:
     """Other customers' open tickets of the last two days that report a problem with the same thing, in
     their own words ("images unavailable", "all images broken", "pictures gone")."""
-    if not kinds_in(facts.issue, _PROBLEM_KINDS):
+    wanted = set(kinds_in(facts.issue, _PROBLEM_KINDS))
+    if not wanted:
         return {}
     found: dict[str, Judgement] = {}
     for c in tickets:
         verdict = verdicts[c.ref]
         created = parse_time(c.data.get("created_at"))
-        if verdict.kept or created is None or created < now - OUTBREAK_WINDOW or not is_current(c.data, now):
+        if verdict.kept or created is None or not is_current(c.data, now):
             continue
         share = coverage(weights, c.tokens)
-        if not kinds_in(c.text, _PROBLEM_KINDS):
-            continue
-        if not subjects(facts.issue) & subjects(c.text):
+        found_kinds = set(kinds_in(c.text, _PROBLEM_KINDS))
+        if "security" in wanted & found_kinds and created >= now - CURRENT_WINDOW:
+            # a current report of an exposure is rare enough to be the same one, however it is worded
+            pass
+        elif (
+            created < now - OUTBREAK_WINDOW or not found_kinds or not subjects(facts.issue) & subjects(c.text)
+        ):
             continue
         found[c.ref] = Judgement(
             round(max(verdict.score, share), 3),
@@ -269,6 +274,15 @@ def select(gathered: Gathered, now: datetime) -> Related:
     facts = gathered.facts
     account = gathered.account()
     weights = term_weights(facts.terms, gathered.pool)
+    if facts.vague:
+        # nothing says what is broken or for whom: records that merely share a word are not about it
+        rejected = {
+            c.ref: Judgement(0.0, ("the issue is too vague to relate records to",), False)
+            for c in gathered.pool
+        }
+        return Related(
+            account=None, tickets=[], messages=[], issues=[], articles=[], rejected=rejected, weights=weights
+        )
     phrases = facts.phrases
     account_id = str(account["id"]) if account else None
     account_name = str(account["name"]) if account else None

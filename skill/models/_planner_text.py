@@ -34,6 +34,7 @@ STOPWORDS = _words(
     would you your yours us whether once ask asks asked asking want wants wanted wonder wonders
     come comes came coming go goes going went seem seems seemed keep keeps kept
     maybe perhaps probably possibly apparently likely think thinks guess
+    something anything everything stuff thing things somehow
     """
 )
 """English function words (and the verbs of a request, and hedges); never terms."""
@@ -216,6 +217,12 @@ class IssueFacts:
     @property
     def query(self) -> str:
         return " ".join(self.query_words)
+
+    @property
+    def vague(self) -> bool:
+        """Names no customer, no identifier and at most one symptom word ("something is broken"): the
+        planner then asks for the missing facts instead of stitching an escalation from look-alikes."""
+        return not self.account_candidates and not self.codes and len(self.terms) <= 1
 
     @property
     def wide_query(self) -> str:

@@ -185,6 +185,10 @@ class EscalationRunError(CustomerEscalationError):
     """The agent run could not produce a brief."""
 
 
+class AccountNotFoundError(EscalationRunError):
+    """The customer the user named is not in the CRM; the run stops rather than brief another customer."""
+
+
 class TurnLimitError(EscalationRunError):
     """The model used all its turns without submitting a draft."""
 
@@ -216,6 +220,7 @@ class MissingApiKeyError(ConfigError):
 
 __all__ = [
     "SUBMIT_TOOL",
+    "AccountNotFoundError",
     "AssistantEntry",
     "BriefDraft",
     "ContextWindowError",

@@ -25,6 +25,7 @@ the latest activity in the records when they end earlier (a fixed-clock world, a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +38,16 @@ from ._planner_draft import DraftInput, escalation_draft, handling_draft
 from ._planner_gather import Gathered, Related, select
 from ._planner_relevance import Candidate, coverage, is_current, issue_keys_in
 from ._planner_text import owner_names
-from .base import SUBMIT_TOOL, Entry, EscalationRunError, ModelOutputError, ModelTurn, ToolCall, ToolSpec
+from .base import (
+    SUBMIT_TOOL,
+    AccountNotFoundError,
+    Entry,
+    EscalationRunError,
+    ModelOutputError,
+    ModelTurn,
+    ToolCall,
+    ToolSpec,
+)
 
 NAME = "offline planner"
 
@@ -235,6 +245,12 @@ class OfflinePlanner:
         return [c for c in calls if c.name in available]
 
     def _assess(self, g: Gathered, now: datetime, available: set[str]) -> list[ToolCall]:
+        missing = _unknown_account(g)
+        if missing is not None:
+            raise AccountNotFoundError(
+                f"no account named {missing!r} in the CRM (searched crm_search_accounts for it); check the "
+                "name, or leave the customer out to search by symptom"
+            )
         related = select(g, now)
         arguments: dict[str, Any] = {"issue": g.facts.issue[:4_000] or "(no issue text)"}
         ids = {
@@ -311,6 +327,25 @@ def _past_our_posts(g: Gathered) -> list[ToolCall]:
             query = call.arguments.get("query")
             calls.append(_call("chat_search_messages", query=query, limit=ours, cursor=data["next_cursor"]))
     return calls
+
+
+_NAMED_FOR = re.compile(r"\bfor\s+((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)\s*[.!?]?\s*$")
+"""A customer named at the end of the issue ("... not loading for Zyxwv Industries")."""
+
+
+def _unknown_account(g: Gathered) -> str | None:
+    """The customer the user named (``--account`` or "... for <Name>") when the CRM answered and knows no
+    such account; None when no customer was named, the CRM could not be read, or the name resolved."""
+    named = g.facts.account_hint
+    if not named:
+        match = _NAMED_FOR.search(g.facts.issue)
+        named = match.group(1) if match else None
+    if not named or g.account() is not None:
+        return None
+    searches = [entry for call, entry in g.results if call.name == "crm_search_accounts"]
+    if not searches or any(entry.is_error for entry in searches):
+        return None
+    return named
 
 
 def _query(g: Gathered) -> str:

@@ -102,6 +102,8 @@ _FINE_AFTER = re.compile(
     r"^\W*(?:\w+\s+){0,2}(?:normal|fine|ok|okay|good|stable|as expected|healthy)\b", re.IGNORECASE
 )
 _PARTIAL_AFTER = re.compile(r"^\s*(?:in|for|on)\s+some\b|^\s*sometimes\b", re.IGNORECASE)
+_VAGUE_SUBJECT = re.compile(r"^\W*(?:something|stuff|things|anything|somewhere)\b", re.IGNORECASE)
+"""'Something is broken' says neither what nor for whom: at most a sign of trouble, not an outage."""
 _LIMIT_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}(?:more than|over|beyond|larger than|bigger than|above|past|longer than|at once)\b",
     re.IGNORECASE,
@@ -275,6 +277,8 @@ def _finding(
     clause = _clause_before(sentence, match.start())
     quote = match.group().strip(" ,")
     after = sentence[match.end() : match.end() + 60]
+    if kind == "production_down" and _VAGUE_SUBJECT.search(_last_words(clause, 3) + " " + quote):
+        kind = "degraded"
     partial = _PARTIAL_AFTER.search(after) or _PARTIAL_BEFORE.search(_last_words(clause, 6))
     if kind == "production_down" and (partial or _SCOPE_LIMIT.search(sentence)):
         kind = "degraded"

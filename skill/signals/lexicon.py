@@ -378,7 +378,6 @@ LOST = any_of(
         "mixed up=",
         "reappear",
         "resurrect",
-        "leak=",
         "misplace",
         "discard",
         "skip",
@@ -787,6 +786,9 @@ CAN_SEE = w(
     "could export=",
 )
 SECURITY_CUES = any_of(
+    r"\b(?:dashboards?|data|records?|reports?|files?|tickets?|invoices?|charts?|accounts?|orders?|messages?|"
+    r"projects?|documents?|contacts?|workspaces?)\s+(?:that|which)\s+(?:aren't|are not|isn't|is not|weren't|"
+    r"were not|wasn't|was not)\s+(?:ours|mine|theirs)\b",
     PRIVATE + r"[^.;]{0,200}?" + STRONG_EXPOSURE,
     seq(CAN_SEE, PRIVATE, most=6),
     seq(OUTSIDER, CAN_SEE, most=8),
@@ -986,10 +988,10 @@ SECURITY_CUES = any_of(
         most=1,
     ),
     seq(
-        w("another", "other", "someone else'?s=", "somebody else'?s="),
+        w("another", "other", "different=", "someone else'?s=", "somebody else'?s="),
         w("tenant", "customer", "company", "organization", "organisation", "org", "user", "account"),
         r"'?s?\s*(?:data|files?|records?|tickets?|invoices?|dashboards?|reports?|emails?|messages?|"
-        r"documents?|workspace|account|content|pii|details)",
+        r"documents?|workspace|account|content|pii|details|charts?|graphs?|figures|revenue|orders?|projects?)",
         most=1,
     ),
     seq(

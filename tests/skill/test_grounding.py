@@ -60,7 +60,10 @@ async def client(tmp_path: Path) -> AsyncIterator[Client]:
 
 
 async def assess(client: Client, findings: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    arguments: dict[str, Any] = {"issue": "Report links behave oddly for Quarry Mutual", "ticket_ids": ["701"]}
+    arguments: dict[str, Any] = {
+        "issue": "Report links behave oddly for Quarry Mutual",
+        "ticket_ids": ["701"],
+    }
     if findings is not None:
         arguments["findings"] = findings
     result = await client.call_tool("escalation_assess", arguments)
