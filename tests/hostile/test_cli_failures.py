@@ -31,7 +31,7 @@ def _anthropic_answering(status: int, kind: str, monkeypatch: pytest.MonkeyPatch
     def handler(request: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(status, json={"type": "error", "error": {"type": kind, "message": "no"}})
 
-    def choose_model(settings: Any, requested: str | None) -> ClaudeModel:
+    def choose_model(settings: Any, requested: str | None, record: Any = None) -> ClaudeModel:
         http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
         client = AsyncAnthropic(api_key="sk-ant-test", max_retries=0, http_client=http)
         return ClaudeModel(model="claude-sonnet-5-5", client=client)
