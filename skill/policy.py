@@ -653,6 +653,8 @@ def _escalate_findings(f: _Facts) -> list[Finding]:
         for p in f.ev.history
         if p.status != "open"
         and (set(p.account_ids) & set(f.affected_ids) or set(p.ticket_ids) & {t.id for t in f.ev.tickets})
+        # it came back: a report arrived after that escalation (re-running the same brief is not a recurrence)
+        and any(t.created_at > p.created_at for t in f.current)
     ]
     recurring_ids = [issue_ref(i.key) for i in reopened + fixed_then_seen] + [
         f"escalation:{p.id}" for p in past

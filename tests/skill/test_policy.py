@@ -218,6 +218,17 @@ def test_same_issue_escalated_before_and_closed_counts_as_recurring() -> None:
     assert any("escalation:esc-1" in f.evidence for f in a.escalate_findings if f.rule == "recurring")
 
 
+def test_an_escalation_closed_after_the_last_report_is_not_a_recurrence() -> None:
+    # the same tickets read again after a de-escalation: nothing came back
+    past = PastEscalation(
+        id="esc-2", created_at=ago(hours=1), issue="exports", status="deescalated", account_ids=("pro-co",)
+    )
+    a = judge(
+        evidence(tickets=(ticket("1", created=ago(hours=6)),), accounts=(account("pro-co"),), history=(past,))
+    )
+    assert not met(a, "recurring")
+
+
 def test_growing_reports_week_over_week_are_noted() -> None:
     # spec: Pattern - "increasing severity over time"
     ts = (
