@@ -11,7 +11,7 @@ and not in a tracker issue or an article (our own records). Everything refused i
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,22 +19,10 @@ from .own_text import written_by_us
 from .policy import Evidence, message_ref, ticket_ref
 from .policy_config import SignalKind
 from .signals import Hit, prepare
+from .signals.detect import PublicKind
 from .visible_text import for_people
 
-FindingKind = Literal[
-    "production_down",
-    "degraded",
-    "data_loss",
-    "security",
-    "multi_customer",
-    "churn_risk",
-    "executive",
-    "workaround_failed",
-    "feature_request",
-    "how_to",
-    "test_environment",
-    "resolved",
-]
+FindingKind = PublicKind
 _POLICY_KIND: dict[str, SignalKind] = {"churn_risk": "churn", "feature_request": "feature_gap"}
 _STAFF = frozenset({"agent", "internal", "bot", "system"})
 _SPACE = re.compile(r"\s+")

@@ -32,3 +32,30 @@ def clean_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company, built once per module."""
+    from datetime import UTC, datetime
+
+    from customer_escalation.connectors.local import LocalWorkspace
+    from customer_escalation.connectors.local.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    LocalWorkspace.create(path, build_demo(datetime.now(UTC))).close()
+    return path
+
+
+@pytest.fixture
+def demo_workspace(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the demo company as the command line's workspace, with the demo's channel and
+    project on the write allowlists."""
+    import shutil
+
+    path = tmp_path / "ws.sqlite"
+    shutil.copy(demo_file, path)
+    monkeypatch.setenv("CUSTOMER_ESCALATION_WORKSPACE", str(path))
+    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_CHANNELS", "support-escalations")
+    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_PROJECTS", "ENG")
+    return path

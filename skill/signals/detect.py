@@ -24,14 +24,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Literal
+from typing import Literal, get_args
 
 from ...connectors._text import strip_invisible
 from .lexicon import LEXICON
 
 Environment = Literal["production", "test"]
 
-PUBLIC_KINDS: tuple[str, ...] = (
+PublicKind = Literal[
     "production_down",
     "degraded",
     "data_loss",
@@ -44,7 +44,8 @@ PUBLIC_KINDS: tuple[str, ...] = (
     "how_to",
     "test_environment",
     "resolved",
-)
+]
+PUBLIC_KINDS: tuple[str, ...] = get_args(PublicKind)
 """The kinds a person sees (the `signals` command, the MCP tools, model findings)."""
 
 _THREATS = frozenset(
@@ -349,4 +350,4 @@ def kinds_in(text: str, kinds: Iterable[str] | None = None) -> list[str]:
     return [k for k in (kinds if kinds is not None else LEXICON) if k in found]
 
 
-__all__ = ["PUBLIC_KINDS", "Environment", "Finding", "detect", "kinds_in", "prepare"]
+__all__ = ["PUBLIC_KINDS", "Environment", "Finding", "PublicKind", "detect", "kinds_in", "prepare"]

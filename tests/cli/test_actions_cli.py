@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.demo import build_demo
 from customer_escalation.connectors.local.history import HistoryStore
 from customer_escalation.skill.cli import main
 from customer_escalation.skill.cli._history import parse_since
@@ -20,21 +18,9 @@ ISSUE = "API returning 500 errors intermittently for Acme Corp"
 PRIMARY_TICKET = "58590"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    LocalWorkspace.create(path, build_demo(datetime.now(UTC))).close()
-    return path
-
-
 @pytest.fixture
-def workspace(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "ws.sqlite"
-    shutil.copy(demo_file, path)
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WORKSPACE", str(path))
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_CHANNELS", "support-escalations")
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_PROJECTS", "ENG")
-    return path
+def workspace(demo_workspace: Path) -> Path:
+    return demo_workspace
 
 
 def _notes(path: Path) -> int:

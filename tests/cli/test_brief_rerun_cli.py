@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.demo import build_demo
 from customer_escalation.skill.cli import main
 
 EXPORT = "Data export is missing rows — 3 customers reported this week"
@@ -38,22 +34,9 @@ PROSE = (
 """The brief's sections that come from the records (times in queue, SLA and deadline follow the clock)."""
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    LocalWorkspace.create(path, build_demo(datetime.now(UTC))).close()
-    return path
-
-
 @pytest.fixture
-def workspace(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "ws.sqlite"
-    shutil.copy(demo_file, path)
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WORKSPACE", str(path))
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_CHANNELS", "support-escalations")
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_PROJECTS", "ENG")
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    return path
+def workspace(demo_workspace: Path) -> Path:
+    return demo_workspace
 
 
 def _brief(issue: str, capsys: pytest.CaptureFixture[str], *flags: str) -> dict[str, Any]:

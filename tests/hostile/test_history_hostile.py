@@ -5,7 +5,6 @@ a closed pipe."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -14,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.demo import build_demo
 from customer_escalation.connectors.local.history import HistoryStore
 from customer_escalation.skill.cli import main
 
@@ -26,20 +24,9 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 FLAGS = ["--post-to", "support-escalations", "--add-note", "--execute", "--model", "offline"]
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    LocalWorkspace.create(path, build_demo(datetime.now(UTC))).close()
-    return path
-
-
 @pytest.fixture
-def workspace(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "ws.sqlite"
-    shutil.copy(demo_file, path)
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WORKSPACE", str(path))
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_CHANNELS", "support-escalations")
-    return path
+def workspace(demo_workspace: Path) -> Path:
+    return demo_workspace
 
 
 def _writes(path: Path) -> tuple[int, int]:
