@@ -74,13 +74,8 @@ def seq(*parts: str, most: int = 3) -> str:
     return gap(most).join(f"(?:{p})" for p in parts)
 
 
-def near(a: str, b: str, most: int = 4) -> str:
-    """`a` then `b`, or `b` then `a`, within a bounded gap."""
-    return f"(?:{seq(a, b, most=most)}|{seq(b, a, most=most)})"
-
-
 def any_of(*patterns: str) -> str:
     return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
 
-__all__ = ["any_of", "gap", "inflections", "near", "seq", "w"]
+__all__ = ["any_of", "gap", "inflections", "seq", "w"]
