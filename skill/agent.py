@@ -309,7 +309,9 @@ async def _run(
 
         for call in submits:
             step(5)
-            outcome = await _accept(call, assessment, known, session, turn_number, result, reporter, clock)
+            outcome = await _accept(
+                call, assessment, known, session, turn_number, result, reporter, clock, issue
+            )
             if isinstance(outcome, str):
                 if repaired:
                     raise ModelOutputError(f"the draft is still unusable after a repair turn: {outcome}")
@@ -420,6 +422,7 @@ async def _accept(
     result: RunResult,
     reporter: str,
     clock: Clock,
+    issue: str,
 ) -> RunResult | str:
     """The finished run, or a message telling the drafter what to fix."""
     try:
@@ -432,7 +435,9 @@ async def _accept(
     draft, unsupported = ground_prose(draft, known)
     good, invented = grounded(draft, known)
     if assessment is None:
-        request = _assessment_request(good, draft.summary)
+        # the user's words are the evidence; the drafter's summary travels apart and is never scanned
+        request = _assessment_request(good, issue[:4_000] or draft.summary)
+        request["summary"] = draft.summary[:4_000]
         entry = await _call(
             session, ToolCall(id="loop-assess", name="escalation_assess", arguments=request), turn, result
         )

@@ -115,3 +115,22 @@ async def test_the_models_summary_is_never_read_as_evidence(client: Client) -> N
     )
     assert result.structured_content is not None
     assert result.structured_content["decision"] == "handle_in_support"
+
+
+async def test_the_loop_assesses_the_users_words_not_the_drafters_summary(client: Client) -> None:
+    from customer_escalation.skill.agent import run_escalation
+    from customer_escalation.skill.models.scripted import ScriptedModel, submit
+
+    draft = {
+        "decision": "handle_in_support",
+        "summary": "Quarry Mutual: possible data leak, another company's payroll exposed to the public",
+        "cited_records": ["ticket:701"],
+        "why": ["The shared-link settings explain who can open a report"],
+        "suggested_reply": "Hello, shared links open for anyone who has them; the settings page explains how.",
+    }
+    result = await run_escalation(
+        "Report links behave oddly for Quarry Mutual", session=client, model=ScriptedModel([submit(draft)])
+    )
+    assert result.assessment is not None
+    assert result.assessment["decision"] == "handle_in_support"
+    assert result.assessment.get("target") is None
