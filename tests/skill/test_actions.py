@@ -665,8 +665,11 @@ async def test_deescalating_an_escalation_never_posted_drafts_the_team_note_for_
 async def test_escalation_assess_counts_an_earlier_deescalated_escalation_of_the_same_ticket_as_recurring(
     world: World,
 ) -> None:
-    earlier = world.record()
-    world.history.set_status(earlier.id, "deescalated", reason="workaround")
+    # escalated and de-escalated two days ago; ticket 101 arrived since: it came back
+    before = HistoryStore.open(world.path, clock=lambda: NOW - timedelta(days=2))
+    earlier = case().record(before)
+    before.set_status(earlier.id, "deescalated", reason="workaround")
+    before.close()
     server = build_server(world.registry(), policy=load_policy(), clock=lambda: NOW, history=world.history)
     async with Client(server) as client:
         result = await client.call_tool(
