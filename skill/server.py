@@ -574,6 +574,19 @@ def build_server(
             article_ids=tuple(article_ids or ()),
         )
         evidence = await collect(registry, request, now=clock())
+        asked = sum(
+            len(ids) for ids in (ticket_ids, account_ids, message_ids, issue_keys, article_ids) if ids
+        )
+        found = len(evidence.tickets) + len(evidence.accounts) + len(evidence.messages)
+        found += len(evidence.issues) + len(evidence.articles)
+        if asked and not found and not evidence.unavailable:
+            # a decision on no record would be a confident guess: say what was not found instead
+            raise ToolError(
+                "none of the records passed exists here: "
+                + ", ".join(evidence.missing[:20])
+                + ". Pass ids as the search and get tools return them; records from another system's "
+                "tools cannot be read by this server"
+            )
         if findings:
             grounded = ground(list(findings), evidence)
             evidence = evidence.model_copy(

@@ -134,3 +134,13 @@ async def test_the_loop_assesses_the_users_words_not_the_drafters_summary(client
     assert result.assessment is not None
     assert result.assessment["decision"] == "handle_in_support"
     assert result.assessment.get("target") is None
+
+
+async def test_an_assessment_resting_on_no_existing_record_is_an_error(client: Client) -> None:
+    result = await client.call_tool(
+        "escalation_assess",
+        {"issue": "Report links behave oddly", "ticket_ids": ["424242"], "issue_keys": ["NOPE-1"]},
+    )
+    assert result.is_error
+    text = " ".join(getattr(c, "text", "") for c in result.content)
+    assert "none of the records passed exists here" in text and "ticket:424242" in text
