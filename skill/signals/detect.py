@@ -272,43 +272,6 @@ def _asked_about(findings: list[Finding]) -> list[Finding]:
     ]
 
 
-def _finding(
-    kind: str, sentence: str, offset: int, match: re.Match[str], environment: Environment
-) -> Finding:
-    clause = _clause_before(sentence, match.start())
-    quote = match.group().strip(" ,")
-    after = sentence[match.end() : match.end() + 60]
-    if kind == "production_down" and _VAGUE_SUBJECT.search(_last_words(clause, 3) + " " + quote):
-        kind = "degraded"
-    partial = _PARTIAL_AFTER.search(after) or _PARTIAL_BEFORE.search(_last_words(clause, 6))
-    if kind == "production_down" and (partial or _SCOPE_LIMIT.search(sentence)):
-        kind = "degraded"
-    ended = kind in {"production_down", "degraded", "data_loss"} and bool(_ENDED_AFTER.search(after))
-    ended = ended or (kind in {"production_down", "blocked"} and bool(_LIMIT_AFTER.search(after)))
-    ended = ended or (kind == "degraded" and bool(_FINE_AFTER.search(after)))
-    ended = ended or (kind == "data_loss" and bool(_NOT_DATA.search(sentence)))
-    ended = ended or (kind == "data_loss" and bool(_REPEATED.search(quote)) and bool(_SENT.search(sentence)))
-    if kind in _REFERENCED and _is_noun_phrase(quote) and _COUNTED.search(clause):
-        ended = True
-    if kind == "resolved":
-        subject = _last_words(clause, 4) + " " + quote
-        ended = bool(_RESOLVED_SUBJECT.search(subject))
-        ended = ended or (bool(re.search(r"\bback\b", quote)) and bool(_PROBLEM_NOUN.search(subject)))
-        ended = ended or sentence.rstrip().endswith("?") or bool(_WANTED_FIX.search(clause))
-    return Finding(
-        kind=kind,
-        start=offset + match.start(),
-        end=offset + match.end(),
-        quote=quote,
-        sentence=" ".join(sentence.split()),
-        negated=_negated(clause, kind, quote, sentence),
-        hypothetical=_hypothetical(clause, kind, sentence),
-        reference=ended
-        or (kind in _REFERENCED and bool(_REFERENCE.search(clause)) and _is_noun_phrase(quote)),
-        environment=environment,
-    )
-
-
 _COUNTED = re.compile(
     r"\b(?:\d+(?:st|nd|rd|th)?|another|second|third|fourth|fifth|sixth|several|two|three|four|five|six|seven|"
     r"eight|nine|ten|many|multiple|repeated|previous|earlier|past|last)\s+$",
@@ -337,6 +300,62 @@ _NOUN_TRIGGER = re.compile(
     r"^(?:\w+\s+){0,2}(?:outage|outages|incident|incidents|data loss|downtime|disruption|breach|crash)$",
     re.IGNORECASE,
 )
+
+
+def _finding(
+    kind: str, sentence: str, offset: int, match: re.Match[str], environment: Environment
+) -> Finding:
+    clause = _clause_before(sentence, match.start())
+    quote = match.group().strip(" ,")
+    after = sentence[match.end() : match.end() + 60]
+    kind = _narrowed(kind, clause, quote, after, sentence)
+    return Finding(
+        kind=kind,
+        start=offset + match.start(),
+        end=offset + match.end(),
+        quote=quote,
+        sentence=" ".join(sentence.split()),
+        negated=_negated(clause, kind, quote, sentence),
+        hypothetical=_hypothetical(clause, kind, sentence),
+        reference=_not_a_report(kind, clause, quote, after, sentence),
+        environment=environment,
+    )
+
+
+def _narrowed(kind: str, clause: str, quote: str, after: str, sentence: str) -> str:
+    """An outage said of something vague ("something is broken"), of part of the product ("one page",
+    "not working in some pages") or beside a working rest ("the rest of the site is fine") is degraded."""
+    if kind != "production_down":
+        return kind
+    vague = _VAGUE_SUBJECT.search(_last_words(clause, 3) + " " + quote)
+    partial = _PARTIAL_AFTER.search(after) or _PARTIAL_BEFORE.search(_last_words(clause, 6))
+    return "degraded" if vague or partial or _SCOPE_LIMIT.search(sentence) else kind
+
+
+def _not_a_report(kind: str, clause: str, quote: str, after: str, sentence: str) -> bool:
+    """Whether the match names the problem without reporting it: it ends right there ("errors stop"), is
+    a quantity limit, a count of past incidents or a passing reference, is not data at all ("requests
+    lost", a missing feature, alerts sent twice), or, for a resolution, is a wish, a question or about
+    another part ("we need this fixed", "can it be restored?", "the rest is fine")."""
+    if kind == "resolved":
+        subject = _last_words(clause, 4) + " " + quote
+        return (
+            bool(_RESOLVED_SUBJECT.search(subject))
+            or (bool(re.search(r"\bback\b", quote)) and bool(_PROBLEM_NOUN.search(subject)))
+            or sentence.rstrip().endswith("?")
+            or bool(_WANTED_FIX.search(clause))
+        )
+    noun = kind in _REFERENCED and _is_noun_phrase(quote)
+    checks = (
+        kind in {"production_down", "degraded", "data_loss"} and _ENDED_AFTER.search(after),
+        kind in {"production_down", "blocked"} and _LIMIT_AFTER.search(after),
+        kind == "degraded" and _FINE_AFTER.search(after),
+        kind == "data_loss" and _NOT_DATA.search(sentence),
+        kind == "data_loss" and _REPEATED.search(quote) and _SENT.search(sentence),
+        noun and _COUNTED.search(clause),
+        noun and _REFERENCE.search(clause),
+    )
+    return any(bool(c) for c in checks)
 
 
 def _is_noun_phrase(quote: str) -> bool:
