@@ -6,6 +6,23 @@ from ..forms import any_of, seq, w
 from .words import DATA, LOST
 
 DATA_LOSS_CUES = any_of(
+    seq(
+        w("shift", "offset", "skew", "swap", "scramble"),
+        w(
+            "appointment",
+            "date",
+            "time",
+            "timestamp",
+            "event",
+            "booking",
+            "record",
+            "value",
+            "row",
+            "entry",
+            "entries=",
+        ),
+        most=3,
+    ),
     w(
         "data loss=",
         "data-loss=",

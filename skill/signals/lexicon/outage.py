@@ -6,6 +6,10 @@ from ..forms import any_of, seq, w
 from .words import CORE_ACTION, DOWN, ERROR, EVERY_TIME, INABILITY, SYSTEM
 
 DEGRADED_CUES = any_of(
+    w("hang", "freeze", "stall", "hangs indefinitely=", "freezes up=", "lock up", "locks up="),
+    r"\b(?:takes?|took|taking)\s+(?:over|more than|almost|nearly|about|up to|around)?\s*(?:a|one|an|\d+|several|"
+    r"two|three|five|ten)\s+(?:minutes?|seconds?|hours?)\s+to\s+(?:load|open|respond|start|save|finish|complete|"
+    r"render|sync|run|come up)\b",
     w(
         "slow",
         "slower=",
@@ -102,6 +106,28 @@ DEGRADED_CUES = any_of(
     ),
 )
 DOWN_CUES = any_of(
+    w(
+        "brings? down=",
+        "brought down=",
+        "took down=",
+        "takes down=",
+        "knocked (?:out|offline)=",
+        "no internet=",
+        "no internet connection=",
+        "no connection=",
+        "no network=",
+        "no connectivity=",
+        "no service=",
+        "no access=",
+        "no power=",
+    ),
+    # a product named as the subject ("Outlook keeps asking for my password and won't connect")
+    seq(
+        r"^\s*(?!(?:the|this|that|these|those|it|we|i|our|my|your|they|there|a|an|if|when|since|after|please|"
+        r"hi|hello|p\.s|and|but|so|one|some|all|no|not)\b)(?-i:[A-Z])[\w-]+",
+        DOWN,
+        most=6,
+    ),
     w(
         "outage",
         "outages=",

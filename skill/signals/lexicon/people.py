@@ -8,6 +8,8 @@ from ..forms import any_of, seq, w
 CUSTOMERS = (
     w(
         "customers=",
+        "employees=",
+        "colleagues=",
         "clients=",
         "tenants=",
         "accounts=",

@@ -121,7 +121,7 @@ STRONG_EXPOSURE = w(
     "shared with=",
     "exposed=",
     "leaked=",
-    "in plain ?text=",
+    "in plain\\s?text=",
     "publicly (?:visible|accessible|available)=",
 )
 CAN_SEE = w(
@@ -150,6 +150,31 @@ CAN_SEE = w(
     "could export=",
 )
 SECURITY_CUES = any_of(
+    w(
+        "unsalted=",
+        "md5=",
+        "sha-?1 hash\\w*=",
+        "weak hash\\w*=",
+        "weak encryption=",
+        "hard-?coded (?:password|secret|key|credential|token)s?=",
+        "plain-?text passwords?=",
+        "stored in (?:plain\\s?text|clear text|the clear)=",
+    ),
+    seq(
+        w("written", "logged", "printed", "dumped", "echoed", "leaked", "exposed"),
+        w(
+            "to the log=",
+            "to the logs=",
+            "in the log=",
+            "in the logs=",
+            "to (?:the )?(?:debug|access|error|build|console) logs?=",
+            "in (?:the )?(?:debug|access|error|build|console) logs?=",
+            "to stdout=",
+            "to the console=",
+        ),
+        most=3,
+    )
+    + r"(?<=\w)(?=[^.]*?)",
     r"\b(?:dashboards?|data|records?|reports?|files?|tickets?|invoices?|charts?|accounts?|orders?|messages?|"
     r"projects?|documents?|contacts?|workspaces?)\s+(?:that|which)\s+(?:aren't|are not|isn't|is not|weren't|"
     r"were not|wasn't|was not)\s+(?:ours|mine|theirs)\b",

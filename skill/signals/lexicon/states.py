@@ -235,6 +235,10 @@ HOW_TO_CUES = any_of(
 )
 TEST_ENV_CUES = any_of(
     w(
+        "on ci=",
+        "in ci=",
+        "ci builds?=",
+        "ci runs?=",
         "staging=",
         "stage environment=",
         "stage env=",

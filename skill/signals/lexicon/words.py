@@ -152,6 +152,8 @@ DOWN = any_of(
     r"\bisn'?t\s+(?:\w+\s+)?(?:loading|working|responding|opening|starting)\b|\baren'?t\s+(?:loading|working|responding)\b",
 )
 CORE_ACTION = w(
+    "install",
+    "launch",
     "log in",
     "log into",
     "sign into",
@@ -262,6 +264,14 @@ ERROR = any_of(
 )
 DATA = w(
     "data",
+    "pdf",
+    "csv",
+    "spreadsheet",
+    "appointment",
+    "booking",
+    "setting",
+    "config",
+    "configuration",
     "row",
     "record",
     "entry",
