@@ -73,7 +73,8 @@ _NEGATION = re.compile(
 )
 _PSEUDO_NEGATION = re.compile(
     r"\b(?:not only|not just|no longer|no doubt|not sure|no idea|not certain|nothing but|no later than|"
-    r"no more than|not until|no one can|nobody can|none of|without (?:it|this|that|them))\b",
+    r"no more than|not until|no one can|nobody can|none of|without (?:it|this|that|them)|"
+    r"(?:did|does|do|has|have|had)\s*(?:n't|\s+not)\s+(?:fix|resolve|solve|stop|cure|address|help)\w*)\b",
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(
@@ -102,7 +103,11 @@ _ENDED_AFTER = re.compile(
 _FINE_AFTER = re.compile(
     r"^\W*(?:\w+\s+){0,2}(?:normal|fine|ok|okay|good|stable|as expected|healthy)\b", re.IGNORECASE
 )
-_PARTIAL_AFTER = re.compile(r"^\s*(?:in|for|on)\s+some\b|^\s*sometimes\b", re.IGNORECASE)
+_PARTIAL_AFTER = re.compile(
+    r"^\s*(?:in|for|on)\s+some\b|^\s*sometimes\b|^\s*for\s+(?:a\s+few|several|\d+|some|a\s+couple\s+of)\s+"
+    r"(?:seconds?|minutes?)\b",
+    re.IGNORECASE,
+)
 _VAGUE_SUBJECT = re.compile(r"^\W*(?:something|stuff|things|anything|somewhere)\b", re.IGNORECASE)
 """'Something is broken' says neither what nor for whom: at most a sign of trouble, not an outage."""
 _LIMIT_AFTER = re.compile(

@@ -6,6 +6,20 @@ from ..forms import any_of, seq, w
 from .words import CORE_ACTION, DOWN, ERROR, EVERY_TIME, INABILITY, SYSTEM
 
 DEGRADED_CUES = any_of(
+    r"\bkeeps?\s+(?:dropping|disconnecting|cutting out|reconnecting|buffering|lagging|crashing|freezing|"
+    r"timing out|logging (?:me|us|them) out)\b",
+    w(
+        "under load=",
+        "under heavy load=",
+        "at peak=",
+        "during peak=",
+        "peak hours=",
+        "pile up",
+        "piling up=",
+        "hours late=",
+        "processed late=",
+        "backlogged=",
+    ),
     w("hang", "freeze", "stall", "hangs indefinitely=", "freezes up=", "lock up", "locks up="),
     r"\b(?:takes?|took|taking)\s+(?:over|more than|almost|nearly|about|up to|around)?\s*(?:a|one|an|\d+|several|"
     r"two|three|five|ten)\s+(?:minutes?|seconds?|hours?)\s+to\s+(?:load|open|respond|start|save|finish|complete|"

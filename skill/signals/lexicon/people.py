@@ -176,6 +176,7 @@ MULTI_CUES = any_of(
 )
 
 CHURN_CUES = any_of(
+    w("other options=", "other solutions=", "other tools=", "other products="),
     seq(
         w("cancel"),
         w(

@@ -6,6 +6,8 @@ from ..forms import any_of, seq, w
 from .words import INABILITY
 
 PRIVATE = w(
+    "session id",
+    "session ids=",
     "password",
     "passwd",
     "password hash",
@@ -150,6 +152,13 @@ CAN_SEE = w(
     "could export=",
 )
 SECURITY_CUES = any_of(
+    r"\b(?:former|ex-|departed|terminated|fired|old)\s*(?:employees?|staff|contractors?|members?|admins?|users?)\b"
+    r"[^.]{0,40}\b(?:still|can|could)\b[^.]{0,20}\b(?:access|log ?in|sign ?in|get in)",
+    seq(
+        w("reset link", "link", "token", "session", "key", "credential", "password", "invitation", "invite"),
+        w("never expire\\w*=", "does not expire=", "doesn't expire=", "don't expire=", "do not expire="),
+        most=3,
+    ),
     w(
         "unsalted=",
         "md5=",

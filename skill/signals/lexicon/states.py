@@ -134,6 +134,7 @@ WORKAROUND_FAILED_CUES = any_of(
 
 FEATURE_CUES = any_of(
     w(
+        "would it be possible=",
         "feature request=",
         "please add=",
         "could you add=",

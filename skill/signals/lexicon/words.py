@@ -214,6 +214,7 @@ INABILITY = any_of(
     r"\b(?:isn'?t|aren'?t|wasn'?t|weren'?t|not|not being) (?:able|possible) to\b",
 )
 EVERY_TIME = any_of(
+    r"\bfor (?:every|each|all|any) (?:users?|customers?|one|body|accounts?)\b|\bfor everyone\b",
     w(
         "every time=",
         "each time=",
