@@ -422,7 +422,8 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 _COMMON = frozenset(
-    [
+    w[:5]
+    for w in [
         "that",
         "this",
         "with",
@@ -458,18 +459,17 @@ _COMMON = frozenset(
         "then",
     ]
 )
+"""Words too common to tie an attempt to an article, by their first five letters (as `_tried` compares)."""
 
 
 def _tried(article: Article, failures: list[Hit]) -> bool:
     """Whether a failed attempt in `failures` is the one `article` documents: it points at the article,
     or names what the article tells the customer to do (shared words, compared by their first letters)."""
-    told = {w[:5] for w in _WORD.findall((article.workaround or article.body).lower())} - {
-        w[:5] for w in _COMMON
-    }
+    told = {w[:5] for w in _WORD.findall((article.workaround or article.body).lower())} - _COMMON
     for hit in failures:
         if _POINTER.search(hit.excerpt):
             return True
-        said = {w[:5] for w in _WORD.findall(hit.excerpt.lower())} - {w[:5] for w in _COMMON}
+        said = {w[:5] for w in _WORD.findall(hit.excerpt.lower())} - _COMMON
         if len(told & said) >= 2:
             return True
     return False

@@ -228,23 +228,21 @@ def _same_symptom(
     wanted = set(kinds_in(facts.issue, _PROBLEM_KINDS))
     if not wanted:
         return {}
+    about = subjects(facts.issue)
     found: dict[str, Judgement] = {}
     for c in tickets:
         verdict = verdicts[c.ref]
         created = parse_time(c.data.get("created_at"))
         if verdict.kept or created is None or not is_current(c.data, now):
             continue
-        share = coverage(weights, c.tokens)
-        found_kinds = set(kinds_in(c.text, _PROBLEM_KINDS))
-        if "security" in wanted & found_kinds and created >= now - CURRENT_WINDOW:
-            # a current report of an exposure is rare enough to be the same one, however it is worded
-            pass
-        elif (
-            created < now - OUTBREAK_WINDOW or not found_kinds or not subjects(facts.issue) & subjects(c.text)
-        ):
+        kinds = set(kinds_in(c.text, _PROBLEM_KINDS))
+        # a current report of an exposure is rare enough to be the same one, however it is worded
+        exposure = "security" in wanted & kinds and created >= now - CURRENT_WINDOW
+        outbreak = created >= now - OUTBREAK_WINDOW and bool(kinds) and bool(about & subjects(c.text))
+        if not (exposure or outbreak):
             continue
         found[c.ref] = Judgement(
-            round(max(verdict.score, share), 3),
+            round(max(verdict.score, coverage(weights, c.tokens)), 3),
             (*verdict.reasons, f"same kind of problem in the last {OUTBREAK_WINDOW.days * 24} hours"),
             True,
         )

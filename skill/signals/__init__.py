@@ -1,12 +1,12 @@
 """Signals: what a text says about a problem (an outage, lost data, a security hole, a churn threat...).
 
-`detect` turns a text into findings (kind, exact span, negated or not, environment); `scan` and `find`
-apply it to the records the policy reads; `as_evidence` keeps only what a person reading the record would
-see and what is not addressed to an automated agent; `metrics` measures the detector on labelled lines.
+`detect` turns a text into findings (kind, exact span, negated or not, environment); `scan` applies it
+to the records the policy reads; `as_evidence` keeps only what a person reading the record would see and
+what is not addressed to an automated agent; `metrics` measures the detector on labelled lines.
 """
 
 from .detect import PUBLIC_KINDS, Finding, detect, kinds_in, prepare
-from .evidence import Hit, as_evidence, find, mentioned_user_counts, normalise, scan
+from .evidence import Hit, as_evidence, mentioned_user_counts, normalise, scan
 
 __all__ = [
     "PUBLIC_KINDS",
@@ -14,7 +14,6 @@ __all__ = [
     "Hit",
     "as_evidence",
     "detect",
-    "find",
     "kinds_in",
     "mentioned_user_counts",
     "normalise",

@@ -87,13 +87,6 @@ def _hits(text: str, kinds: tuple[SignalKind, ...], config: PolicyConfig, source
     return [found[k] for k in kinds if k in found]
 
 
-def find(text: str, kind: SignalKind, config: PolicyConfig, source: str) -> Hit | None:
-    """The first finding of `kind` in `text` that counts (not negated, hypothetical or a passing
-    reference; see `detect`), read from what a person would see (see `as_evidence`); else None."""
-    hits = _hits(text, (kind,), config, source)
-    return hits[0] if hits else None
-
-
 def scan(texts: list[tuple[str, str]], kinds: tuple[SignalKind, ...], config: PolicyConfig) -> list[Hit]:
     """Every (kind, source) pair found in `texts`, a list of ``(source id, text)``; one hit per pair,
     ordered by kind, then by source."""
@@ -112,4 +105,4 @@ def mentioned_user_counts(text: str) -> list[int]:
     return [int(m.group(1).replace(",", "")) for m in _COUNT.finditer(normalise(text))]
 
 
-__all__ = ["Hit", "as_evidence", "detector_kinds", "find", "mentioned_user_counts", "normalise", "scan"]
+__all__ = ["Hit", "as_evidence", "detector_kinds", "mentioned_user_counts", "normalise", "scan"]
