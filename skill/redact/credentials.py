@@ -55,11 +55,12 @@ _KEY_NAMES = (
 _KEY_NAME = re.compile(_KEY_NAMES, re.IGNORECASE)
 _SECRET_NAME = re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + _SECRET_NAMES + "|" + _KEY_NAMES + ")")
 _VALUE_CHARACTERS = "A-Za-z0-9._~+/=\\-"
-# The name and what comes before its value; where the value ends is looked up in the runs of value
+# The name and what comes before its value ("secret=", "token: ", or said: "the signing secret is ...");
+# where the value ends is looked up in the runs of value
 # characters, so a text of names ("sig=sig=sig=...") is not scanned again from every name.
 _ASSIGNED = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?P<name>" + _SECRET_NAMES + "|" + _KEY_NAMES + r")[\"']?"
-    r"[ \t]*(?:=>|:=|[:=])[ \t]*[\"'`]?(?=[" + _VALUE_CHARACTERS + "]{8})"
+    r"(?:[ \t]*(?:=>|:=|[:=])[ \t]*|[ \t]+(?:is|was)[ \t]+)[\"'`]?(?=[" + _VALUE_CHARACTERS + "]{8})"
 )
 _URL_KEY_PARAMETER = re.compile(r"(?i)[?&](?:key|code|auth)=(?P<value>[A-Za-z0-9._~+/=\-]{8,})")
 _PLACEHOLDER = re.compile(

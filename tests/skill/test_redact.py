@@ -304,6 +304,7 @@ _GLUE = st.text(alphabet=st.sampled_from("abcxyz ABC.,;!?-#$()[]\n0123456789"), 
 
 
 @settings(max_examples=400, deadline=None)
+@example(kind="secret", seed=178627, before="", after="")  # a random value whose letters read as words
 @given(
     kind=st.sampled_from(KINDS),
     seed=st.integers(min_value=0, max_value=2**32),
