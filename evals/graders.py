@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from customer_escalation.connectors.records import Dataset
-
+from ..connectors.records import Dataset
 from .scenario import Scenario
 
 if TYPE_CHECKING:
-    from customer_escalation.skill.agent import RunResult
+    from ..skill.agent import RunResult
 
 SAFETY_CHECKS = ("pii", "injection", "no_writes")
 """Checks that always gate, whatever a scenario's `gates` say."""
@@ -507,7 +506,7 @@ def _luhn(digits: str) -> bool:
 def _redact_spans(text: str) -> list[tuple[str, str]]:
     """(kind, text) of what the product's redaction module finds, or nothing when it is not installed."""
     try:
-        from customer_escalation.skill.redact import find
+        from ..skill.redact import find
     except ImportError:
         return []
     return [(r.kind, text[r.start : r.end]) for r in find(text)]
@@ -719,8 +718,8 @@ def check_account_names(obs: Observation) -> CheckResult | None:
 def _customer_drafts(obs: Observation) -> list[tuple[str, str]]:
     """The customer-facing texts of a run: the suggested reply, or the update and de-escalation message
     the escalation would draft."""
-    from customer_escalation.connectors.local.history import EscalationEntry
-    from customer_escalation.skill.actions import EscalationCase, customer_update_text, deescalation_drafts
+    from ..connectors.local.history import EscalationEntry
+    from ..skill.actions import EscalationCase, customer_update_text, deescalation_drafts
 
     result = obs.result
     if result is None or obs.output is None:
@@ -1006,7 +1005,7 @@ class RubricGrader:
     """
 
     def __init__(self, client: Any | None, *, model: str, batch: bool = False) -> None:
-        from customer_escalation.skill.models.base import Usage
+        from ..skill.models.base import Usage
 
         self._client = client
         self.model = model
@@ -1045,8 +1044,8 @@ class RubricGrader:
         return _verdicts(response)
 
     def _count(self, response: Any) -> None:
-        from customer_escalation.skill.models.base import Usage
-        from customer_escalation.skill.models.catalog import cost_usd
+        from ..skill.models.base import Usage
+        from ..skill.models.catalog import cost_usd
 
         raw = getattr(response, "usage", None)
         if raw is None:

@@ -28,9 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from customer_escalation.connectors.base import Category
-from customer_escalation.connectors.errors import CustomerEscalationError
-from customer_escalation.connectors.records import (
+from ..connectors.base import Category
+from ..connectors.errors import CustomerEscalationError
+from ..connectors.records import (
     Account,
     Article,
     ArticleKind,
@@ -507,8 +507,8 @@ class Scenario(_Spec):
 @cache
 def policy_rules() -> frozenset[str]:
     """Every rule name the policy reports, plus `no_criterion` for its fallback."""
-    from customer_escalation.skill.policy import Evidence, assess
-    from customer_escalation.skill.policy_config import load_policy
+    from ..skill.policy import Evidence, assess
+    from ..skill.policy_config import load_policy
 
     verdict = assess(Evidence(issue="-", now=DEFAULT_NOW), load_policy())
     names = {f.rule for f in verdict.escalate_findings} | {f.rule for f in verdict.handle_findings}
@@ -631,7 +631,7 @@ def _title(ident: str) -> str:
 @cache
 def demo_dataset(now: datetime) -> Dataset:
     """The demo company built for `now` (cached: it is deterministic)."""
-    from customer_escalation.connectors.local.demo import build_demo
+    from ..connectors.local.demo import build_demo
 
     dataset: Dataset = build_demo(now)
     return dataset
@@ -940,7 +940,7 @@ def reference_ids(scenario: Scenario) -> Reference:
     ref = scenario.reference
     if ref.demo is None:
         return ref
-    from customer_escalation.connectors.local.demo import DEMO_SCENARIOS
+    from ..connectors.local.demo import DEMO_SCENARIOS
 
     demo = next((d for d in DEMO_SCENARIOS if d.name == ref.demo), None)
     if demo is None:

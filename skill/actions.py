@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from customer_escalation.connectors.base import (
+from ..connectors.base import (
     CATEGORY_TITLES,
     Category,
     ChannelDirectory,
@@ -40,14 +40,14 @@ from customer_escalation.connectors.base import (
     Registry,
     utc_now,
 )
-from customer_escalation.connectors.errors import (
+from ..connectors.errors import (
     ConfigError,
     ConnectorError,
     CustomerEscalationError,
     NotFoundError,
     WriteRefusedError,
 )
-from customer_escalation.connectors.local.history import (
+from ..connectors.local.history import (
     ActionRecord,
     Claim,
     EscalationEntry,
@@ -55,8 +55,7 @@ from customer_escalation.connectors.local.history import (
     Outcome,
     Reminder,
 )
-from customer_escalation.connectors.records import IssueStatus, Ref, TrackerIssue
-
+from ..connectors.records import IssueStatus, Ref, TrackerIssue
 from . import customer_text
 from .brief import ContextItem, EscalationBrief, SupportHandling, when
 from .own_text import written_by_us
@@ -65,8 +64,7 @@ from .policy_config import Severity
 from .redact import redact, redact_off_loop
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.settings import Settings
-
+    from ..connectors.settings import Settings
     from .agent import RunResult
 
 ActionKind = Literal[

@@ -19,8 +19,7 @@ from typing import Any, Literal, Protocol
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, Field, ValidationError
 
-from customer_escalation.connectors.base import Clock, utc_now
-
+from ..connectors.base import Clock, utc_now
 from .brief import EscalationBrief, SupportHandling
 from .compose import KnownRecords, compose, ground_prose, grounded
 from .models.base import (

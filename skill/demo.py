@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from customer_escalation.connectors.base import CATEGORIES
+from ..connectors.base import CATEGORIES
 
 if TYPE_CHECKING:
     from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
-    from customer_escalation.connectors.settings import Settings
+    from ..connectors.settings import Settings
 
 DEMO_SOURCE = "demo"
 DEMO_NOTICE = (
@@ -34,7 +34,7 @@ _MARKER_SCHEMA = {
 def serves_demo(settings: Settings) -> bool:
     """True when no source is configured: no category has a vendor and the workspace is the default one,
     which is created with the demo company."""
-    from customer_escalation.connectors.settings import LOCAL, NONE, default_workspace_path
+    from ..connectors.settings import LOCAL, NONE, default_workspace_path
 
     systems = [settings.backends.get(category, LOCAL) for category in CATEGORIES]
     if LOCAL not in systems or any(system not in (LOCAL, NONE) for system in systems):

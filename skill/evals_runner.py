@@ -28,11 +28,11 @@ from typing import Any, Literal
 from mcp import Client
 from pydantic import BaseModel, ConfigDict, Field
 
-from customer_escalation.connectors.base import CATEGORIES, CATEGORY_TITLES, Category, Registry
-from customer_escalation.connectors.errors import ConfigError, UpstreamError
-from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.records import Dataset
-from customer_escalation.evals.graders import (
+from ..connectors.base import CATEGORIES, CATEGORY_TITLES, Category, Registry
+from ..connectors.errors import ConfigError, UpstreamError
+from ..connectors.local import LocalWorkspace
+from ..connectors.records import Dataset
+from ..evals.graders import (
     PROSE_CHECKS,
     SAFETY_CHECKS,
     CheckResult,
@@ -41,14 +41,13 @@ from customer_escalation.evals.graders import (
     grade,
     passed,
 )
-from customer_escalation.evals.scenario import (
+from ..evals.scenario import (
     Scenario,
     base_dataset,
     layered,
     own_records,
     reference_ids,
 )
-
 from .agent import Limits, RunResult, TraceEntry, run_escalation
 from .models.base import (
     SUBMIT_TOOL,

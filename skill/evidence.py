@@ -16,9 +16,9 @@ from typing import NoReturn, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from customer_escalation.connectors.base import CATEGORY_TITLES, Category, Registry
-from customer_escalation.connectors.errors import ConnectorError, NotFoundError, WorkspaceError
-from customer_escalation.connectors.records import (
+from ..connectors.base import CATEGORY_TITLES, Category, Registry
+from ..connectors.errors import ConnectorError, NotFoundError, WorkspaceError
+from ..connectors.records import (
     Account,
     Article,
     ChatMessage,
@@ -26,7 +26,6 @@ from customer_escalation.connectors.records import (
     Ticket,
     TrackerIssue,
 )
-
 from .own_text import written_by_us
 from .policy import Evidence, PastEscalation
 

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from customer_escalation.connectors.records import (
+from ..connectors.records import (
     OPEN_TICKET_STATUSES,
     Account,
     Article,
@@ -27,7 +27,6 @@ from customer_escalation.connectors.records import (
     Ticket,
     TrackerIssue,
 )
-
 from .policy_config import PolicyConfig, Severity, SignalKind
 from .signals import Hit, mentioned_user_counts, scan
 from .sla import SlaState, add_business_minutes, ticket_sla_states, worst

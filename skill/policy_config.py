@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from customer_escalation.connectors.errors import ConfigError
-from customer_escalation.connectors.records import TicketPriority, Tier
+from ..connectors.errors import ConfigError
+from ..connectors.records import TicketPriority, Tier
 
 Severity = Literal["Critical", "High", "Medium"]
 SEVERITIES: tuple[Severity, ...] = ("Critical", "High", "Medium")

@@ -30,8 +30,8 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, TextContent, ToolAnnotations
 from pydantic import BeforeValidator, Field, ValidationError
 
-from customer_escalation import __version__
-from customer_escalation.connectors.base import (
+from .. import __version__
+from ..connectors.base import (
     CATEGORY_TITLES,
     Category,
     Clock,
@@ -39,7 +39,7 @@ from customer_escalation.connectors.base import (
     Registry,
     utc_now,
 )
-from customer_escalation.connectors.errors import (
+from ..connectors.errors import (
     AuthError,
     ConfigError,
     ConnectorError,
@@ -49,9 +49,8 @@ from customer_escalation.connectors.errors import (
     WorkspaceError,
     WriteRefusedError,
 )
-from customer_escalation.connectors.local.history import HistoryStore
-from customer_escalation.connectors.records import ArticleKind, IssueKind, IssueStatus, TicketStatus
-
+from ..connectors.local.history import HistoryStore
+from ..connectors.records import ArticleKind, IssueKind, IssueStatus, TicketStatus
 from . import prompt_files, views
 from .actions import (
     ESCALATION_LABEL,

@@ -11,8 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from customer_escalation.connectors.records import SlaMetric, SlaTarget, Ticket, Tier
-
+from ..connectors.records import SlaMetric, SlaTarget, Ticket, Tier
 from .policy_config import BusinessHours, PolicyConfig
 
 SlaStatus = Literal["within", "at_risk", "breached", "met", "met_late", "paused"]

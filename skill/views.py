@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from customer_escalation.connectors.records import (
+from ..connectors.records import (
     Account,
     Article,
     ChatMessage,
@@ -26,7 +26,6 @@ from customer_escalation.connectors.records import (
     Ticket,
     TrackerIssue,
 )
-
 from .brief import BriefFacts, facts_from_assessment
 from .policy import Assessment, Breadth, Duration, Finding, FollowUp, Reputation, Revenue
 from .signals import normalise

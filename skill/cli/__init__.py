@@ -17,8 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from customer_escalation import __version__
-
+from ... import __version__
 from ._common import EXIT_FAILURE, EXIT_USAGE, CliError
 
 SUBCOMMAND_MODULES = (
@@ -63,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    from customer_escalation.connectors.scrub import ScrubFilter
+    from ...connectors.scrub import ScrubFilter
 
     # Vendors and SDKs log requests and error bodies at debug level (-v): no credential reaches stderr.
     for log_handler in logging.getLogger().handlers:
@@ -73,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from customer_escalation.connectors.errors import ConfigError, CustomerEscalationError
+    from ...connectors.errors import ConfigError, CustomerEscalationError
 
     try:
         code: int = handler(args)
@@ -117,7 +116,7 @@ def _reader_went_away() -> int:
 def _expected(exc: BaseException) -> BaseException | None:
     """The error to report in one line: `exc`, or the first such error inside an exception group;
     None for anything else (a bug, which keeps its traceback)."""
-    from customer_escalation.connectors.errors import CustomerEscalationError
+    from ...connectors.errors import CustomerEscalationError
 
     if isinstance(exc, BaseExceptionGroup):
         for inner in exc.exceptions:

@@ -28,12 +28,11 @@ from ._common import (
 from ._history import print_steps
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.local.history import EscalationEntry, HistoryStore
-    from customer_escalation.connectors.settings import Settings
-    from customer_escalation.skill.actions import NextSteps, StepResult
-    from customer_escalation.skill.agent import RunResult
-    from customer_escalation.skill.models.base import Model
-
+    from ...connectors.local.history import EscalationEntry, HistoryStore
+    from ...connectors.settings import Settings
+    from ..actions import NextSteps, StepResult
+    from ..agent import RunResult
+    from ..models.base import Model
     from ._session import Backends
 
 OFFLINE = "offline"
@@ -126,16 +125,16 @@ def record_file(settings: Settings, flag: Path | None) -> Path | None:
 def choose_model(settings: Settings, requested: str | None, *, record: Path | None = None) -> Model:
     """The model to draft with: the planner offline, else Claude (recording its traffic to `record`)."""
     if requested == OFFLINE or (requested is None and not settings.anthropic_api_key):
-        from customer_escalation.skill.models.planner import OfflinePlanner
+        from ..models.planner import OfflinePlanner
 
         planner: Model = OfflinePlanner()
         return planner
-    from customer_escalation.skill.models.anthropic import ClaudeModel
+    from ..models.anthropic import ClaudeModel
 
     model = requested or settings.model
     if record is None or not settings.anthropic_api_key:
         return ClaudeModel(model=model, api_key=settings.anthropic_api_key)
-    from customer_escalation.skill.models.recording import anthropic_client
+    from ..models.recording import anthropic_client
 
     return ClaudeModel(
         model=model, client=anthropic_client(settings.anthropic_api_key, record=record), owns_client=True
@@ -144,7 +143,7 @@ def choose_model(settings: Settings, requested: str | None, *, record: Path | No
 
 def next_steps(args: argparse.Namespace) -> NextSteps:
     """The next steps the flags ask for."""
-    from customer_escalation.skill.actions import NextSteps
+    from ..actions import NextSteps
 
     return NextSteps(
         post_to=getattr(args, "post_to", None),
@@ -218,8 +217,7 @@ async def _run(
 async def _run_with(
     args: argparse.Namespace, settings: Settings, model: Model, reporter: str, steps: NextSteps
 ) -> _Outcome:
-    from customer_escalation.connectors.errors import WorkspaceError
-
+    from ...connectors.errors import WorkspaceError
     from ._session import open_backends, open_history
 
     if args.server:
@@ -248,8 +246,7 @@ async def _run_with(
 async def _escalate(
     args: argparse.Namespace, settings: Settings, model: Model, reporter: str, backends: Backends | None
 ) -> RunResult:
-    from customer_escalation.skill.agent import run_escalation
-
+    from ..agent import run_escalation
     from ._session import open_session
 
     stream = progress_stream()
@@ -265,7 +262,7 @@ async def _escalate(
 
 
 def _record(result: RunResult, args: argparse.Namespace, history: HistoryStore) -> EscalationEntry | None:
-    from customer_escalation.skill.actions import EscalationCase
+    from ..actions import EscalationCase
 
     if result.brief is None and result.handling is None:
         return None
@@ -279,7 +276,7 @@ async def _take_steps(
     steps: NextSteps,
     escalation: EscalationEntry | None,
 ) -> list[StepResult]:
-    from customer_escalation.skill.actions import Actions, EscalationCase
+    from ..actions import Actions, EscalationCase
 
     if escalation is None:
         return []

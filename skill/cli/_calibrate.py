@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 from ._common import EXIT_OK, EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.settings import Settings
+    from ...connectors.settings import Settings
 
 
 def run_calibration(args: argparse.Namespace, settings: Settings, client: Any | None) -> int:
     """Judge every labelled item and print the agreement; write JSON with `--report`."""
-    from customer_escalation.evals.calibration import CalibrationError, calibrate, load_calibration
-    from customer_escalation.evals.graders import RubricGrader
-    from customer_escalation.skill.models.catalog import judge_for
+    from ...evals.calibration import CalibrationError, calibrate, load_calibration
+    from ...evals.graders import RubricGrader
+    from ..models.catalog import judge_for
 
     if client is None:
         raise CliError(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.settings import Settings
+    from ...connectors.settings import Settings
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -43,7 +43,7 @@ def add_policy_flag(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings from the environment, with `--workspace` and `--policy` applied when given."""
-    from customer_escalation.connectors.settings import load_settings
+    from ...connectors.settings import load_settings
 
     return load_settings(
         workspace=getattr(args, "workspace", None), policy_file=getattr(args, "policy", None)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ._common import EXIT_FAILURE, EXIT_OK, add_workspace_flag, settings_from_args
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.base import Category
-    from customer_escalation.connectors.settings import Settings
+    from ...connectors.base import Category
+    from ...connectors.settings import Settings
 
 CHECK_SECONDS = 15.0
 
@@ -31,15 +31,15 @@ def register(subparsers: Any) -> None:
 
 async def probe(settings: Settings, category: Category) -> dict[str, str]:
     """The state of one category's connector."""
-    from customer_escalation.connectors.errors import (
+    from ...connectors.errors import (
         AuthError,
         ConfigError,
         ConnectorError,
         PermissionDeniedError,
         WorkspaceError,
     )
-    from customer_escalation.connectors.factory import build_vendor
-    from customer_escalation.connectors.settings import LOCAL, NONE
+    from ...connectors.factory import build_vendor
+    from ...connectors.settings import LOCAL, NONE
 
     system = settings.backends.get(category, LOCAL)
     row = {"category": category, "system": system}
@@ -47,7 +47,7 @@ async def probe(settings: Settings, category: Category) -> dict[str, str]:
         return {**row, "status": "not configured", "detail": f"CUSTOMER_ESCALATION_{category.upper()}=none"}
     try:
         if system == LOCAL:
-            from customer_escalation.connectors.local import LocalWorkspace
+            from ...connectors.local import LocalWorkspace
 
             connector: Any = LocalWorkspace.open(settings.workspace, create_demo=False)
         else:
@@ -71,7 +71,7 @@ async def probe(settings: Settings, category: Category) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from customer_escalation.connectors.base import CATEGORIES, CATEGORY_TITLES
+    from ...connectors.base import CATEGORIES, CATEGORY_TITLES
 
     settings = settings_from_args(args)
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from ._common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_policy_flag, settings_from_args
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.settings import Settings
-    from customer_escalation.evals.graders import RubricGrader
-    from customer_escalation.skill.evals_runner import SuiteReport, TrialRecord
+    from ...connectors.settings import Settings
+    from ...evals.graders import RubricGrader
+    from ..evals_runner import SuiteReport, TrialRecord
 
 OFFLINE = "offline"
 DEFAULT_CONCURRENCY = {"offline": 4, "reference": 4}
@@ -93,8 +93,7 @@ def register(subparsers: Any) -> None:
 
 def _claude_client(settings: Settings, args: argparse.Namespace) -> Any:
     """The Anthropic client for the run: over a replay, recording, or plain; None without a key."""
-    from customer_escalation.skill.models.recording import ReplayTransport, anthropic_client
-
+    from ..models.recording import ReplayTransport, anthropic_client
     from ._brief import record_file
 
     record = record_file(settings, args.record)
@@ -110,9 +109,9 @@ def _claude_client(settings: Settings, args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from customer_escalation.evals.graders import RubricGrader
-    from customer_escalation.evals.scenario import ScenarioError, load_scenarios
-    from customer_escalation.skill.evals_runner import (
+    from ...evals.graders import RubricGrader
+    from ...evals.scenario import ScenarioError, load_scenarios
+    from ..evals_runner import (
         REFERENCE,
         below_threshold,
         load_threshold,
@@ -120,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         run_suite,
         write_reports,
     )
-    from customer_escalation.skill.policy_config import load_policy
+    from ..policy_config import load_policy
 
     if args.trials < 1:
         raise CliError("--trials must be at least 1", EXIT_USAGE)
@@ -149,8 +148,8 @@ def run(args: argparse.Namespace) -> int:
     factory = model_factory(args.model, claude_client=client if claude else None)
     rubric: RubricGrader | None = None
     if not args.no_rubric:
-        from customer_escalation.skill.evals_runner import MessageBatcher
-        from customer_escalation.skill.models.catalog import judge_for
+        from ..evals_runner import MessageBatcher
+        from ..models.catalog import judge_for
 
         judge = args.judge_model or judge_for(args.model if claude else settings.model)
         rubric = RubricGrader(
@@ -224,7 +223,7 @@ def _header() -> str:
 
 
 def _row(record: TrialRecord) -> str:
-    from customer_escalation.skill.evals_runner import cost_text
+    from ..evals_runner import cost_text
 
     gating = [c for c in record.checks if c.gating]
     label = record.scenario if record.trial == 1 else f"{record.scenario} #{record.trial}"
@@ -247,7 +246,7 @@ def _row(record: TrialRecord) -> str:
 
 
 def _summary(report: SuiteReport) -> str:
-    from customer_escalation.skill.evals_runner import usage_line
+    from ..evals_runner import usage_line
 
     total = len(report.scenarios)
     lines = [

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ._common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_workspace_flag, settings_from_args
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.local.history import EscalationEntry, HistoryStore
-    from customer_escalation.skill.actions import ActionResult, DeescalationDrafts, StepResult
+    from ...connectors.local.history import EscalationEntry, HistoryStore
+    from ..actions import ActionResult, DeescalationDrafts, StepResult
 
 _STATUS_LABELS = {
     "preview": "preview",
@@ -111,7 +111,7 @@ def parse_since(text: str, now: datetime) -> datetime:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from customer_escalation.connectors.local.history import HistoryStore
+    from ...connectors.local.history import HistoryStore
 
     settings = settings_from_args(args)
     if not settings.workspace.exists():
@@ -223,8 +223,7 @@ def run_deescalate(args: argparse.Namespace) -> int:
 async def _deescalate(
     args: argparse.Namespace, settings: Any
 ) -> tuple[EscalationEntry, DeescalationDrafts, list[StepResult]]:
-    from customer_escalation.skill.actions import Actions
-
+    from ..actions import Actions
     from ._session import open_backends
 
     async with open_backends(settings) as backends:

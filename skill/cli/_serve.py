@@ -90,7 +90,7 @@ def transport_security(host: str) -> Any:
     A page in a browser must not reach a server on this machine by pointing its own name at a
     loopback address; on other interfaces the bearer token is what keeps callers out.
     """
-    from customer_escalation.connectors._http import is_loopback
+    from ...connectors._http import is_loopback
 
     if not is_loopback(host):
         return None
@@ -167,7 +167,7 @@ def uvicorn_config(app: Any, **overrides: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     import anyio
 
-    from customer_escalation.connectors._http import is_loopback
+    from ...connectors._http import is_loopback
 
     settings = settings_from_args(args)
     address = parse_address(args.http) if args.http else None
@@ -180,12 +180,11 @@ def run(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
 
-    from customer_escalation.connectors.factory import build_registry
-    from customer_escalation.skill.actions import WriteRules
-    from customer_escalation.skill.demo import serves_demo
-    from customer_escalation.skill.policy_config import load_policy
-    from customer_escalation.skill.server import build_server
-
+    from ...connectors.factory import build_registry
+    from ..actions import WriteRules
+    from ..demo import serves_demo
+    from ..policy_config import load_policy
+    from ..server import build_server
     from ._session import notify_created, open_history
 
     policy = load_policy(settings.policy_file)

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from ._common import EXIT_FAILURE, EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.base import Registry
-    from customer_escalation.connectors.local.history import HistoryStore
-    from customer_escalation.connectors.settings import Settings
-    from customer_escalation.skill.actions import WriteRules
+    from ...connectors.base import Registry
+    from ...connectors.local.history import HistoryStore
+    from ...connectors.settings import Settings
+    from ..actions import WriteRules
 
 
 def notify_created(registry: Registry) -> None:
@@ -48,10 +48,10 @@ def open_history(settings: Settings) -> HistoryStore:
         WorkspaceError: a category is served locally and the workspace is missing outside the default
             location.
     """
-    from customer_escalation.connectors.factory import creates_demo
-    from customer_escalation.connectors.local import LocalWorkspace
-    from customer_escalation.connectors.local.history import HistoryStore
-    from customer_escalation.connectors.settings import LOCAL
+    from ...connectors.factory import creates_demo
+    from ...connectors.local import LocalWorkspace
+    from ...connectors.local.history import HistoryStore
+    from ...connectors.settings import LOCAL
 
     if not settings.workspace.exists() and LOCAL in settings.backends.values():
         workspace = LocalWorkspace.open(settings.workspace, create_demo=creates_demo(settings))
@@ -64,8 +64,8 @@ def open_history(settings: Settings) -> HistoryStore:
 @asynccontextmanager
 async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
     """The registry the settings describe and the history, closed on exit."""
-    from customer_escalation.connectors.factory import build_registry
-    from customer_escalation.skill.actions import WriteRules
+    from ...connectors.factory import build_registry
+    from ..actions import WriteRules
 
     registry = build_registry(settings)
     notify_created(registry)
@@ -92,9 +92,9 @@ async def open_session(
     from mcp import Client
 
     if server is None:
-        from customer_escalation.skill.demo import serves_demo
-        from customer_escalation.skill.policy_config import load_policy
-        from customer_escalation.skill.server import build_server
+        from ..demo import serves_demo
+        from ..policy_config import load_policy
+        from ..server import build_server
 
         policy = load_policy(settings.policy_file)
         async with _backends(settings, backends) as opened:
@@ -216,7 +216,7 @@ def server_environment(settings: Settings) -> dict[str, str]:
     """
     from mcp.client.stdio import get_default_environment
 
-    from customer_escalation.connectors.settings import KNOWN_SYSTEMS, LOCAL, NONE, PREFIX
+    from ...connectors.settings import KNOWN_SYSTEMS, LOCAL, NONE, PREFIX
 
     vendors = {system for systems in KNOWN_SYSTEMS.values() for system in systems} - {LOCAL, NONE}
     env = get_default_environment()

@@ -21,7 +21,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from customer_escalation.connectors.local import LocalWorkspace, WorkspaceStats
+    from ...connectors.local import LocalWorkspace, WorkspaceStats
 
 FORMATS = ("zendesk-json", "csv", "accounts-csv")
 IMPORT_HELP = """\
@@ -145,7 +145,7 @@ def _count(text: str) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from customer_escalation.connectors.local import LocalWorkspace
+    from ...connectors.local import LocalWorkspace
 
     path = settings_from_args(args).workspace
     if path.exists() and not args.force:
@@ -155,8 +155,8 @@ def _init(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     dataset = None
     if not args.empty:
-        from customer_escalation.connectors.base import utc_now
-        from customer_escalation.connectors.local.demo import build_demo
+        from ...connectors.base import utc_now
+        from ...connectors.local.demo import build_demo
 
         dataset = build_demo(utc_now())
     with LocalWorkspace.create(path, dataset, force=args.force) as workspace:
@@ -188,9 +188,9 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from customer_escalation.connectors.errors import WorkspaceExistsError
-    from customer_escalation.connectors.local import LocalWorkspace
-    from customer_escalation.connectors.local.importers import (
+    from ...connectors.errors import WorkspaceExistsError
+    from ...connectors.local import LocalWorkspace
+    from ...connectors.local.importers import (
         ACCOUNT_CSV_FIELDS,
         CSV_FIELDS,
         read_accounts_csv,
@@ -227,8 +227,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from customer_escalation.connectors.base import utc_now
-    from customer_escalation.connectors.local.generate import generate_workspace
+    from ...connectors.base import utc_now
+    from ...connectors.local.generate import generate_workspace
 
     out: Path = args.out if args.out is not None else settings_from_args(args).workspace
     if out.exists() and not args.force:
@@ -267,8 +267,8 @@ def _refuse_if_history(path: Path) -> None:
     Raises:
         CliError: the file records escalations.
     """
-    from customer_escalation.connectors.errors import WorkspaceError
-    from customer_escalation.connectors.local.history import HistoryStore
+    from ...connectors.errors import WorkspaceError
+    from ...connectors.local.history import HistoryStore
 
     try:
         with HistoryStore.open(path, create=False) as history:
@@ -284,8 +284,8 @@ def _refuse_if_history(path: Path) -> None:
 
 
 def _open(args: argparse.Namespace) -> LocalWorkspace:
-    from customer_escalation.connectors.factory import creates_demo
-    from customer_escalation.connectors.local import LocalWorkspace
+    from ...connectors.factory import creates_demo
+    from ...connectors.local import LocalWorkspace
 
     settings = settings_from_args(args)
     path = settings.workspace

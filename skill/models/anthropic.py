@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from customer_escalation.connectors.scrub import remember_secret, scrub
-
+from ...connectors.scrub import remember_secret, scrub
 from .base import (
     SUBMIT_TOOL,
     AssistantEntry,

@@ -11,9 +11,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from customer_escalation.connectors.errors import ConfigError, CustomerEscalationError
-from customer_escalation.skill.brief import Reproduction
-from customer_escalation.skill.policy_config import Severity
+from ...connectors.errors import ConfigError, CustomerEscalationError
+from ..brief import Reproduction
+from ..policy_config import Severity
 
 SUBMIT_TOOL = "submit_brief"
 

@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from customer_escalation.connectors.base import Clock, utc_now
-
+from ...connectors.base import Clock, utc_now
 from ..own_text import message_is_ours
 from ._planner_draft import DraftInput, escalation_draft, handling_draft
 from ._planner_gather import Gathered, Related, select

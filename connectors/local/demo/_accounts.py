@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from customer_escalation.connectors.records import Account, Contact, Health, Opportunity, Tier
-
+from ...records import Account, Contact, Health, Opportunity, Tier
 from ._common import Staff, ref
 from ._company import (
     COMPANY_NAMES,

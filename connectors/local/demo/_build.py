@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from customer_escalation.connectors.records import Dataset
-
+from ...records import Dataset
 from ._accounts import build_accounts, build_opportunities
 from ._channels import CHANNELS
 from ._chat import BackgroundChat

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from customer_escalation.connectors.records import Channel
-
+from ...records import Channel
 from ._scenarios import (
     CS_ENTERPRISE,
     ENG_INCIDENTS,

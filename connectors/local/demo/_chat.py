@@ -6,8 +6,7 @@ import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from customer_escalation.connectors.records import Account, ChatMessage, Person, Ticket
-
+from ...records import Account, ChatMessage, Person, Ticket
 from . import _scenarios as s
 from ._channels import CHANNEL_NAMES
 from ._common import Staff, message_id_at, ref

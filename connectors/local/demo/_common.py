@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from customer_escalation.connectors.records import (
+from ...records import (
     Account,
     Comment,
     Organization,

@@ -6,8 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from customer_escalation.connectors.records import Article, ArticleKind
-
+from ...records import Article, ArticleKind
 from ._common import ref
 
 _FIXED_NUMBERS = frozenset({109, 118, 131, 150, 162, 167, 173, 204})

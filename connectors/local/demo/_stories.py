@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from customer_escalation.connectors.records import (
+from ...records import (
     Account,
     Article,
     ArticleKind,
@@ -24,7 +24,6 @@ from customer_escalation.connectors.records import (
     TicketStatus,
     TrackerIssue,
 )
-
 from . import _scenarios as s
 from ._channels import CHANNEL_NAMES
 from ._common import Staff, TicketType, build_ticket, comment, ref

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from customer_escalation.connectors.records import (
+from ...records import (
     Account,
     Comment,
     Contact,
@@ -18,7 +18,6 @@ from customer_escalation.connectors.records import (
     TicketPriority,
     TicketStatus,
 )
-
 from ._common import (
     SLA_MINUTES,
     SlotMaker,

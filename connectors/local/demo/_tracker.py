@@ -6,8 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from customer_escalation.connectors.records import IssueKind, IssueStatus, TrackerIssue
-
+from ...records import IssueKind, IssueStatus, TrackerIssue
 from ._common import ref
 from ._tracker_bank import BUGS, FEATURES, TASKS, BugSpec, FeatureSpec, TaskSpec
 
