@@ -31,10 +31,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx2
+from pydantic import BaseModel, ConfigDict, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential_jitter
@@ -60,6 +61,38 @@ Json = Any
 DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
 DEFAULT_LIMITS = httpx2.Limits(max_connections=10, max_keepalive_connections=10)
 RETRYABLE_STATUS = frozenset({408, 500, 502, 503, 504, 529})
+
+
+class VendorModel(BaseModel):
+    """Base of every vendor's private response models.
+
+    Fields the vendor adds later are ignored, values are immutable, and a field may be filled by its
+    name or its alias (vendors spell fields in camelCase or with reserved words such as ``type``).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_body(model: type[ModelT], body: Json, *, system: str, endpoint: str) -> ModelT:
+    """Validate a vendor's JSON body against `model`: the one place a response's shape is checked.
+
+    Raises:
+        UpstreamError: the body does not have the documented shape; the message names the endpoint and
+            the first fields that differ, never the values (they may hold customer text or secrets).
+    """
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)[:3]
+        )
+        raise UpstreamError(
+            f"{system}: {endpoint} returned a body of an unexpected shape ({problems})", system=system
+        ) from None
 
 
 class VendorPolicy:
@@ -293,6 +326,23 @@ class HttpApi:
     ) -> Json:
         """GET a JSON document."""
         return await self.request("GET", path, params=params, endpoint=endpoint)
+
+    async def get_model(
+        self,
+        path: str,
+        model: type[ModelT],
+        *,
+        params: Mapping[str, Any] | None = None,
+        endpoint: str | None = None,
+    ) -> ModelT:
+        """GET a JSON document and validate it against the vendor's response model."""
+        return await self.request_model("GET", path, model, params=params, endpoint=endpoint)
+
+    async def request_model(self, method: str, path: str, model: type[ModelT], **kwargs: Any) -> ModelT:
+        """`request`, then validate the body against `model` (see `parse_body`)."""
+        body = await self.request(method, path, **kwargs)
+        name = kwargs.get("endpoint") or f"{method} {urlsplit(self.url(path)).path}"
+        return parse_body(model, body, system=self.system, endpoint=name)
 
     async def request(
         self,

@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, Self
 
 import platformdirs
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .base import CATEGORIES, Category
 from .errors import ConfigError
@@ -225,3 +227,37 @@ __all__ = [
     "load_settings",
     "split_list",
 ]
+
+
+class VendorSettings(BaseModel):
+    """Base of one vendor's settings, declared once beside its connector.
+
+    Each field's alias is the variable that sets it (``ZENDESK_SUBDOMAIN``); secrets are `SecretStr`,
+    so they never show in a repr, a log line or an error. Build one with `from_settings`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """Read the vendor's variables from `settings`.
+
+        Raises:
+            ConfigError: one line naming each variable that is missing or malformed, never its value.
+        """
+        names = [info.alias or name for name, info in cls.model_fields.items()]
+        values = {name: value for name in names if (value := settings.value(name)) is not None}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: {_setting_problem(error)}"
+                for error in exc.errors(include_url=False, include_input=False)
+            )
+            raise ConfigError(problems) from None
+
+
+def _setting_problem(error: Any) -> str:
+    if error["type"] == "missing":
+        return "is not set"
+    return str(error["msg"])

@@ -39,6 +39,7 @@ from ..connectors.records import (
     Comment,
     Contact,
     Dataset,
+    Decision,
     Health,
     IssueKind,
     IssueStatus,
@@ -46,8 +47,10 @@ from ..connectors.records import (
     Organization,
     Person,
     Ref,
+    Severity,
     SlaMetric,
     SlaTarget,
+    Target,
     Ticket,
     TicketPriority,
     TicketStatus,
@@ -63,9 +66,6 @@ NO_CRITERION = "no_criterion"
 """The rule name for the policy's fallback: nothing is met, so support asks the customer for details."""
 SYSTEM = "local"
 
-Decision = Literal["escalate", "handle_in_support"]
-Target = Literal["L2 support", "Engineering", "Product", "Security", "Leadership"]
-Severity = Literal["Critical", "High", "Medium"]
 Base = Literal["demo", "empty"]
 
 

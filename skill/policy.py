@@ -23,7 +23,9 @@ from ..connectors.records import (
     Account,
     Article,
     ChatMessage,
+    Decision,
     Opportunity,
+    Target,
     Ticket,
     TrackerIssue,
 )
@@ -31,8 +33,6 @@ from .policy_config import PolicyConfig, Severity, SignalKind
 from .signals import Hit, mentioned_user_counts, scan
 from .sla import SlaState, add_business_minutes, ticket_sla_states, worst
 
-Decision = Literal["escalate", "handle_in_support"]
-Target = Literal["L2 support", "Engineering", "Product", "Security", "Leadership"]
 Strength = Literal["hard", "soft"]
 
 CURRENT_WINDOW = timedelta(days=7)

@@ -18,10 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..connectors.errors import ConfigError
-from ..connectors.records import TicketPriority, Tier
+from ..connectors.records import SEVERITIES, Severity, TicketPriority, Tier
 
-Severity = Literal["Critical", "High", "Medium"]
-SEVERITIES: tuple[Severity, ...] = ("Critical", "High", "Medium")
 SignalKind = Literal[
     "security",
     "data_loss",

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..base import Clock, utc_now
 from ..errors import InvalidQueryError, NotFoundError, WorkspaceError, WorkspaceExistsError
-from ..records import Ref, UtcDateTime
+from ..records import Decision, Ref, UtcDateTime
 from . import schema
 from ._shared import SharedConnection, open_existing
 from .indexing import to_micros
@@ -48,7 +48,6 @@ _UPDATABLE = (
     f"AND json_extract(data, '$.status_reason') = '{HANDLED_IN_SUPPORT}'))"
 )
 """Entries a new brief about the same thing updates: open escalations and support-handling records."""
-Decision = Literal["escalate", "handle_in_support"]
 ActionState = Literal["pending", "done", "failed"]
 Outcome = Literal["preview", "executed", "linked", "existing", "skipped", "failed", "refused"]
 """What happened to one action request:
