@@ -16,11 +16,11 @@ from .errors import ConfigError
 from .settings import LOCAL, NONE, Settings, default_workspace_path
 
 VENDOR_MODULES: dict[str, str] = {
-    "zendesk": "customer_escalation.connectors.zendesk",
-    "hubspot": "customer_escalation.connectors.hubspot",
-    "slack": "customer_escalation.connectors.slack",
-    "jira": "customer_escalation.connectors.jira",
-    "confluence": "customer_escalation.connectors.confluence",
+    "zendesk": ".zendesk",
+    "hubspot": ".hubspot",
+    "slack": ".slack",
+    "jira": ".jira",
+    "confluence": ".confluence",
 }
 
 
@@ -35,7 +35,7 @@ def build_vendor(
     module_name = VENDOR_MODULES.get(system)
     if module_name is None:
         raise ConfigError(f"no connector for {system!r}")
-    module = importlib.import_module(module_name)
+    module = importlib.import_module(module_name, __package__)
     connector: Connector = module.from_settings(settings, category, client=client)
     return connector
 
