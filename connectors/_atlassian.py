@@ -24,10 +24,10 @@ from typing import Any
 import httpx2
 
 from ._http import Json, VendorPolicy
-from ._text import INVISIBLE
 from .base import Clock, utc_now
 from .errors import AuthError, ConfigError, ConnectorError, UpstreamError
 from .settings import Settings
+from .text import INVISIBLE
 
 # ---------------------------------------------------------------------------------------------------
 # Credentials and the HTTP policy

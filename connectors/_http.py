@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import json
 import logging
 import time
@@ -51,6 +50,7 @@ from .errors import (
     RateLimitedError,
     UpstreamError,
 )
+from .net import is_loopback
 from .scrub import remember_secret, scrub
 
 logger = logging.getLogger("customer_escalation.http")
@@ -177,16 +177,6 @@ def check_base_url(url: str, *, variable: str) -> str:
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigError(f"{variable} must use https (plain http is only allowed for localhost)")
     return url.rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine (``localhost`` or a loopback address)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _RetryableError(Exception):
@@ -560,6 +550,5 @@ __all__ = [
     "VendorPolicy",
     "check_base_url",
     "collect_pages",
-    "is_loopback",
     "parse_retry_after",
 ]

@@ -29,7 +29,6 @@ from typing import Any, Literal
 import httpx2
 
 from ._http import HttpApi, VendorPolicy, check_base_url, collect_pages
-from ._text import INVISIBLE
 from .base import MAX_PAGE_SIZE, Category
 from .cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from .errors import (
@@ -42,6 +41,7 @@ from .errors import (
 )
 from .records import Account, Contact, Health, Opportunity, Page, Person, Ref, Tier
 from .settings import Settings, split_list
+from .text import INVISIBLE
 
 SYSTEM = "hubspot"
 DEFAULT_BASE_URL = "https://api.hubapi.com"

@@ -34,7 +34,6 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 
 from ._http import DEFAULT_LIMITS, DEFAULT_TIMEOUT, HttpApi, Json, VendorPolicy, check_base_url
-from ._text import INVISIBLE_CHARS
 from .base import MAX_PAGE_SIZE, Category, Clock, WriteReceipt, utc_now
 from .cursor import clamp_limit, decode_offset, encode_cursor, query_fingerprint
 from .errors import (
@@ -50,6 +49,7 @@ from .errors import (
 )
 from .records import ChatMessage, Page, Person, Ref, Thread
 from .settings import Settings, split_list
+from .text import INVISIBLE_CHARS
 
 SYSTEM = "slack"
 DEFAULT_BASE_URL = "https://slack.com/api"

@@ -38,7 +38,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..connectors._text import strip_invisible
+from ..connectors.text import strip_invisible
 
 # ---------------------------------------------------------------------------------------------- characters
 

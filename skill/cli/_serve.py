@@ -90,7 +90,7 @@ def transport_security(host: str) -> Any:
     A page in a browser must not reach a server on this machine by pointing its own name at a
     loopback address; on other interfaces the bearer token is what keeps callers out.
     """
-    from ...connectors._http import is_loopback
+    from ...connectors.net import is_loopback
 
     if not is_loopback(host):
         return None
@@ -167,7 +167,7 @@ def uvicorn_config(app: Any, **overrides: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     import anyio
 
-    from ...connectors._http import is_loopback
+    from ...connectors.net import is_loopback
 
     settings = settings_from_args(args)
     address = parse_address(args.http) if args.http else None

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal, get_args
 
-from ...connectors._text import strip_invisible
+from ...connectors.text import strip_invisible
 from .lexicon import LEXICON
 
 Environment = Literal["production", "test"]

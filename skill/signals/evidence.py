@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ...connectors._text import strip_invisible
+from ...connectors.text import strip_invisible
 from ..policy_config import PolicyConfig, SignalKind
 from ..visible_text import for_people
 from .detect import detect, prepare
