@@ -8,32 +8,6 @@ from typing import Any
 
 import pytest
 
-from customer_escalation.skill.models._planner_draft import DraftInput, handling_draft
-from customer_escalation.skill.models._planner_gather import Gathered, select
-from customer_escalation.skill.models._planner_relevance import (
-    Focus,
-    article_candidate,
-    coverage,
-    issue_candidate,
-    judge,
-    message_candidate,
-    resolve_account,
-    term_weights,
-    ticket_candidate,
-)
-from customer_escalation.skill.models._planner_text import (
-    environment,
-    error_lines,
-    is_instruction,
-    issue_facts,
-    labelled,
-    numbered_steps,
-    parse_prompt,
-    quotable,
-    scrub,
-    stem,
-    tried_sentences,
-)
 from customer_escalation.skill.models.base import (
     SUBMIT_TOOL,
     AssistantEntry,
@@ -48,6 +22,31 @@ from customer_escalation.skill.models.base import (
     UserEntry,
 )
 from customer_escalation.skill.models.planner import OfflinePlanner
+from customer_escalation.skill.models.planner.draft import DraftInput, handling_draft
+from customer_escalation.skill.models.planner.gather import Gathered, select
+from customer_escalation.skill.models.planner.issue import issue_facts, parse_prompt
+from customer_escalation.skill.models.planner.quotes import (
+    environment,
+    error_lines,
+    is_instruction,
+    labelled,
+    numbered_steps,
+    quotable,
+    scrub,
+    tried_sentences,
+)
+from customer_escalation.skill.models.planner.relevance import (
+    Focus,
+    article_candidate,
+    coverage,
+    issue_candidate,
+    judge,
+    message_candidate,
+    resolve_account,
+    term_weights,
+    ticket_candidate,
+)
+from customer_escalation.skill.models.planner.words import stem
 
 pytestmark = pytest.mark.anyio
 

@@ -4,7 +4,7 @@ It drives the same agent loop as Claude, through the same MCP tools, in a fixed 
 
 1. **Survey**: look the named customer up in the CRM and search tickets, the tracker and the knowledge
    base with the issue's symptom terms.
-2. **Focus**: judge every record found (see `_planner_gather.select`); search chat by the key of the
+2. **Focus**: judge every record found (see `gather.select`); search chat by the key of the
    tracker issue the related tickets point at, and by the symptom; search tickets by that key when it
    links tickets not seen yet or fewer customers were found than the issue counts; read the most
    relevant current tickets in full.
@@ -13,7 +13,7 @@ It drives the same agent loop as Claude, through the same MCP tools, in a fixed 
    exposure, look up the customers whose data the tickets say was shown; read more tickets if the
    budget allows.
 4. **Assess**: call `escalation_assess` with the ids of the related records only.
-5. **Submit**: write the draft from the records and the assessment (see `_planner_draft`); for a
+5. **Submit**: write the draft from the records and the assessment (see `draft`); for a
    support-handling decision, read the resolving article first.
 
 The planner keeps nothing between turns: each turn is worked out from the tool results in the
@@ -31,13 +31,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ...connectors.base import Clock, utc_now
-from ..own_text import message_is_ours
-from ._planner_draft import DraftInput, escalation_draft, handling_draft
-from ._planner_gather import Gathered, Related, select
-from ._planner_relevance import Candidate, coverage, is_current, issue_keys_in
-from ._planner_text import owner_names
-from .base import (
+from ....connectors.base import Clock, utc_now
+from ...own_text import message_is_ours
+from ..base import (
     SUBMIT_TOOL,
     AccountNotFoundError,
     Entry,
@@ -47,6 +43,10 @@ from .base import (
     ToolCall,
     ToolSpec,
 )
+from .draft import DraftInput, escalation_draft, handling_draft
+from .gather import Gathered, Related, select
+from .issue import owner_names
+from .relevance import Candidate, coverage, is_current, issue_keys_in
 
 NAME = "offline planner"
 

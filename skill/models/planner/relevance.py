@@ -6,7 +6,7 @@ the searches returned, so a word that every result shares (the product area) say
 symptom says much. Links add to the score: a ticket linked to a related tracker issue, a message naming a
 related ticket, a record of the account the issue names. A record is kept when its score reaches a
 threshold, however many others are found; nothing is kept just for ranking high. Customer names are left
-out of the words scored ("Juniper Row Fashion" is not about rows). `_planner_gather.select` decides in
+out of the words scored ("Juniper Row Fashion" is not about rows). `gather.select` decides in
 which order records are judged, so links to what is already related can count.
 """
 
@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from ..visible_text import for_people
-from ._planner_text import META_WORDS, STOPWORDS, bigrams, name_tokens, names_account, tokens
+from ...visible_text import for_people
+from .issue import name_tokens, names_account
+from .words import META_WORDS, STOPWORDS, bigrams, tokens
 
 Kind = Literal["ticket", "message", "issue", "article"]
 

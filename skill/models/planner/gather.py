@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..own_text import comment_is_ours, message_is_ours, without_our_comments
-from ..signals import kinds_in
-from ..signals.thesaurus import subjects
-from ._planner_relevance import (
+from ...own_text import comment_is_ours, message_is_ours, without_our_comments
+from ...signals import kinds_in
+from ...signals.thesaurus import subjects
+from ..base import AssistantEntry, Entry, ToolCall, ToolResultEntry, UserEntry
+from .issue import IssueFacts, issue_facts, names_account
+from .relevance import (
     CURRENT_WINDOW,
     Candidate,
     Focus,
@@ -35,8 +37,7 @@ from ._planner_relevance import (
     ticket_candidate,
     ticket_ids_in,
 )
-from ._planner_text import CHURN_WORDS, IssueFacts, issue_facts, names_account
-from .base import AssistantEntry, Entry, ToolCall, ToolResultEntry, UserEntry
+from .statements import CHURN_WORDS
 
 MAX_RELATED_TICKETS = 50
 MAX_RELATED_ISSUES = 3
