@@ -1,0 +1,143 @@
+"""The view of the policy's assessment that `escalation_assess` returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from ..brief import BriefFacts, facts_from_assessment
+from ..policy import Assessment, Breadth, Duration, Finding, FollowUp, Reputation, Revenue
+from .records import View, Wrapped, clean
+
+
+class FindingView(View):
+    rule: str
+    criterion: str
+    strength: str
+    reason: str
+    evidence: list[str] = Field(default_factory=list)
+    untrusted: dict[str, str] = Field(default_factory=dict, description="the customer's words behind it")
+
+
+class DepthView(View):
+    level: str
+    reason: str
+    evidence: list[str] = Field(default_factory=list)
+    untrusted: dict[str, str] = Field(default_factory=dict)
+
+
+class SlaStateView(View):
+    ticket_id: str
+    metric: str
+    status: str
+    breach_at: datetime | None = None
+    minutes_left: int | None = None
+    source: str
+
+
+class AssessmentView(Wrapped):
+    """The policy's verdict. Its figures come from records: copy them, do not recompute them."""
+
+    decision: str
+    decision_reason: str
+    criteria_met: list[FindingView] = Field(default_factory=list)
+    handle_criteria_met: list[FindingView] = Field(default_factory=list)
+    severity: str | None = None
+    severity_reasons: list[str] = Field(default_factory=list)
+    severity_between: str | None = None
+    target: str | None = None
+    secondary_target: str | None = None
+    target_reasons: list[str] = Field(default_factory=list)
+    engineering_team: str | None = None
+    priority: str
+    incident_level: str
+    breadth: Breadth
+    depth: DepthView
+    duration: Duration
+    revenue: Revenue
+    reputation: Reputation
+    sla: list[SlaStateView] = Field(default_factory=list)
+    """SLA metrics that need attention: breached, at risk, paused or met late."""
+    sla_within: int = 0
+    """How many other running SLA metrics are within their targets."""
+    follow_up: FollowUp | None = None
+    deadline: datetime | None = None
+    deadline_reason: str | None = None
+    suggested_asks: list[str] = Field(default_factory=list)
+    resolving_records: list[str] = Field(default_factory=list)
+    model_findings: list[str] = Field(default_factory=list)
+    """Your findings that the records bear out; the decision rests on them and the detector's."""
+    refused_findings: list[str] = Field(default_factory=list)
+    """Your findings the records do not bear out, with why (quote not verbatim, hidden, written by us)."""
+    signal_disagreements: list[str] = Field(default_factory=list)
+    brief_lines: BriefFacts | None = None
+    """Ready-made brief lines (severity, target, customers, revenue, time in queue, SLA, deadline)."""
+    unknowns: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    unavailable: list[str] = Field(default_factory=list)
+
+
+def _finding_view(f: Finding) -> FindingView:
+    return FindingView(
+        rule=f.rule,
+        criterion=f.criterion,
+        strength=f.strength,
+        reason=f.reason,
+        evidence=list(f.evidence),
+        untrusted={"quote": clean(f.quote, 240)} if f.quote else {},
+    )
+
+
+def assessment_view(a: Assessment) -> AssessmentView:
+    depth = a.impact.depth
+    return AssessmentView(
+        decision=a.decision,
+        decision_reason=a.decision_reason,
+        criteria_met=[_finding_view(f) for f in a.escalate_findings if f.met],
+        handle_criteria_met=[_finding_view(f) for f in a.handle_findings if f.met],
+        severity=a.severity,
+        severity_reasons=list(a.severity_reasons),
+        severity_between=a.severity_between,
+        target=a.target,
+        secondary_target=a.secondary_target,
+        target_reasons=list(a.target_reasons),
+        engineering_team=a.engineering_team,
+        priority=a.priority,
+        incident_level=a.incident_level,
+        breadth=a.impact.breadth,
+        depth=DepthView(
+            level=depth.level,
+            reason=depth.reason,
+            evidence=list(depth.evidence),
+            untrusted={"quote": clean(depth.quote, 240)} if depth.quote else {},
+        ),
+        duration=a.impact.duration,
+        revenue=a.impact.revenue,
+        reputation=a.impact.reputation,
+        sla=[
+            SlaStateView(
+                ticket_id=s.ticket_id,
+                metric=s.metric,
+                status=s.status,
+                breach_at=s.breach_at,
+                minutes_left=s.minutes_left,
+                source=s.source,
+            )
+            for s in a.impact.contractual.states
+            if s.status not in {"met", "within"}
+        ],
+        sla_within=sum(1 for s in a.impact.contractual.states if s.status == "within"),
+        follow_up=a.follow_up,
+        deadline=a.deadline,
+        deadline_reason=a.deadline_reason,
+        suggested_asks=list(a.suggested_asks),
+        resolving_records=list(a.resolving_records),
+        model_findings=[clean(m, 400) for m in a.model_findings],
+        refused_findings=[clean(m, 400) for m in a.refused_findings],
+        signal_disagreements=[clean(m, 400) for m in a.signal_disagreements],
+        brief_lines=facts_from_assessment(a) if a.decision == "escalate" else None,
+        unknowns=list(a.unknowns),
+        missing=list(a.missing),
+        unavailable=list(a.unavailable),
+    )

@@ -1,0 +1,140 @@
+"""Views on the wire: lean JSON without empty fields, and `fit`, the size cap every result obeys."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from ...connectors.records import (
+    Page,
+)
+from .records import SHORT_NOTICE
+
+_CUT_STEPS = (2_000, 800, 300, 120)
+"""Lengths untrusted texts are cut to, in turn, until a result fits its budget."""
+
+
+def page_fields(page: Page[Any]) -> dict[str, Any]:
+    return {"next_cursor": page.next_cursor, "total": page.total}
+
+
+def _size(data: Any) -> int:
+    return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+
+
+_KEEP = frozenset({"note", "untrusted_notice"})
+
+
+def _cut_strings(data: Any, limit: int, *, only_untrusted: bool) -> bool:
+    """Shorten strings longer than `limit` in place (only those inside `untrusted` objects, or all)."""
+    changed = False
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and not only_untrusted and len(value) > limit and key not in _KEEP:
+                data[key] = value[: limit - 1].rstrip() + "…"
+                changed = True
+            elif key == "untrusted" and isinstance(value, dict):
+                changed = _cut_strings(value, limit, only_untrusted=False) or changed
+            else:
+                changed = _cut_strings(value, limit, only_untrusted=only_untrusted) or changed
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            if isinstance(item, str) and not only_untrusted and len(item) > limit:
+                data[index] = item[: limit - 1].rstrip() + "…"
+                changed = True
+            else:
+                changed = _cut_strings(item, limit, only_untrusted=only_untrusted) or changed
+    return changed
+
+
+def _largest_list(data: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    best: tuple[dict[str, Any], str] | None = None
+    best_size = 0
+
+    def walk(node: Any) -> None:
+        nonlocal best, best_size
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, list) and value:
+                    size = _size(value)
+                    if size > best_size:
+                        best, best_size = (node, key), size
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(data)
+    return best
+
+
+def _item_id(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in ("id", "key", "rule", "ticket_id"):
+            if isinstance(item.get(key), str):
+                return str(item[key])
+    return None
+
+
+def to_wire(view: BaseModel, *, lean: bool = True) -> dict[str, Any]:
+    """What a tool sends: the view as JSON (without empty fields when `lean`; only views whose empty fields
+    all have defaults may be lean), with the untrusted notice when it holds customer-written text."""
+    data: dict[str, Any] = (
+        _lean(view.model_dump(mode="json", exclude_none=True)) if lean else view.model_dump(mode="json")
+    )
+    if data.get("truncated") is False:
+        del data["truncated"]
+    if '"untrusted"' in json.dumps(data):
+        data["untrusted_notice"] = SHORT_NOTICE
+    return data
+
+
+def _lean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _lean(v) for k, v in value.items() if v != [] and v != {}}
+    if isinstance(value, list):
+        return [_lean(v) for v in value]
+    return value
+
+
+def fit(data: dict[str, Any], budget: int, *, how_to_get_more: str) -> dict[str, Any]:
+    """`data` (a tool result as sent) cut to at most `budget` characters of compact JSON, note included.
+
+    Long untrusted texts are shortened first; then items of the largest list are dropped and named (a
+    ticket keeps its first and latest comments); then any long text is shortened. The `truncated` and
+    `note` fields say what happened and `how_to_get_more` tells the reader what to call for the rest.
+    """
+    if _size(data) <= budget:
+        return data
+    notes: list[str] = []
+    dropped: list[str] = []
+
+    def noted() -> dict[str, Any]:
+        summary = list(notes[-1:])
+        if dropped:
+            named = ", ".join(reversed(dropped[-6:])) + (", …" if len(dropped) > 6 else "")
+            summary.append(f"{len(dropped)} item(s) left out: {named}")
+        data["truncated"] = True
+        data["note"] = f"Result cut to fit {budget} characters ({'; '.join(summary)}). {how_to_get_more}"
+        return data
+
+    for limit in _CUT_STEPS:
+        if _cut_strings(data, limit, only_untrusted=True):
+            notes.append(f"long texts cut to {limit} characters")
+        if _size(noted()) <= budget:
+            return data
+    while _size(noted()) > budget and (found := _largest_list(data)) is not None:
+        node, key = found
+        removed = node[key].pop(1 if key == "comments" and len(node[key]) > 2 else -1)
+        if (ident := _item_id(removed)) is not None:
+            dropped.append(ident)
+        if key == "comments" and "comments_omitted" in node:
+            node["comments_omitted"] = int(node["comments_omitted"]) + 1
+    for limit in (200, 80, 40):
+        if _size(noted()) <= budget:
+            break
+        if _cut_strings(data, limit, only_untrusted=False):
+            notes.append(f"every text cut to {limit} characters")
+    return noted()
