@@ -1,0 +1,190 @@
+"""The workspace's shared machinery: the connection, search indexes, record reads and idempotent writes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ...base import MAX_PAGE_SIZE, Clock, WriteReceipt, utc_now
+from ...cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
+from ...errors import InvalidQueryError, NotFoundError
+from ...records import (
+    Page,
+    Person,
+    Ref,
+)
+from .._shared import SharedConnection
+from ..indexing import Kind, to_micros
+from ..search import Filters, SearchIndex, TextSearch, parse_query
+
+SYSTEM = "local"
+MAX_THREAD_REPLIES = 200
+"""A thread returns at most this many replies (oldest first) and sets `has_more` beyond."""
+BOT = Person(name="customer-escalation", role="bot")
+"""Author of messages the product posts."""
+NOTE_AUTHOR = Person(name="customer-escalation", role="internal")
+"""Author of internal notes the product adds."""
+
+TICKET_INDEX = SearchIndex(
+    table="tickets",
+    text_columns=("subject", "body"),
+    weights=(3.0, 1.0, 0.0),
+    tiebreak="id",
+    recency="updated_at",
+    scope_column="scope",
+)
+ACCOUNT_INDEX = SearchIndex(
+    table="accounts", text_columns=("name", "domains"), weights=(2.0, 1.0), tiebreak="id", recency="n"
+)
+MESSAGE_INDEX = SearchIndex(
+    table="messages", text_columns=("text",), weights=(1.0,), tiebreak="id", recency="created_at"
+)
+ISSUE_INDEX = SearchIndex(
+    table="issues", text_columns=("title", "body"), weights=(3.0, 1.0), tiebreak="key", recency="updated_at"
+)
+ARTICLE_INDEX = SearchIndex(
+    table="articles", text_columns=("title", "body"), weights=(3.0, 1.0), tiebreak="id", recency="updated_at"
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class StoreBase:
+    """The SQLite connection, search and write bookkeeping every table family shares."""
+
+    system = SYSTEM
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, clock: Clock = utc_now) -> None:
+        """Wrap an open, migrated connection. Use `open` or `create` instead of calling this."""
+        self.path = path
+        self.created_demo = False
+        """True when `open` has just created this file with the demo company."""
+        self._shared = SharedConnection(conn, what=f"workspace {path}")
+        self._clock = clock
+        self._search = TextSearch()
+
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._shared.use()
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._shared.transaction()
+
+    def _find(
+        self,
+        index: SearchIndex,
+        kind: Kind[M],
+        query: str,
+        filters: Filters,
+        fingerprint: str,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[M]:
+        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
+        phrases = parse_query(query or "")
+        with self._db() as conn:
+            if cursor:
+                offset, ceiling = position_of(decode_cursor(cursor, fingerprint, system=SYSTEM))
+            else:
+                offset = 0
+                ceiling = conn.execute(f"SELECT coalesce(max(n), 0) FROM {index.table}").fetchone()[0]
+            hits = self._search.search(
+                conn, index, phrases, filters, offset=offset, limit=limit, ceiling=ceiling
+            )
+            items = self._records(conn, kind, hits.rows)
+        next_cursor = encode_cursor(fingerprint, [offset + len(items), ceiling]) if hits.more else None
+        return Page[M](items=items, next_cursor=next_cursor, total=hits.total)
+
+    @staticmethod
+    def _records(conn: sqlite3.Connection, kind: Kind[M], rows: Sequence[int]) -> tuple[M, ...]:
+        if not rows:
+            return ()
+        placeholders = ", ".join("?" * len(rows))
+        found = dict(
+            conn.execute(f"SELECT n, data FROM {kind.table} WHERE n IN ({placeholders})", tuple(rows))
+        )
+        return tuple(kind.model.model_validate_json(found[n]) for n in rows if n in found)
+
+    def _get(self, kind: Kind[M], key: str, missing: str) -> M:
+        with self._db() as conn:
+            return self._read(conn, kind, key, missing)
+
+    @staticmethod
+    def _read(conn: sqlite3.Connection, kind: Kind[M], key: str, missing: str) -> M:
+        row = conn.execute(
+            f"SELECT data FROM {kind.table} WHERE {kind.key_columns[0]} = ?", (key,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(missing, system=SYSTEM)
+        return kind.model.model_validate_json(row[0])
+
+    def _idempotent(
+        self, operation: str, key: str, payload: Any, write: Callable[[sqlite3.Connection], Ref]
+    ) -> WriteReceipt:
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidQueryError("idempotency_key must be a non-empty string", system=SYSTEM)
+        fingerprint = query_fingerprint(json.dumps(payload, sort_keys=True, default=str))
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT fingerprint, ref FROM writes WHERE operation = ? AND idempotency_key = ?",
+                (operation, key),
+            ).fetchone()
+            if row is not None:
+                if row[0] != fingerprint:
+                    raise InvalidQueryError(
+                        f"idempotency key {key!r} was already used for a different {operation} write; "
+                        "use a new key for new content",
+                        system=SYSTEM,
+                    )
+                return WriteReceipt(ref=Ref.model_validate_json(row[1]), created=False)
+            ref = write(conn)
+            conn.execute(
+                "INSERT INTO writes (operation, idempotency_key, fingerprint, ref, created_at) VALUES (?, ?, ?, ?, ?)",
+                (operation, key, fingerprint, ref.model_dump_json(), to_micros(self._clock())),
+            )
+        self._search.forget()
+        return WriteReceipt(ref=ref, created=True)
+
+
+def position_of(position: Any) -> tuple[int, int]:
+    if (
+        isinstance(position, list)
+        and len(position) == 2
+        and all(isinstance(p, int) and not isinstance(p, bool) and p >= 0 for p in position)
+    ):
+        return position[0], position[1]
+    raise InvalidQueryError("cursor is not valid; omit it to start over", system=SYSTEM)
+
+
+def choices(name: str, values: Sequence[str] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = (values,)
+    chosen = tuple(values)
+    unknown = [v for v in chosen if v not in allowed]
+    if unknown:
+        raise InvalidQueryError(f"{name} {unknown[0]!r} is not one of: {', '.join(allowed)}", system=SYSTEM)
+    return chosen
+
+
+def micros_of(name: str, moment: datetime) -> int:
+    if not isinstance(moment, datetime) or moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidQueryError(f"{name} must be a timezone-aware datetime, not {moment!r}", system=SYSTEM)
+    return to_micros(moment)
+
+
+def require_text(name: str, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidQueryError(f"{name} must not be empty", system=SYSTEM)
+
+
+def slack_ts(micros: int) -> str:
+    """A message id in Slack's ``seconds.microseconds`` form."""
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"

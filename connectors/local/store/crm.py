@@ -1,0 +1,55 @@
+"""The CRM's accounts and opportunities in the workspace."""
+
+from __future__ import annotations
+
+from ...cursor import query_fingerprint
+from ...records import (
+    Account,
+    Opportunity,
+    Page,
+)
+from .. import indexing
+from ..search import Filters
+from .base import ACCOUNT_INDEX, StoreBase
+
+
+class CrmTables(StoreBase):
+    """Accounts and their opportunities."""
+
+    async def search_accounts(
+        self, query: str, *, limit: int = 10, cursor: str | None = None
+    ) -> Page[Account]:
+        """Accounts whose name or domain matches, best match first.
+
+        Raises:
+            InvalidQueryError: the limit or cursor is not valid.
+        """
+        fingerprint = query_fingerprint("accounts", query)
+        return self._find(ACCOUNT_INDEX, indexing.ACCOUNTS, query, Filters(), fingerprint, limit, cursor)
+
+    async def get_account(self, account_id: str) -> Account:
+        """One account with its contacts.
+
+        Raises:
+            NotFoundError: no account has this id.
+        """
+        return self._get(
+            indexing.ACCOUNTS,
+            account_id,
+            f"no account {account_id} in the local workspace; search accounts by name or domain to find its id",
+        )
+
+    async def list_opportunities(self, account_id: str) -> tuple[Opportunity, ...]:
+        """Deals of an account: open ones first, then by close date.
+
+        Raises:
+            NotFoundError: no account has this id.
+        """
+        with self._db() as conn:
+            self._read(conn, indexing.ACCOUNTS, account_id, f"no account {account_id} in the local workspace")
+            rows = conn.execute(
+                "SELECT data FROM opportunities WHERE account_id = ? "
+                "ORDER BY is_open DESC, close_date IS NULL, close_date, id",
+                (account_id,),
+            ).fetchall()
+        return tuple(Opportunity.model_validate_json(data) for (data,) in rows)

@@ -1,0 +1,116 @@
+"""The project tracker's issues in the workspace."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import get_args
+
+from ...base import IssueDraft, WriteReceipt
+from ...cursor import query_fingerprint
+from ...errors import InvalidQueryError
+from ...records import (
+    IssueKind,
+    IssueStatus,
+    Page,
+    Ref,
+    TrackerIssue,
+)
+from .. import indexing
+from ..indexing import upsert
+from ..search import Filters
+from .base import ISSUE_INDEX, SYSTEM, StoreBase, choices, micros_of, require_text
+
+
+class TrackerTables(StoreBase):
+    """Issues: search, read, create."""
+
+    async def search_issues(
+        self,
+        query: str,
+        *,
+        status: Sequence[IssueStatus] | None = None,
+        kind: IssueKind | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[TrackerIssue]:
+        """Issues matching free text (title and body), best match first. `since` filters on `updated_at`.
+
+        Raises:
+            InvalidQueryError: a filter, limit or cursor is not valid.
+        """
+        statuses = choices("status", status, get_args(IssueStatus))
+        where: list[str] = []
+        params: list[object] = []
+        if statuses:
+            where.append(f"t.status IN ({', '.join('?' * len(statuses))})")
+            params.extend(statuses)
+        if kind is not None:
+            where.append("t.kind = ?")
+            params.append(choices("kind", (kind,), get_args(IssueKind))[0])
+        if since is not None:
+            where.append("t.updated_at >= ?")
+            params.append(micros_of("since", since))
+        filters = Filters(where=tuple(where), params=tuple(params))
+        fingerprint = query_fingerprint("issues", query, statuses, kind, since)
+        return self._find(ISSUE_INDEX, indexing.ISSUES, query, filters, fingerprint, limit, cursor)
+
+    async def get_issue(self, key: str) -> TrackerIssue:
+        """One issue by key.
+
+        Raises:
+            NotFoundError: no issue has this key.
+        """
+        return self._get(
+            indexing.ISSUES,
+            key,
+            f"no issue {key} in the local workspace; search issues to find the right key",
+        )
+
+    async def create_issue(self, draft: IssueDraft, *, idempotency_key: str) -> WriteReceipt:
+        """Create an issue with the next free key of its project (``ENG-43`` after ``ENG-42``).
+
+        A second call with the same `idempotency_key` writes nothing and returns the first receipt.
+
+        Raises:
+            InvalidQueryError: the project or title is empty, or the key was used for a different write.
+        """
+        require_text("project", draft.project)
+        require_text("title", draft.title)
+        if "-" in draft.project or any(c.isspace() for c in draft.project):
+            raise InvalidQueryError(
+                f"project {draft.project!r} is not a project key; use letters and digits like ENG",
+                system=SYSTEM,
+            )
+
+        def write(conn: sqlite3.Connection) -> Ref:
+            now = self._clock()
+            number = conn.execute(
+                "SELECT coalesce(max(number), 0) + 1 FROM issues WHERE project = ?", (draft.project,)
+            ).fetchone()[0]
+            while conn.execute(
+                "SELECT 1 FROM issues WHERE key = ?", (f"{draft.project}-{number}",)
+            ).fetchone():
+                number += 1
+            key = f"{draft.project}-{number}"
+            issue = TrackerIssue(
+                ref=Ref(system=SYSTEM, id=key),
+                key=key,
+                title=draft.title,
+                body=draft.body_markdown,
+                kind=draft.kind,
+                status="open",
+                priority=draft.priority,
+                project=draft.project,
+                labels=draft.labels,
+                linked_ticket_ids=draft.linked_ticket_ids,
+                linked_account_ids=draft.linked_account_ids,
+                created_at=now,
+                updated_at=now,
+            )
+            upsert(conn, indexing.ISSUES, issue)
+            return issue.ref
+
+        return self._idempotent("tracker.create_issue", idempotency_key, draft.model_dump(mode="json"), write)
