@@ -48,8 +48,6 @@ class LocalWorkspace(SupportTables, CrmTables, ChatTables, TrackerTables, KbTabl
     or `aclose`, or use it as a context manager.
     """
 
-    system = SYSTEM
-
     # -- opening and closing -------------------------------------------------------------------
 
     @classmethod
