@@ -248,6 +248,7 @@ class HubSpotFake:
                 "createdAt": stamp,
                 "updatedAt": stamp,
                 "archived": False,
+                "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT",
             }
         )
 
