@@ -23,9 +23,9 @@ from .._http import HttpApi
 from ..base import Category
 from ..errors import ConfigError
 from ..settings import Settings
-from .client import HubSpotCRM
-from .mapping import PropertyMap
-from .policy import HubSpotPolicy
+from .client import ASSOCIATIONS_PAGE, BATCH_READ_MAX, SEARCH_RESULT_CAP, VENDOR_PAGE_MAX, HubSpotCRM
+from .mapping import DEFAULT_UI_DOMAIN, PropertyMap
+from .policy import SYSTEM, HubSpotPolicy
 from .settings import DEFAULT_BASE_URL, PROPERTY_VARIABLES, HubSpotSettings
 
 
@@ -52,8 +52,14 @@ def from_settings(
 
 
 __all__ = [
+    "ASSOCIATIONS_PAGE",
+    "BATCH_READ_MAX",
     "DEFAULT_BASE_URL",
+    "DEFAULT_UI_DOMAIN",
     "PROPERTY_VARIABLES",
+    "SEARCH_RESULT_CAP",
+    "SYSTEM",
+    "VENDOR_PAGE_MAX",
     "HubSpotCRM",
     "HubSpotPolicy",
     "HubSpotSettings",

@@ -301,4 +301,4 @@ def _no_company(company_id: str) -> NotFoundError:
     )
 
 
-__all__ = ["BATCH_READ_MAX", "SEARCH_RESULT_CAP", "VENDOR_PAGE_MAX", "HubSpotCRM"]
+__all__ = ["ASSOCIATIONS_PAGE", "BATCH_READ_MAX", "SEARCH_RESULT_CAP", "VENDOR_PAGE_MAX", "HubSpotCRM"]
