@@ -591,19 +591,25 @@ async def test_malformed_json_is_an_upstream_error_naming_the_endpoint() -> None
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "field"),
     [
-        {"results": {"id": "1"}},
-        {"results": [{"properties": {"name": "No id"}}]},
-        {"results": [{"id": "12", "properties": ["name"]}]},
-        {"results": [{"id": "12", "properties": {}}], "paging": {"next": {}}},
-        ["not", "an", "object"],
+        ({"results": {"id": "1"}}, "results"),
+        ({"results": [{"properties": {"name": "No id"}}]}, "results.0.id"),
+        ({"results": [{"id": "12-a", "properties": {}}]}, "results.0.id"),
+        ({"results": [{"id": "12", "properties": ["name"]}]}, "results.0.properties"),
+        ({"results": [{"id": "12", "properties": {}}], "paging": {"next": {}}}, "paging.next.after"),
+        (["not", "an", "object"], "body"),
     ],
 )
-async def test_json_of_an_unexpected_shape_is_an_upstream_error_naming_the_endpoint(body: Any) -> None:
+async def test_json_of_an_unexpected_shape_is_an_upstream_error_naming_the_endpoint(
+    body: Any, field: str
+) -> None:
     async with _scripted(lambda request: httpx2.Response(200, json=body)) as crm:
-        with pytest.raises(UpstreamError, match=f"POST {SEARCH} returned an unexpected body"):
+        with pytest.raises(
+            UpstreamError, match=f"POST {SEARCH} returned a body of an unexpected shape"
+        ) as info:
             await crm.search_accounts("anything")
+    assert f"({field}: " in str(info.value)
 
 
 async def test_check_reads_one_company_and_reports_a_bad_token() -> None:
@@ -626,7 +632,7 @@ def _settings(**env: str) -> Any:
 
 
 def test_a_missing_token_names_the_variable() -> None:
-    with pytest.raises(ConfigError, match="HUBSPOT_ACCESS_TOKEN is not set"):
+    with pytest.raises(ConfigError, match="HUBSPOT_ACCESS_TOKEN: is not set"):
         from_settings(_settings(), "crm")
 
 
@@ -650,6 +656,22 @@ def test_an_invalid_setting_is_refused_naming_its_variable(variable: str, value:
     env = {"HUBSPOT_ACCESS_TOKEN": "pat-x", variable: value}
     with pytest.raises(ConfigError, match=variable):
         from_settings(_settings(**env), "crm")
+
+
+def test_every_invalid_setting_is_named_on_one_line_without_its_value() -> None:
+    env = {
+        "HUBSPOT_ACCESS_TOKEN": "pat-secret-4417\nX-Injected: 1",
+        "HUBSPOT_PORTAL_ID": "acme-portal",
+        "HUBSPOT_PROPERTY_HEALTH": "health score",
+    }
+    with pytest.raises(ConfigError) as info:
+        from_settings(_settings(**env), "crm")
+    message = str(info.value)
+    assert "\n" not in message
+    assert all(variable in message for variable in env)
+    assert not any(
+        part in message for part in ("pat-secret-4417", "X-Injected", "acme-portal", "health score")
+    )
 
 
 async def test_configured_property_names_and_closed_stages_are_used() -> None:

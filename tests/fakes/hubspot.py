@@ -8,24 +8,20 @@ HubSpot's error bodies (`status`, `message`, `correlationId`, `category`).
 
 The fake implements HubSpot's own semantics, not ours: `query` matches word prefixes in a company's
 name, domain, website and phone; filter groups are ORed and the filters inside one are ANDed; search
-results come in record-creation order unless `sorts` says otherwise.
+results come in record-creation order unless `sorts` says otherwise (see `_hubspot_search`).
 
 Fault knobs (set them on the instance): `unauthorized`, `missing_scopes`, `daily_limit_reached`,
 `rate_limit_next` (HubSpot 429 bodies, one per request), `secondly_limit` (fixed one-second windows on
 the injected clock), `fail_next` (5xx statuses, one per request), `malformed_next`, `removed_paths`
-(answer 410). The legacy v1/v2 endpoints always answer 410. `calls` logs every request.
+(answer 410); they live in `_hubspot_gateway`. The legacy v1/v2 endpoints always answer 410. `calls`
+logs every request.
 """
 
 from __future__ import annotations
 
 import base64
-import fnmatch
-import json
-import re
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -36,10 +32,12 @@ from starlette.routing import Route
 
 from customer_escalation.connectors.records import Account, Dataset, Opportunity, Person
 
+from ._hubspot_gateway import Call, HubSpotGateway
+from ._hubspot_search import SEARCH_CAP, find, read_search
+
 BASE_URL = "https://api.hubapi.com"
 DEFAULT_TOKEN = "pat-na1-0f1b13c9-0000-4000-8000-00000000c0de"
 DEFAULT_PORTAL_ID = "4412345"
-SEARCH_CAP = 10_000
 
 PORTAL_PROPERTIES: dict[str, str] = {
     "arr": "arr",
@@ -54,17 +52,8 @@ PORTAL_PROPERTIES: dict[str, str] = {
 }
 """Where this fake portal keeps account facts HubSpot has no standard property for."""
 
-_SEARCHABLE = ("name", "domain", "website", "phone")
 _DEFAULT_COMPANY_PROPERTIES = ("name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id")
 _ALWAYS = ("createdate", "hs_lastmodifieddate", "hs_object_id")
-_SCOPES = (
-    ("/crm/v3/objects/companies", "crm.objects.companies.read"),
-    ("/crm/v4/objects/companies", "crm.objects.companies.read"),
-    ("/crm/v3/objects/contacts", "crm.objects.contacts.read"),
-    ("/crm/v3/objects/deals", "crm.objects.deals.read"),
-    ("/crm/v3/pipelines/deals", "crm.objects.deals.read"),
-    ("/crm/v3/owners", "crm.objects.owners.read"),
-)
 _STANDARD_STAGES = (
     ("appointmentscheduled", "Appointment scheduled", "0.2"),
     ("qualifiedtobuy", "Qualified to buy", "0.4"),
@@ -78,23 +67,6 @@ _KIND_VALUES = {"new": "newbusiness", "renewal": "renewal", "expansion": "expans
 """`dealtype` values: HubSpot's stock `newbusiness`, plus options this portal added to the property."""
 _ASSOCIATION_TYPES = {"contacts": 280, "deals": 342}
 _EPOCH = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-    authorization: str | None
-
-
-class _RejectedError(Exception):
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
 
 
 def _iso(moment: datetime) -> str:
@@ -111,18 +83,7 @@ def _number(value: float | None) -> str | None:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
-def _words(text: str | None) -> list[str]:
-    return re.findall(r"[0-9a-z]+", (text or "").lower())
-
-
-def _sort_key(name: str) -> Callable[[dict[str, Any]], str]:
-    def key(record: dict[str, Any]) -> str:
-        return str(record["properties"].get(name) or "")
-
-    return key
-
-
-class HubSpotFake:
+class HubSpotFake(HubSpotGateway):
     """HubSpot's CRM API over `dataset`. Drive `app` through `httpx2.ASGITransport`.
 
     Args:
@@ -142,10 +103,8 @@ class HubSpotFake:
         clock: Callable[[], float] = time.monotonic,
         property_names: Mapping[str, str] | None = None,
     ) -> None:
-        self.token = token
-        self.portal_id = portal_id
+        super().__init__(token=token, portal_id=portal_id, clock=clock)
         self.base_url = BASE_URL
-        self.clock = clock
         self.props = {**PORTAL_PROPERTIES, **(property_names or {})}
 
         self.companies: dict[str, dict[str, Any]] = {}
@@ -158,26 +117,12 @@ class HubSpotFake:
         self.account_ids: dict[str, str] = {}
         """Our account id -> the HubSpot company id it was given."""
 
-        self.calls: list[Call] = []
-        self.unauthorized = False
-        self.missing_scopes: set[str] = set()
-        self.daily_limit_reached = False
-        self.rate_limit_next: list[str] = []
-        self.secondly_limit: int | None = None
-        self.fail_next: list[int] = []
-        self.malformed_next = 0
-        self.removed_paths: set[str] = set()
-        self.rate_limited = 0
-        """How many 429s the fake has answered."""
-
-        self._window: tuple[int, int] = (-1, 0)
         self._next_ids = {
             "companies": 9_100_000_001,
             "contacts": 151,
             "deals": 7_300_000_001,
             "owners": 61_000_001,
         }
-        self._correlation = 0
         self._seed_stages()
         for index, account in enumerate(dataset.accounts):
             self._seed_account(index, account)
@@ -248,6 +193,7 @@ class HubSpotFake:
                 "createdAt": stamp,
                 "updatedAt": stamp,
                 "archived": False,
+                "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT",
             }
         )
 
@@ -376,132 +322,6 @@ class HubSpotFake:
         self.links[(self.company_id(account_id), "deals")].append(deal_id)
         return deal_id
 
-    def requests_to(self, path: str, method: str | None = None) -> list[Call]:
-        return [c for c in self.calls if c.path == path and (method is None or c.method == method)]
-
-    # --- request plumbing: auth, scopes, limits, injected faults -----------------------------------
-
-    def _correlation_id(self) -> str:
-        self._correlation += 1
-        return str(uuid.UUID(int=self._correlation))
-
-    def error(self, status: int, message: str, category: str, **extra: Any) -> JSONResponse:
-        body = {"status": "error", "message": message, "correlationId": self._correlation_id(), **extra}
-        body["category"] = category
-        return JSONResponse(body, status_code=status)
-
-    def _rate_limit(self, policy: str) -> JSONResponse:
-        self.rate_limited += 1
-        message = {
-            "DAILY": "You have reached your daily limit.",
-            "SECONDLY": "You have reached your secondly limit.",
-        }
-        body = {
-            "status": "error",
-            "message": message.get(policy, f"You have reached your {policy.lower()} limit."),
-            "errorType": "RATE_LIMIT",
-            "correlationId": self._correlation_id(),
-            "policyName": policy,
-            "groupName": f"publicapi:private-app:{policy.lower()}:{self.portal_id}",
-        }
-        headers = {"X-HubSpot-RateLimit-Daily": "250000", "X-HubSpot-RateLimit-Daily-Remaining": "0"}
-        if policy != "DAILY":
-            headers = {
-                "X-HubSpot-RateLimit-Secondly": str(self.secondly_limit or 10),
-                "X-HubSpot-RateLimit-Secondly-Remaining": "0",
-            }
-        return JSONResponse(body, status_code=429, headers=headers)
-
-    def _scope_for(self, path: str) -> str | None:
-        for prefix, scope in _SCOPES:
-            if path.startswith(prefix):
-                return scope
-        return None
-
-    async def _admit(self, request: Request, *, search: bool) -> None:
-        path = request.url.path
-        auth = request.headers.get("authorization")
-        if self.unauthorized or auth != f"Bearer {self.token}":
-            raise _RejectedError(
-                self.error(401, "Authentication credentials not found.", "INVALID_AUTHENTICATION")
-            )
-        if any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.removed_paths):
-            raise _RejectedError(
-                self.error(410, "This endpoint has been retired; use its replacement.", "GONE")
-            )
-        scope = self._scope_for(path)
-        if scope is not None and scope in self.missing_scopes:
-            raise _RejectedError(
-                self.error(
-                    403,
-                    "This app hasn't been granted all required scopes to make this call.",
-                    "MISSING_SCOPES",
-                    errors=[
-                        {
-                            "message": "One or more of the following scopes are required.",
-                            "context": {"requiredGranularScopes": [scope]},
-                        }
-                    ],
-                )
-            )
-        if self.daily_limit_reached:
-            raise _RejectedError(self._rate_limit("DAILY"))
-        if self.rate_limit_next:
-            raise _RejectedError(self._rate_limit(self.rate_limit_next.pop(0)))
-        if self.secondly_limit is not None:
-            second = int(self.clock())
-            window, used = self._window
-            used = used + 1 if window == second else 1
-            self._window = (second, used)
-            if used > self.secondly_limit:
-                raise _RejectedError(self._rate_limit("SECONDLY" if search else "TEN_SECONDLY_ROLLING"))
-        if self.fail_next:
-            status = self.fail_next.pop(0)
-            if status == 500:
-                raise _RejectedError(self.error(500, "internal error", "INTERNAL_ERROR"))
-            html = f"<html><body><h1>{status}</h1>upstream unavailable</body></html>"
-            raise _RejectedError(Response(html, status_code=status, media_type="text/html"))
-        if self.malformed_next:
-            self.malformed_next -= 1
-            raise _RejectedError(
-                Response('{"results": [{"id": "9100000001", "propert', media_type="application/json")
-            )
-
-    def _wrap(
-        self, handler: Callable[[Request, Any], Awaitable[Response]], *, search: bool = False
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            raw = await request.body()
-            try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
-                body = raw.decode(errors="replace")
-            self.calls.append(
-                Call(
-                    request.method,
-                    request.url.path,
-                    dict(request.query_params),
-                    body,
-                    request.headers.get("authorization"),
-                )
-            )
-            try:
-                await self._admit(request, search=search)
-                response = await handler(request, body)
-            except _RejectedError as rejected:
-                return rejected.response
-            if not search:
-                response.headers["X-HubSpot-RateLimit-Daily"] = "250000"
-                response.headers["X-HubSpot-RateLimit-Daily-Remaining"] = "249000"
-                response.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] = "10000"
-                response.headers["X-HubSpot-RateLimit-Max"] = "190"
-            return response
-
-        return endpoint
-
-    def _bad_request(self, message: str) -> _RejectedError:
-        return _RejectedError(self.error(400, message, "VALIDATION_ERROR"))
-
     # --- endpoints -------------------------------------------------------------------------------
 
     def _public(
@@ -526,82 +346,15 @@ class HubSpotFake:
             names.extend(n.strip() for n in value.split(",") if n.strip())
         return names
 
-    def _matches_filter(self, properties: Mapping[str, str | None], spec: Any) -> bool:
-        if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
-            raise self._bad_request("Each filter needs a propertyName and an operator.")
-        actual = properties.get(spec["propertyName"])
-        operator = spec.get("operator")
-        value = str(spec.get("value", "")).lower()
-        if operator == "EQ":
-            return actual is not None and actual.lower() == value
-        if operator == "NEQ":
-            return actual is None or actual.lower() != value
-        if operator in {"CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}:
-            words = _words(actual)
-            wanted = re.findall(r"[0-9a-z*]+", value) or [""]
-            found = all(any(fnmatch.fnmatchcase(word, token) for word in words) for token in wanted)
-            return found if operator == "CONTAINS_TOKEN" else not found
-        if operator == "HAS_PROPERTY":
-            return bool(actual)
-        if operator == "NOT_HAS_PROPERTY":
-            return not actual
-        if operator == "IN":
-            values = spec.get("values")
-            if not isinstance(values, list):
-                raise self._bad_request("IN needs a list of values.")
-            return actual is not None and actual.lower() in {str(v).lower() for v in values}
-        raise self._bad_request(f"Unsupported operator: {operator!r}.")
-
-    def _matches(self, record: dict[str, Any], groups: list[Any], query: str | None) -> bool:
-        properties = record["properties"]
-        if query:
-            words = [w for name in _SEARCHABLE for w in _words(properties.get(name))]
-            if not all(any(w.startswith(token) for w in words) for token in _words(query)):
-                return False
-        if not groups:
-            return True
-        return any(all(self._matches_filter(properties, f) for f in group["filters"]) for group in groups)
-
     async def _search_companies(self, request: Request, body: Any) -> Response:
-        if not isinstance(body, dict):
-            raise self._bad_request("Invalid input JSON: expected an object.")
-        limit = body.get("limit", 10)
-        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 200:
-            raise self._bad_request("limit must be between 1 and 200.")
-        after = body.get("after", "0")
-        if not isinstance(after, str) or not after.isdigit():
-            raise self._bad_request("after must be a numeric string.")
-        offset = int(after)
-        if offset >= SEARCH_CAP:
-            raise self._bad_request("Search results are capped at 10,000; narrow the search.")
-        groups = body.get("filterGroups") or []
-        if not isinstance(groups, list) or len(groups) > 5:
-            raise self._bad_request("At most 5 filterGroups are allowed.")
-        filter_count = 0
-        for group in groups:
-            filters = group.get("filters") if isinstance(group, dict) else None
-            if not isinstance(filters, list) or len(filters) > 10:
-                raise self._bad_request("Each filterGroup needs at most 10 filters.")
-            filter_count += len(filters)
-        if filter_count > 25:
-            raise self._bad_request("At most 25 filters are allowed in total.")
-        query = body.get("query")
-        requested = body.get("properties")
-        matches = [
-            record
-            for _, record in sorted(self.companies.items(), key=lambda item: int(item[0]))
-            if self._matches(record, groups, query if isinstance(query, str) else None)
-        ]
-        for sort in reversed(body.get("sorts") or []):
-            if not isinstance(sort, dict) or not isinstance(sort.get("propertyName"), str):
-                raise self._bad_request("Each sort needs a propertyName.")
-            matches.sort(key=_sort_key(sort["propertyName"]), reverse=sort.get("direction") == "DESCENDING")
-        window = matches[offset : min(offset + limit, SEARCH_CAP)]
+        search = read_search(body)
+        matches = find(self.companies, search)
+        window = matches[search.offset : min(search.offset + search.limit, SEARCH_CAP)]
         answer: dict[str, Any] = {
             "total": len(matches),
-            "results": [self._public(r, requested, _DEFAULT_COMPANY_PROPERTIES) for r in window],
+            "results": [self._public(r, search.properties, _DEFAULT_COMPANY_PROPERTIES) for r in window],
         }
-        end = offset + limit
+        end = search.offset + search.limit
         if end < len(matches) and end < SEARCH_CAP:
             answer["paging"] = {"next": {"after": str(end), "link": f"?after={end}"}}
         return JSONResponse(answer)

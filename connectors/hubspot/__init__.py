@@ -1,0 +1,68 @@
+"""HubSpot as the ~~CRM: companies, their contacts and deals, read through HubSpot's CRM REST API.
+
+This connector never writes to HubSpot. HubSpot sends every property value as a string or null,
+whatever the property's type, and the properties that carry ARR, tier, plan, renewal date, health and
+the like are specific to each portal; `PropertyMap` names them. Values that do not parse become None
+(or False for flags); they never fail the call. HubSpot JSON stays inside this package: callers get
+`Account` and `Opportunity` records.
+
+    settings    the HUBSPOT_* variables (`HubSpotSettings`)
+    policy      auth, rate limits and error bodies for the HTTP layer
+    models      the response shapes read, validated where a body arrives
+    client      the HTTP calls (`HubSpotCRM`)
+    mapping     response models to records
+    values      string property values to numbers, dates, flags and enumerations
+    text        invisible and control characters removed from property text
+"""
+
+from __future__ import annotations
+
+import httpx2
+
+from .._http import HttpApi
+from ..base import Category
+from ..errors import ConfigError
+from ..settings import Settings
+from .client import ASSOCIATIONS_PAGE, BATCH_READ_MAX, SEARCH_RESULT_CAP, VENDOR_PAGE_MAX, HubSpotCRM
+from .mapping import DEFAULT_UI_DOMAIN, PropertyMap
+from .policy import SYSTEM, HubSpotPolicy
+from .settings import DEFAULT_BASE_URL, PROPERTY_VARIABLES, HubSpotSettings
+
+
+def from_settings(
+    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+) -> HubSpotCRM:
+    """The HubSpot connector for the ``crm`` category, configured from ``HUBSPOT_*`` variables.
+
+    Raises:
+        ConfigError: the category is not ``crm``, or a variable is missing or holds an invalid value
+            (one line naming each such variable, never its value).
+    """
+    if category != "crm":
+        raise ConfigError(f"hubspot can serve only the crm category, not {category!r}")
+    config = HubSpotSettings.from_settings(settings)
+    policy = HubSpotPolicy(config.access_token.get_secret_value())
+    return HubSpotCRM(
+        HttpApi(policy, base_url=config.base_url, client=client),
+        properties=config.property_map(),
+        closed_stages=config.closed_stages,
+        portal_id=config.portal_id,
+        ui_domain=config.ui_domain,
+    )
+
+
+__all__ = [
+    "ASSOCIATIONS_PAGE",
+    "BATCH_READ_MAX",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_UI_DOMAIN",
+    "PROPERTY_VARIABLES",
+    "SEARCH_RESULT_CAP",
+    "SYSTEM",
+    "VENDOR_PAGE_MAX",
+    "HubSpotCRM",
+    "HubSpotPolicy",
+    "HubSpotSettings",
+    "PropertyMap",
+    "from_settings",
+]
