@@ -191,7 +191,14 @@ class JiraFake(JiraShapes, JiraJql):
         call, refused = await self._guard(request)
         if refused is not None:
             return self._done(call, refused)
-        user = {**self._user(), "locale": "en_US", "groups": {"size": 3, "items": []}}
+        user = {
+            **self._user(),
+            "avatarUrls": {"48x48": f"{self.base_url}/rest/api/3/universal_avatar/view/type/user/avatar/1"},
+            "locale": "en_US",
+            "groups": {"size": 3, "items": []},
+            "applicationRoles": {"size": 1, "items": []},
+            "expand": "groups,applicationRoles",
+        }
         return self._done(call, JSONResponse(user))
 
     async def _all_statuses(self, request: Request) -> Response:
