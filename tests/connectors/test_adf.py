@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customer_escalation.connectors._atlassian import adf_to_text, markdown_to_adf
+from customer_escalation.connectors.atlassian import adf_to_text, markdown_to_adf
 from tests.fakes.jira import adf_problem
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from customer_escalation.connectors._atlassian import AtlassianAuth, AtlassianPolicy
 from customer_escalation.connectors._http import HttpApi
+from customer_escalation.connectors.atlassian import AtlassianAuth, AtlassianPolicy
 from customer_escalation.connectors.base import KnowledgeBase
 from customer_escalation.connectors.confluence import ConfluenceKnowledgeBase, from_settings
 from customer_escalation.connectors.errors import (
@@ -339,7 +339,7 @@ async def test_5xx_after_retries_is_an_upstream_error(make: Make) -> None:
     assert len(fake.searches()) == 3
 
 
-@pytest.mark.parametrize(("kind", "message"), [("html", "not JSON"), ("shape", "cannot read")])
+@pytest.mark.parametrize(("kind", "message"), [("html", "not JSON"), ("shape", "unexpected shape")])
 async def test_malformed_json_is_an_upstream_error_naming_the_endpoint(
     make: Make, kind: Any, message: str
 ) -> None:

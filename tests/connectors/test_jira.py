@@ -10,8 +10,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from customer_escalation.connectors._atlassian import AtlassianAuth, AtlassianPolicy
 from customer_escalation.connectors._http import HttpApi
+from customer_escalation.connectors.atlassian import AtlassianAuth, AtlassianPolicy
 from customer_escalation.connectors.base import IssueDraft, ProjectTracker
 from customer_escalation.connectors.errors import (
     AuthError,
@@ -495,7 +495,7 @@ async def test_a_passing_5xx_is_retried(make: Make) -> None:
     assert [c.status for c in fake.searches()] == [502, 502, 200]
 
 
-@pytest.mark.parametrize(("kind", "message"), [("html", "not JSON"), ("shape", "cannot read")])
+@pytest.mark.parametrize(("kind", "message"), [("html", "not JSON"), ("shape", "unexpected shape")])
 async def test_malformed_json_is_an_upstream_error_naming_the_endpoint(
     make: Make, kind: Any, message: str
 ) -> None:

@@ -15,7 +15,7 @@ and section when the article has one. Kinds become labels (how-to articles get n
 how-to), the product area an ``area-<name>`` label. Errors use the v1 body
 (``statusCode``, ``message``) or the v2 body (``errors: [{status, code, title, detail}]``).
 
-CQL is evaluated with the query engine of the Jira fake: ``text ~`` searches title, body and labels;
+CQL is evaluated with the query engine the Jira fake uses for JQL (`atlassian_query`): ``text ~`` searches title, body and labels;
 ``label != x`` and ``label not in (...)`` match unlabelled pages. Fault knobs live on `faults`
 (`AtlassianFaults`), plus `reject_auth` and `search_removed`; `calls` logs every request.
 """
@@ -40,19 +40,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from customer_escalation.connectors.records import Article, Dataset
-from tests.fakes.jira import (
-    API_TOKEN,
-    EMAIL,
-    SITE,
-    AtlassianFaults,
-    Call,
-    FieldSpec,
-    QueryError,
-    TextQuery,
-    evaluate,
-    parse_query,
-    sort_records,
-)
+from tests.fakes.atlassian import API_TOKEN, EMAIL, SITE, AtlassianFaults, Call
+from tests.fakes.atlassian_query import FieldSpec, QueryError, TextQuery, evaluate, parse_query, sort_records
 
 SPACE_KEY = "SUP"
 _TAGS = re.compile(r"<[^>]+>")

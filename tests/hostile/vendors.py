@@ -21,14 +21,13 @@ from typing import Any, Literal
 
 import httpx2
 
-from customer_escalation.connectors._atlassian import AtlassianPolicy, auth_from_settings
 from customer_escalation.connectors._http import HttpApi
+from customer_escalation.connectors.atlassian import AtlassianAuth, AtlassianPolicy
 from customer_escalation.connectors.base import Category
 from customer_escalation.connectors.confluence import ConfluenceKnowledgeBase
 from customer_escalation.connectors.hubspot import HubSpotCRM, HubSpotPolicy
 from customer_escalation.connectors.jira import JiraProjectTracker
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.settings import load_settings
 from customer_escalation.connectors.slack import (
     BOT_TOKEN_VAR,
     DEFAULT_BASE_URL,
@@ -187,9 +186,8 @@ def _slack(dataset: Dataset) -> FaultyVendor:
     )
 
 
-def _atlassian_auth(fake: JiraFake | ConfluenceFake) -> Any:
-    settings = load_settings({"JIRA_EMAIL": fake.email, "JIRA_API_TOKEN": fake.api_token})
-    return auth_from_settings(settings, prefix="JIRA_", purpose="the fault tests")
+def _atlassian_auth(fake: JiraFake | ConfluenceFake) -> AtlassianAuth:
+    return AtlassianAuth.basic(fake.email, fake.api_token, variables="JIRA_EMAIL and JIRA_API_TOKEN")
 
 
 def _jira(dataset: Dataset) -> FaultyVendor:

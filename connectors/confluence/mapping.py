@@ -1,0 +1,127 @@
+"""Confluence pages as `Article` records, and CQL for a kind.
+
+The storage-format body is rendered as readable text; the kind comes from a label (``known-issue``,
+``troubleshooting``, ``reference``, ``how-to``; no label means how-to), ``area-<name>`` labels give
+the product area, an ``outdated`` label (or an archived page) marks the article outdated, and the
+section under a heading "Workaround" is the workaround.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..atlassian import clean_text, quote_literal, truncate
+from ..records import Article, ArticleKind, Ref
+from .models import Body, PageV2, SearchResult
+from .storage import parse_storage
+from .text import storage_text, workaround_section
+
+SYSTEM = "confluence"
+KIND_LABELS: tuple[ArticleKind, ...] = ("known-issue", "troubleshooting", "reference", "how-to")
+"""Labels that set an article's kind; when a page has several, the first in this order wins."""
+AREA_LABEL = "area-"
+OUTDATED_LABEL = "outdated"
+SEARCH_BODY_CHARS = 600
+ARTICLE_BODY_CHARS = 20_000
+WORKAROUND_CHARS = 2_000
+
+_HIGHLIGHT = re.compile(r"@@@(?:end)?hl@@@")
+
+
+@dataclass(frozen=True)
+class ArticleMapping:
+    """Maps pages to records; `wiki` is the wiki root that relative links are resolved against when
+    Confluence names none."""
+
+    wiki: str
+
+    def from_search(self, result: SearchResult, base: str | None) -> Article | None:
+        """The record of a search hit, or None when the hit is not a page (or has no date)."""
+        content = result.content
+        if content.type != "page" or result.updated is None:
+            return None
+        webui = content.links.webui if content.links is not None else result.url
+        return _article(
+            page_id=content.id,
+            title=content.title or _HIGHLIGHT.sub("", result.title or ""),
+            storage=_storage(content.body),
+            labels=content.metadata.labels.names if content.metadata.labels else [],
+            archived=content.status == "archived",
+            updated=result.updated,
+            url=self._url(base, webui),
+            body_chars=SEARCH_BODY_CHARS,
+        )
+
+    def from_page(self, page: PageV2) -> Article:
+        """The record of a page read whole."""
+        return _article(
+            page_id=page.id,
+            title=page.title or "",
+            storage=_storage(page.body),
+            labels=page.labels.names if page.labels else [],
+            archived=page.status == "archived",
+            updated=page.version.created_at,
+            url=self._url(page.links.base, page.links.webui),
+            body_chars=ARTICLE_BODY_CHARS,
+        )
+
+    def _url(self, base: str | None, webui: str | None) -> str | None:
+        if not webui:
+            return None
+        if webui.startswith("https://"):
+            return webui
+        return f"{base or self.wiki}{webui}"
+
+
+def kind_clause(kind: ArticleKind) -> str:
+    """CQL for pages of `kind`: its label, and none of the labels that win over it."""
+    earlier = KIND_LABELS[: KIND_LABELS.index(kind)]
+    excluded = f"label not in ({', '.join(quote_literal(k) for k in earlier)})" if earlier else ""
+    if kind == "how-to":
+        return excluded
+    own = f"label = {quote_literal(kind)}"
+    return f"{own} AND {excluded}" if excluded else own
+
+
+def _storage(body: Body | None) -> str:
+    if body is None or body.storage is None:
+        return ""
+    return body.storage.value or ""
+
+
+def _article(
+    *,
+    page_id: str,
+    title: str,
+    storage: str,
+    labels: Sequence[str],
+    archived: bool,
+    updated: datetime,
+    url: str | None,
+    body_chars: int,
+) -> Article:
+    document = parse_storage(storage)
+    workaround = workaround_section(document)
+    area = next((label[len(AREA_LABEL) :] for label in labels if label.startswith(AREA_LABEL)), None)
+    return Article(
+        ref=Ref(system=SYSTEM, id=page_id, url=url),
+        id=page_id,
+        title=clean_text(title),
+        body=truncate(storage_text(document), body_chars),
+        kind=next((kind for kind in KIND_LABELS if kind in labels), "how-to"),
+        workaround=truncate(workaround, WORKAROUND_CHARS) if workaround else None,
+        product_area=area or None,
+        labels=tuple(
+            label
+            for label in labels
+            if label not in KIND_LABELS and label != OUTDATED_LABEL and not label.startswith(AREA_LABEL)
+        ),
+        status="outdated" if archived or OUTDATED_LABEL in labels else "current",
+        updated_at=updated,
+    )
+
+
+__all__ = ["KIND_LABELS", "SYSTEM", "ArticleMapping", "kind_clause"]
