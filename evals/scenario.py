@@ -507,12 +507,9 @@ class Scenario(_Spec):
 @cache
 def policy_rules() -> frozenset[str]:
     """Every rule name the policy reports, plus `no_criterion` for its fallback."""
-    from ..skill.policy import Evidence, assess
-    from ..skill.policy_config import load_policy
+    from ..skill.policy import rule_names
 
-    verdict = assess(Evidence(issue="-", now=DEFAULT_NOW), load_policy())
-    names = {f.rule for f in verdict.escalate_findings} | {f.rule for f in verdict.handle_findings}
-    return frozenset(names | {NO_CRITERION})
+    return frozenset({*rule_names(), NO_CRITERION})
 
 
 # ----------------------------------------------------------------------------------------------- loading

@@ -1,0 +1,146 @@
+"""Rules for handling the issue in support: a documented answer, guidance, a known limitation, an open
+escalation that already covers it, a fix that worked, earlier tickets solved in support."""
+
+from __future__ import annotations
+
+from ..attempts import any_tried
+from ..facts import Facts
+from ..refs import article_ref, ticket_ref
+from .registry import Outcome, rule
+
+
+def _answer_failed(f: Facts) -> bool:
+    """The customer says a fix a current article documents did not help."""
+    return any_tried(f.current_articles, f.hits_of("workaround_failed"))
+
+
+@rule(
+    "documented_workaround",
+    "Documented solution or known workaround",
+    strength="soft",
+    side="handle_in_support",
+)
+def documented_workaround(f: Facts) -> Outcome:
+    failed = _answer_failed(f)
+    found = [a for a in f.current_articles if a.kind == "known-issue" and a.workaround and not failed]
+    return Outcome(
+        met=bool(found),
+        reason=", ".join(f"{a.id}: {a.title}" for a in found) or "no known-issue article with a workaround",
+        evidence=[article_ref(a.id) for a in found],
+    )
+
+
+@rule(
+    "documented_fix",
+    "Configuration or setup issue support can resolve",
+    strength="soft",
+    side="handle_in_support",
+)
+def documented_fix(f: Facts) -> Outcome:
+    failed = _answer_failed(f)
+    found = [a for a in f.current_articles if a.kind == "troubleshooting" and not failed]
+    return Outcome(
+        met=bool(found),
+        reason=", ".join(f"{a.id}: {a.title}" for a in found)
+        or ("the customer says the documented fix did not help" if failed else "no troubleshooting article"),
+        evidence=[article_ref(a.id) for a in found],
+    )
+
+
+@rule(
+    "guidance_needed",
+    "Customer needs guidance or training, not a fix",
+    strength="soft",
+    side="handle_in_support",
+)
+def guidance_needed(f: Facts) -> Outcome:
+    question = bool(f.issue_how_to) or f.only_questions
+    guides = [a for a in f.current_articles if a.kind in {"how-to", "reference"}]
+    if question and guides:
+        reason = f"a how-to question answered by {', '.join(a.id for a in guides)}"
+    else:
+        reason = "a how-to question, but no guide found" if question else "not a how-to question"
+    return Outcome(
+        met=question and bool(guides),
+        reason=reason,
+        evidence=[article_ref(a.id) for a in guides] if question else [],
+    )
+
+
+@rule(
+    "known_limitation",
+    "Known limitation with a documented alternative",
+    strength="soft",
+    side="handle_in_support",
+)
+def known_limitation(f: Facts) -> Outcome:
+    found = [a for a in f.current_articles if a.kind in {"reference", "known-issue"} and a.workaround]
+    return Outcome(
+        met=bool(found),
+        reason=", ".join(f"{a.id} documents an alternative" for a in found) or "none",
+        evidence=[article_ref(a.id) for a in found],
+    )
+
+
+@rule(
+    "already_escalated",
+    "Already escalated: the same open incident has an escalation; add this customer to it",
+    strength="hard",
+    side="handle_in_support",
+)
+def already_escalated(f: Facts) -> Outcome:
+    """An open escalation covers one of the open bugs, and this issue brings customers it does not list."""
+    open_keys = {i.key for i in f.open_bugs}
+    affected = set(f.affected_ids)
+    covering = [
+        p
+        for p in f.ev.history
+        if p.status == "open" and open_keys & set(p.issue_keys) and affected - set(p.account_ids)
+    ]
+    reasons = [
+        f"{p.id} is open for {', '.join(sorted(open_keys & set(p.issue_keys)))}; new customer(s): "
+        + ", ".join(sorted(affected - set(p.account_ids)))
+        for p in covering
+    ]
+    return Outcome(
+        met=bool(covering),
+        reason="; ".join(reasons) or "no open escalation covers this incident",
+        evidence=[f"escalation:{p.id}" for p in covering],
+    )
+
+
+@rule(
+    "resolved_by_customer",
+    "The issue resolved itself or the fix worked: de-escalate, and document the cause",
+    strength="soft",
+    side="handle_in_support",
+)
+def resolved_by_customer(f: Facts) -> Outcome:
+    sources = sorted(f.resolved_sources)
+    return Outcome(
+        met=bool(sources),
+        reason="the customer says it works again: " + ", ".join(sources)
+        if sources
+        else "nobody says it is resolved",
+        evidence=sources,
+    )
+
+
+@rule(
+    "previously_solved",
+    "Previous similar tickets were resolved at the support level",
+    strength="soft",
+    side="handle_in_support",
+)
+def previously_solved(f: Facts) -> Outcome:
+    """Earlier tickets solved without a link to a bug, while no bug is open."""
+    solved = [t for t in f.earlier if t.status in {"solved", "closed"}]
+    open_bug_links = {k for i in f.open_bugs for k in (i.linked_ticket_ids or ())}
+    in_support = [t for t in solved if t.id not in open_bug_links and not t.linked_issue_keys]
+    return Outcome(
+        met=bool(in_support) and not f.open_bugs,
+        reason=(", ".join(f"ticket {t.id}" for t in in_support) + " solved in support")
+        if in_support
+        else "no earlier similar ticket solved in support",
+        evidence=[ticket_ref(t.id) for t in in_support],
+    )
