@@ -436,7 +436,7 @@ async def test_malformed_json_is_an_upstream_error_naming_the_endpoint(build: Bu
 
 async def test_json_of_the_wrong_shape_is_an_upstream_error_naming_the_endpoint(build: Build) -> None:
     chat = await build(_replying({"ok": True, "messages": {"matches": "none"}}))
-    with pytest.raises(UpstreamError, match=r"search\.messages returned an unexpected body"):
+    with pytest.raises(UpstreamError, match=r"search\.messages returned a body of an unexpected shape"):
         await chat.search_messages("webhooks")
     thread = await build(_replying({"ok": True, "messages": [{"text": "no ts"}]}))
     with pytest.raises(UpstreamError, match=r"conversations\.replies"):
@@ -712,15 +712,15 @@ async def test_posting_to_an_unknown_channel_or_without_a_key_fails(build: Build
 
 
 def test_from_settings_names_the_missing_bot_token() -> None:
-    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN is not set"):
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN: is not set"):
         from_settings(load_settings({"CUSTOMER_ESCALATION_CHAT": "slack"}), "chat")
 
 
 def test_from_settings_refuses_a_bot_token_in_the_user_variable() -> None:
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_USER_TOKEN": "xoxb-2"})
-    with pytest.raises(ConfigError, match="SLACK_USER_TOKEN holds a bot token"):
+    with pytest.raises(ConfigError, match="SLACK_USER_TOKEN: holds a bot token"):
         from_settings(settings, "chat")
-    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN does not look like a Slack token"):
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN: does not look like a Slack token"):
         from_settings(load_settings({"SLACK_BOT_TOKEN": "hunter2"}), "chat")
 
 
@@ -728,7 +728,7 @@ def test_from_settings_refuses_other_categories_and_plain_http() -> None:
     with pytest.raises(ConfigError, match="only the chat category"):
         from_settings(load_settings({"SLACK_BOT_TOKEN": "xoxb-1"}), "tracker")
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_BASE_URL": "http://slack.example/api"})
-    with pytest.raises(ConfigError, match="SLACK_BASE_URL must use https"):
+    with pytest.raises(ConfigError, match="SLACK_BASE_URL: must use https"):
         from_settings(settings, "chat")
     flag = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SEARCH_REPLY_COUNTS": "maybe"})
     with pytest.raises(ConfigError, match="SLACK_SEARCH_REPLY_COUNTS"):

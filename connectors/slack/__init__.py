@@ -1,0 +1,99 @@
+"""Slack as the ~~chat connector, over the Slack Web API.
+
+Two tokens, because Slack splits the rights this connector needs:
+
+* ``SLACK_BOT_TOKEN`` (``xoxb-``) reads threads and history, resolves channels and users, and posts.
+* ``SLACK_USER_TOKEN`` (``xoxp-``, scope ``search:read``) is only used for ``search.messages``, which
+  Slack refuses to bot tokens. Without it, search raises `AuthError` naming the variable.
+
+``SLACK_CHANNELS`` (names or ids) limits every read (`scope`); `get_thread` refuses channels outside
+the list. Posts are made at most once per idempotency key (`posting`).
+
+Modules: `settings` (the variables), `models` (the answers, validated at the HTTP boundary), `policy`
+(Slack's error codes), `client` (the Web API calls), `directory` (channel and user names), `text`
+(mrkdwn and Block Kit as plain text), `mapping` (messages as records), `scope`, `search`, `posting`,
+and `connector` (`SlackChat`).
+"""
+
+from __future__ import annotations
+
+import httpx2
+
+from .._http import DEFAULT_LIMITS, DEFAULT_TIMEOUT, HttpApi
+from ..base import Category
+from ..errors import ConfigError
+from ..settings import Settings
+from ..text import strip_invisible
+from .connector import SlackChat
+from .mapping import datetime_to_ts, ts_to_datetime
+from .policy import SlackPolicy, slack_error
+from .posting import METADATA_EVENT_TYPE
+from .search import SEARCH_MAX_COUNT
+from .settings import (
+    BASE_URL_VAR,
+    BOT_TOKEN_VAR,
+    CHANNELS_VAR,
+    DEFAULT_BASE_URL,
+    REPLY_COUNTS_VAR,
+    SYSTEM,
+    USER_TOKEN_VAR,
+    SlackSettings,
+)
+from .text import escape_text, mrkdwn_to_text
+
+
+def from_settings(
+    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+) -> SlackChat:
+    """The Slack chat connector configured by the ``SLACK_*`` variables.
+
+    Args:
+        settings: the loaded settings.
+        category: must be ``chat``.
+        client: an HTTP client to use (tests pass one over the fake); created when omitted.
+
+    Raises:
+        ConfigError: wrong category, or a ``SLACK_*`` variable missing or malformed (named, never its
+            value).
+    """
+    if category != "chat":
+        raise ConfigError(f"slack can serve only the chat category, not {category}")
+    config = SlackSettings.from_settings(settings)
+    owned = None
+    if client is None:
+        owned = client = httpx2.AsyncClient(timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS)
+
+    def api(token: str, variable: str) -> HttpApi:
+        return HttpApi(SlackPolicy(token, variable=variable), base_url=config.base_url, client=client)
+
+    user_token = config.user_token.get_secret_value() if config.user_token else None
+    return SlackChat(
+        api(config.bot_token.get_secret_value(), BOT_TOKEN_VAR),
+        search_api=api(user_token, USER_TOKEN_VAR) if user_token else None,
+        channels=config.channels,
+        reply_counts=config.reply_counts,
+        owned_client=owned,
+    )
+
+
+__all__ = [
+    "BASE_URL_VAR",
+    "BOT_TOKEN_VAR",
+    "CHANNELS_VAR",
+    "DEFAULT_BASE_URL",
+    "METADATA_EVENT_TYPE",
+    "REPLY_COUNTS_VAR",
+    "SEARCH_MAX_COUNT",
+    "SYSTEM",
+    "USER_TOKEN_VAR",
+    "SlackChat",
+    "SlackPolicy",
+    "SlackSettings",
+    "datetime_to_ts",
+    "escape_text",
+    "from_settings",
+    "mrkdwn_to_text",
+    "slack_error",
+    "strip_invisible",
+    "ts_to_datetime",
+]
