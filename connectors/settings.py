@@ -236,7 +236,9 @@ class VendorSettings(BaseModel):
     so they never show in a repr, a log line or an error. Build one with `from_settings`.
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", populate_by_name=False, use_attribute_docstrings=True
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
@@ -250,14 +252,20 @@ class VendorSettings(BaseModel):
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
+            purposes = {info.alias or name: info.description for name, info in cls.model_fields.items()}
             problems = "; ".join(
-                f"{'.'.join(str(part) for part in error['loc'])}: {_setting_problem(error)}"
+                f"{'.'.join(str(part) for part in error['loc'])}: "
+                f"{_setting_problem(error, purposes.get(str(error['loc'][0])) if error['loc'] else None)}"
                 for error in exc.errors(include_url=False, include_input=False)
             )
             raise ConfigError(problems) from None
 
 
-def _setting_problem(error: Any) -> str:
-    if error["type"] == "missing":
+def _setting_problem(error: Any, purpose: str | None) -> str:
+    """One variable's problem; a missing one says what it is for (the field's docstring, first sentence)."""
+    if error["type"] != "missing":
+        return str(error["msg"])
+    if not purpose:
         return "is not set"
-    return str(error["msg"])
+    first = " ".join(purpose.split()).split(". ")[0].rstrip(".")
+    return f"is not set ({first[:1].lower()}{first[1:]})"

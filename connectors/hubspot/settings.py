@@ -77,6 +77,7 @@ class HubSpotSettings(VendorSettings):
     """Everything the HubSpot connector is configured with; each alias is the variable that sets it."""
 
     access_token: Annotated[SecretStr, BeforeValidator(_single_token)] = Field(alias="HUBSPOT_ACCESS_TOKEN")
+    """The private app's access token, which reads companies, contacts, deals and owners."""
     base_url: Annotated[str, AfterValidator(_base_url)] = Field(DEFAULT_BASE_URL, alias="HUBSPOT_BASE_URL")
     portal_id: Annotated[str, AfterValidator(_portal_id)] | None = Field(None, alias="HUBSPOT_PORTAL_ID")
     ui_domain: Annotated[str, AfterValidator(_host_name)] = Field(

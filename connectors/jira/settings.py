@@ -26,6 +26,7 @@ class JiraSettings(VendorSettings):
     """How to reach a Jira Cloud site, as whom, and how its issue types and resolutions read."""
 
     base_url: SiteUrl = Field(alias="JIRA_BASE_URL")
+    """The Jira Cloud site to read issues from (https://your-site.atlassian.net)."""
     email: str | None = Field(None, alias="JIRA_EMAIL")
     api_token: SecretStr | None = Field(None, alias="JIRA_API_TOKEN")
     oauth_token: SecretStr | None = Field(None, alias="JIRA_OAUTH_TOKEN")

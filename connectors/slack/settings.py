@@ -49,6 +49,7 @@ class SlackSettings(VendorSettings):
     """The Slack connector's settings; build with `SlackSettings.from_settings`."""
 
     bot_token: Annotated[SecretStr, BeforeValidator(_stripped)] = Field(alias=BOT_TOKEN_VAR)
+    """The bot token (xoxb-...) that reads channels and threads and posts escalations."""
     user_token: Annotated[SecretStr | None, BeforeValidator(_stripped)] = Field(
         default=None, alias=USER_TOKEN_VAR
     )
