@@ -96,7 +96,8 @@ class SalesforceCRM:
         """
         size = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
         text = single_line(query)[:200]
-        offset = decode_offset(cursor, query_fingerprint(SYSTEM, "accounts", text), system=SYSTEM)
+        fingerprint = query_fingerprint(SYSTEM, "accounts", text)
+        offset = decode_offset(cursor, fingerprint, system=SYSTEM)
         if offset > MAX_OFFSET:
             return Page[Account](items=())
         where, order = _search_terms(text)
@@ -112,7 +113,6 @@ class SalesforceCRM:
         accounts = tuple(self._map.account(row) for row in rows[:size])
         following = offset + size
         more = len(rows) > size and following <= MAX_OFFSET
-        fingerprint = query_fingerprint(SYSTEM, "accounts", text)
         return Page[Account](
             items=accounts, next_cursor=encode_cursor(fingerprint, following) if more else None
         )

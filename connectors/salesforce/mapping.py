@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from ..records import Account, Contact, Opportunity, Person, Ref
 from .models import SObject
 from .policy import SYSTEM
+from .soql import field_name
 from .values import (
     deal_kind,
     domains_of,
@@ -44,6 +45,12 @@ class FieldMap:
     reference: str | None = None
     public_facing: str | None = None
     deal_kind: str | None = "Type"
+
+    def __post_init__(self) -> None:
+        for name in self.names():
+            value = getattr(self, name)
+            if value is not None:
+                field_name(value)  # only API names reach a query, whoever built the map
 
     def account_fields(self) -> tuple[str, ...]:
         """Every Account field an account is made of, each once."""

@@ -8,6 +8,7 @@ import httpx2
 import pytest
 
 from customer_escalation.connectors.errors import InvalidQueryError, UpstreamError
+from customer_escalation.connectors.salesforce import FieldMap
 from customer_escalation.connectors.salesforce.soql import Select, field_name, like_contains, literal
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.salesforce import SalesforceFake
@@ -88,6 +89,11 @@ def test_literals_escape_quotes_backslashes_and_line_breaks() -> None:
 def test_a_field_name_that_is_not_an_api_name_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match="field API name"):
         field_name(name)
+
+
+def test_a_field_map_refuses_anything_but_api_names() -> None:
+    with pytest.raises(ValueError, match="field API name"):
+        FieldMap(arr="ARR__c FROM User WHERE Name != ''")
 
 
 def test_a_select_is_assembled_from_its_parts() -> None:
