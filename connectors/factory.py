@@ -18,6 +18,7 @@ from .settings import LOCAL, NONE, Settings, default_workspace_path
 VENDOR_MODULES: dict[str, str] = {
     "zendesk": ".zendesk",
     "hubspot": ".hubspot",
+    "salesforce": ".salesforce",
     "slack": ".slack",
     "jira": ".jira",
     "confluence": ".confluence",

@@ -30,7 +30,7 @@ NONE = "none"
 
 KNOWN_SYSTEMS: dict[Category, tuple[str, ...]] = {
     "support": (LOCAL, "zendesk", NONE),
-    "crm": (LOCAL, "hubspot", NONE),
+    "crm": (LOCAL, "hubspot", "salesforce", NONE),
     "chat": (LOCAL, "slack", NONE),
     "tracker": (LOCAL, "jira", NONE),
     "kb": (LOCAL, "confluence", "zendesk", NONE),

@@ -1,0 +1,71 @@
+"""Connections to the Salesforce fake and to scripted Salesforce answers, for the connector's tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx2
+
+from customer_escalation.connectors._http import HttpApi
+from customer_escalation.connectors.records import Account, Contact, Dataset, Ref
+from customer_escalation.connectors.salesforce import FieldMap, SalesforceCRM, SalesforcePolicy
+from tests.fakes.clock import VirtualClock
+from tests.fakes.salesforce import BASE_URL, ORG_FIELDS, SalesforceFake
+
+QUERY = "/services/data/v66.0/query"
+ORG_FIELD_MAP = FieldMap(**ORG_FIELDS)
+"""The fake org's custom fields, as an administrator would configure them."""
+
+
+@asynccontextmanager
+async def connected(
+    fake: SalesforceFake, clock: VirtualClock | None = None, **options: Any
+) -> AsyncIterator[SalesforceCRM]:
+    clock = clock or VirtualClock()
+    options.setdefault("fields", ORG_FIELD_MAP)
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=BASE_URL) as client:
+        api = HttpApi(
+            SalesforcePolicy(fake.token),
+            base_url=BASE_URL,
+            client=client,
+            sleep=clock.sleep,
+            monotonic=clock.monotonic,
+        )
+        yield SalesforceCRM(api, **options)
+
+
+@asynccontextmanager
+async def scripted(
+    handler: Callable[[httpx2.Request], httpx2.Response], clock: VirtualClock | None = None
+) -> AsyncIterator[SalesforceCRM]:
+    async with httpx2.AsyncClient(transport=httpx2.MockTransport(handler)) as client:
+        api = HttpApi(
+            SalesforcePolicy("00Dtest!token"),
+            base_url=BASE_URL,
+            client=client,
+            sleep=(clock or VirtualClock()).sleep,
+        )
+        yield SalesforceCRM(api, fields=ORG_FIELD_MAP)
+
+
+def acme_accounts(count: int) -> Dataset:
+    return Dataset(
+        accounts=tuple(
+            Account(
+                ref=Ref(system="local", id=f"acme-{n:02d}"),
+                id=f"acme-{n:02d}",
+                name=f"Acme Widgets {n:02d}",
+                domains=(f"acme{n:02d}.example",),
+            )
+            for n in range(1, count + 1)
+        )
+    )
+
+
+def one_account(name: str, *contacts: Contact, domain: str = "wide.example") -> Dataset:
+    account = Account(
+        ref=Ref(system="local", id="wide"), id="wide", name=name, domains=(domain,), contacts=contacts
+    )
+    return Dataset(accounts=(account,))

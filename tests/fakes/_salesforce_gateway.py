@@ -1,0 +1,135 @@
+"""Request plumbing of the Salesforce fake: the bearer token, API versions, the org's daily request
+allowance (`Sforce-Limit-Info`), injected faults and Salesforce's error bodies (a JSON array of
+`{"message", "errorCode"}`), in front of the fake's endpoints.
+
+Fault knobs (set them on the instance): `unauthorized` (401 `INVALID_SESSION_ID`), `daily_allowance`
+(the org's 24-hour request limit; every request counts, and past it each answers 403
+`REQUEST_LIMIT_EXCEEDED`), `concurrent_limit_next` (that many 403 `REQUEST_LIMIT_EXCEEDED` answers for
+too many concurrent long requests), `fail_next` (5xx statuses, one per request), `malformed_next`.
+`calls` logs every request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ._salesforce_soql import SoqlError
+
+SUPPORTED_VERSIONS = frozenset(f"{n}.0" for n in range(31, 67))
+_VERSION = re.compile(r"/services/data/v(\d+\.\d)(?:/|$)")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    authorization: str | None
+
+    @property
+    def soql(self) -> str | None:
+        return self.query.get("q")
+
+
+class RejectedError(Exception):
+    """Answer the request with `response` instead of the endpoint's."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def errors(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse([{"message": message, "errorCode": code}], status_code=status, headers=headers)
+
+
+class SalesforceGateway:
+    """Auth, versions, the daily allowance and faults for a Salesforce fake; wrap endpoints with `_wrap`."""
+
+    def __init__(self, *, token: str, daily_allowance: int) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.unauthorized = False
+        self.daily_allowance = daily_allowance
+        self.api_used = 0
+        self.concurrent_limit_next = 0
+        self.fail_next: list[int] = []
+        self.malformed_next = 0
+
+    def queries(self) -> list[str]:
+        """The SOQL text of every query request, in order."""
+        return [c.soql for c in self.calls if c.soql is not None]
+
+    def _usage(self) -> dict[str, str]:
+        return {"Sforce-Limit-Info": f"api-usage={self.api_used}/{self.daily_allowance}"}
+
+    def _admit(self, request: Request) -> None:
+        if self.unauthorized or request.headers.get("authorization") != f"Bearer {self.token}":
+            raise RejectedError(errors(401, "INVALID_SESSION_ID", "Session expired or invalid"))
+        version = _VERSION.match(request.url.path)
+        if version is None or version.group(1) not in SUPPORTED_VERSIONS:
+            raise RejectedError(errors(404, "NOT_FOUND", "The requested resource does not exist"))
+        if self.api_used >= self.daily_allowance:
+            raise RejectedError(
+                errors(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", **self._usage())
+            )
+        self.api_used += 1
+        if self.concurrent_limit_next:
+            self.concurrent_limit_next -= 1
+            raise RejectedError(
+                errors(
+                    403, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.", **self._usage()
+                )
+            )
+        if self.fail_next:
+            status = self.fail_next.pop(0)
+            if status == 500:
+                raise RejectedError(
+                    errors(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please try again.")
+                )
+            html = f"<html><body><h1>{status}</h1>Service unavailable</body></html>"
+            raise RejectedError(Response(html, status_code=status, media_type="text/html"))
+        if self.malformed_next:
+            self.malformed_next -= 1
+            raise RejectedError(
+                Response('{"totalSize": 1, "done": true, "recor', media_type="application/json")
+            )
+
+    def _wrap(
+        self, handler: Callable[[Request], Awaitable[Response]]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            self.calls.append(
+                Call(
+                    request.method,
+                    request.url.path,
+                    dict(request.query_params),
+                    request.headers.get("authorization"),
+                )
+            )
+            try:
+                self._admit(request)
+                response = await handler(request)
+            except RejectedError as rejected:
+                return rejected.response
+            except SoqlError as error:
+                response = errors(400, error.code, str(error))
+            response.headers.update(self._usage())
+            return response
+
+        return endpoint
+
+    @staticmethod
+    def version_of(request: Request) -> str:
+        match = _VERSION.match(request.url.path)
+        return match.group(1) if match else ""
+
+
+__all__ = ["SUPPORTED_VERSIONS", "Call", "RejectedError", "SalesforceGateway", "errors"]
