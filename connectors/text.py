@@ -2,12 +2,14 @@
 
 Zero-width and joiner characters, bidirectional controls, the soft hyphen, interlinear annotation marks
 and Unicode tag characters can hide words from a person while a model still reads them, which makes
-them a favourite way to smuggle instructions into a ticket.
+them a favourite way to smuggle instructions into a ticket. `clean_text` also drops control codes, and
+`single_line` and `compact` fold a vendor's plain property values for showing and matching.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 INVISIBLE_CHARS = (
     "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
@@ -22,4 +24,22 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
-__all__ = ["INVISIBLE", "INVISIBLE_CHARS", "strip_invisible"]
+def clean_text(value: str | None) -> str:
+    """`value` without zero-width, bidi-control and other invisible characters or control codes."""
+    if not value:
+        return ""
+    text = strip_invisible(value)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+def single_line(value: str | None) -> str:
+    """`clean_text` with every run of whitespace, line breaks included, collapsed to one space."""
+    return " ".join(clean_text(value).split())
+
+
+def compact(value: str | None) -> str:
+    """Lower case with spaces, hyphens and underscores removed, for matching enumeration values."""
+    return re.sub(r"[\s_-]+", "", single_line(value).lower())
+
+
+__all__ = ["INVISIBLE", "INVISIBLE_CHARS", "clean_text", "compact", "single_line", "strip_invisible"]

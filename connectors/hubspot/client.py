@@ -19,9 +19,11 @@ from typing import Any
 
 from .._http import HttpApi, collect_pages
 from ..base import MAX_PAGE_SIZE
+from ..crm_values import is_digits, query_domain
 from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from ..errors import InvalidQueryError, NotFoundError
 from ..records import Account, Opportunity, Page, Person
+from ..text import single_line
 from .mapping import (
     CONTACT_PROPERTIES,
     DEFAULT_UI_DOMAIN,
@@ -37,8 +39,6 @@ from .mapping import (
 )
 from .models import AssociationPage, BatchRead, CrmObject, ObjectPage, Owner, Pipelines
 from .policy import SYSTEM
-from .text import single_line
-from .values import is_digits, query_domain
 
 SEARCH_RESULT_CAP = 10_000
 """HubSpot's search endpoints refuse to page past this many results."""

@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..records import Account, Contact, Opportunity, Person, Ref
-from .models import CrmObject, Owner, Pipelines
-from .policy import SYSTEM
-from .text import single_line
-from .values import (
+from ..crm_values import (
     is_executive,
     parse_bool,
     parse_date,
@@ -21,6 +17,10 @@ from .values import (
     parse_tier,
     parse_timestamp,
 )
+from ..records import Account, Contact, Opportunity, Person, Ref
+from ..text import single_line
+from .models import CrmObject, Owner, Pipelines
+from .policy import SYSTEM
 
 DEFAULT_UI_DOMAIN = "app.hubspot.com"
 CLOSED_STAGES = frozenset({"closedwon", "closedlost"})

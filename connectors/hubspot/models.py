@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
 from .._http import VendorModel
-from .values import is_digits
+from ..crm_values import is_digits
 
 
 def _property_text(value: object) -> str | None:

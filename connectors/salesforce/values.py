@@ -15,8 +15,7 @@ import re
 from datetime import date, datetime
 from typing import Literal
 
-from ..hubspot.text import compact, single_line
-from ..hubspot.values import (
+from ..crm_values import (
     is_executive,
     normalise_domain,
     parse_bool,
@@ -27,6 +26,7 @@ from ..hubspot.values import (
     parse_timestamp,
     query_domain,
 )
+from ..text import compact, single_line
 from .models import FieldValue
 
 DealKind = Literal["new", "renewal", "expansion", "other"]

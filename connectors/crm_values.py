@@ -1,8 +1,9 @@
-"""HubSpot's string property values read as typed values.
+"""CRM property values sent as text, read as typed values.
 
-HubSpot sends every property value as a string or null, whatever the property's type: numbers,
-booleans, enumeration options and dates (ISO dates, ISO date-times or epoch milliseconds, depending on
-how the value was written). Values that do not parse become None; they never fail a call.
+CRMs send many values as strings or null, whatever the property's type (HubSpot every one; Salesforce
+its custom text fields): numbers, booleans, enumeration options (tier, health, deal kind) and dates (ISO
+dates, ISO date-times or epoch milliseconds, depending on how the value was written), domains and job
+titles. Values that do not parse become None; they never fail a call.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from ..records import Health, Tier
+from .records import Health, Tier
 from .text import compact, single_line
 
 DealKind = Literal["new", "renewal", "expansion", "other"]
