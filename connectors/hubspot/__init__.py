@@ -11,8 +11,8 @@ the like are specific to each portal; `PropertyMap` names them. Values that do n
     models      the response shapes read, validated where a body arrives
     client      the HTTP calls (`HubSpotCRM`)
     mapping     response models to records
-    values      string property values to numbers, dates, flags and enumerations
-    text        invisible and control characters removed from property text
+
+String property values are read by `connectors.crm_values`, shared with the Salesforce connector.
 """
 
 from __future__ import annotations
