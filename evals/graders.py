@@ -718,7 +718,7 @@ def check_account_names(obs: Observation) -> CheckResult | None:
 def _customer_drafts(obs: Observation) -> list[tuple[str, str]]:
     """The customer-facing texts of a run: the suggested reply, or the update and de-escalation message
     the escalation would draft."""
-    from ..connectors.local.history import EscalationEntry
+    from ..connectors.records import EscalationEntry
     from ..skill.actions import EscalationCase, customer_update_text, deescalation_drafts
 
     result = obs.result

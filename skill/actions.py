@@ -47,7 +47,10 @@ from ..connectors.errors import (
     NotFoundError,
     WriteRefusedError,
 )
-from ..connectors.local.history import (
+from ..connectors.records import IssueStatus, Ref, TrackerIssue
+from . import customer_text
+from .brief import ContextItem, EscalationBrief, SupportHandling, when
+from .history import (
     ActionRecord,
     Claim,
     EscalationEntry,
@@ -55,9 +58,6 @@ from ..connectors.local.history import (
     Outcome,
     Reminder,
 )
-from ..connectors.records import IssueStatus, Ref, TrackerIssue
-from . import customer_text
-from .brief import ContextItem, EscalationBrief, SupportHandling, when
 from .own_text import written_by_us
 from .policy import FollowUp, PastEscalation, Target, duration_text
 from .policy_config import Severity

@@ -28,10 +28,11 @@ from ._common import (
 from ._history import print_steps
 
 if TYPE_CHECKING:
-    from ...connectors.local.history import EscalationEntry, HistoryStore
+    from ...connectors.records import EscalationEntry
     from ...connectors.settings import Settings
     from ..actions import NextSteps, StepResult
     from ..agent import RunResult
+    from ..history import HistoryStore
     from ..models.base import Model
     from ._session import Backends
 

@@ -27,7 +27,7 @@ from mcp import Client
 
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.actions import Actions, EscalationCase, chat_text, issue_draft
 from customer_escalation.skill.cli import main
 from customer_escalation.skill.policy_config import load_policy
@@ -65,7 +65,7 @@ class Attack:
         self.injection = injection
         self.scenario = SCENARIOS[injection.host.scenario]
         self.workspace = world.open(planted(world.dataset, injection))
-        self.history = HistoryStore.open(self.workspace.path, clock=clock)
+        self.history = SqliteHistoryStore.open(self.workspace.path, clock=clock)
         self.model, self.api = obedient_claude(injection, self.scenario, world.dataset)
 
     async def run(self) -> Observed:
@@ -287,7 +287,7 @@ async def test_the_write_tool_preview_redacts_what_claude_asked_to_send(
     path = tmp_path / "workspace.sqlite"
     LocalWorkspace.create(path, world.dataset, clock=clock).close()
     workspace = LocalWorkspace.open(path, clock=clock, create_demo=False)
-    history = HistoryStore.open(path, clock=clock)
+    history = SqliteHistoryStore.open(path, clock=clock)
     try:
         server = build_server(
             Registry(workspace, workspace, workspace, workspace, workspace),
@@ -398,7 +398,7 @@ def test_next_steps_from_the_command_line_only_preview_until_a_person_adds_execu
     executed = main([*command, "--post-to", "C03MZ2K7QF1", "--execute"])
     with LocalWorkspace.open(path, clock=clock, create_demo=False) as workspace:
         after_execute = workspace.stats().counts["messages"]
-    with HistoryStore.open(path, create=False) as history:
+    with SqliteHistoryStore.open(path, create=False) as history:
         events = history.events()
     capsys.readouterr()
 
