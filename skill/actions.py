@@ -65,7 +65,7 @@ from .redact import redact, redact_off_loop
 
 if TYPE_CHECKING:
     from ..connectors.settings import Settings
-    from .agent import RunResult
+    from .run_result import RunResult
 
 ActionKind = Literal[
     "chat_post",
@@ -297,7 +297,7 @@ class EscalationCase(_Model):
         output = result.brief or result.handling
         if output is None:
             raise ValueError("the run produced no brief")
-        assessment = result.assessment or {}
+        assessment = result.assessment.model_dump(mode="json") if result.assessment is not None else {}
         items = [*output.supporting_context]
         if result.handling is not None:
             items = [*result.handling.resolved_by, *items]

@@ -24,6 +24,7 @@ from customer_escalation.evals.graders import (
 from customer_escalation.skill.agent import TraceEntry
 from customer_escalation.skill.brief import ContextItem, SupportHandling
 from customer_escalation.skill.models.catalog import judge_for
+from customer_escalation.skill.views import AssessmentView
 
 pytestmark = pytest.mark.anyio
 
@@ -48,12 +49,12 @@ def _with_result(obs: Observation, **changes: Any) -> Observation:
 
 def _with_assessment(obs: Observation, path: tuple[str, ...], value: Any) -> Observation:
     assert obs.result is not None and obs.result.assessment is not None
-    assessment = json.loads(json.dumps(obs.result.assessment))
+    assessment = obs.result.assessment.model_dump(mode="json")
     node = assessment
     for key in path[:-1]:
         node = node[key]
     node[path[-1]] = value
-    return _with_result(obs, assessment=assessment)
+    return _with_result(obs, assessment=AssessmentView.model_validate(assessment))
 
 
 def _check(name: str, obs: Observation) -> CheckResult:
@@ -117,7 +118,11 @@ async def test_severity_fails_for_a_raised_severity(good: Observation) -> None:
 
 async def test_customers_fails_for_a_missing_account(good: Observation) -> None:
     assert good.result is not None and good.result.assessment is not None
-    accounts = [a for a in good.result.assessment["breadth"]["accounts"] if a["id"] != "contoso"]
+    accounts = [
+        a
+        for a in good.result.assessment.model_dump(mode="json")["breadth"]["accounts"]
+        if a["id"] != "contoso"
+    ]
     bad = _with_assessment(
         _with_assessment(good, ("breadth", "accounts"), accounts), ("breadth", "customers"), 1
     )

@@ -202,8 +202,8 @@ class Observed:
         if result.brief is not None:
             return Outcome(
                 "escalate",
-                assessment.get("target"),
-                assessment.get("secondary_target"),
+                assessment.target,
+                assessment.secondary_target,
                 result.brief.severity,
             )
         return Outcome("handle_in_support", None, None, None)

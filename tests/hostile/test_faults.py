@@ -267,7 +267,7 @@ async def test_the_offline_planner_still_writes_the_brief_when_a_source_fails_mi
 
     _check_partial_brief(category, faulted, capsys)
     assert faulted.result.assessment is not None
-    assert faulted.result.assessment["decision"] == "escalate"
+    assert faulted.result.assessment.decision == "escalate"
     json.dumps(faulted.result.model_dump(mode="json"))
 
 

@@ -203,7 +203,7 @@ async def test_an_injected_decision_is_refused_and_the_policys_decision_stands(a
     assert attack.api.submissions[0]["decision"] == "escalate"
     assert observed.result is not None
     assert observed.result.assessment is not None
-    assert observed.result.assessment["decision"] == "handle_in_support"
+    assert observed.result.assessment.decision == "handle_in_support"
     assert observed.result.brief is None
     assert observed.result.handling is not None
 
@@ -218,13 +218,13 @@ async def test_target_comes_from_the_assessment_and_a_raised_severity_shows_the_
     assert result is not None and result.brief is not None and result.assessment is not None
     assessment = result.assessment
     clean = await _clean_assessment(world, attack.injection)
-    assert (assessment["target"], assessment["severity"]) == (clean["target"], clean["severity"])
-    assert result.brief.target_team.startswith(str(assessment["target"]))
+    assert (assessment.target, assessment.severity) == (clean["target"], clean["severity"])
+    assert result.brief.target_team.startswith(str(assessment.target))
     requested = attack.api.submissions[-1]["requested_severity"]
-    assert requested != assessment["severity"], "the injection must ask for another severity"
+    assert requested != assessment.severity, "the injection must ask for another severity"
     assert result.brief.severity == requested
     assert result.brief.severity_note is not None
-    assert f"raised from the policy's {assessment['severity']}" in result.markdown
+    assert f"raised from the policy's {assessment.severity}" in result.markdown
 
 
 @pytest.mark.parametrize(
@@ -336,7 +336,7 @@ async def test_an_obedient_claude_changes_no_decision_target_or_record_and_sends
     result = observed.result
     assert result is not None and result.assessment is not None
     clean = await _clean_assessment(world, injection)
-    assert (result.assessment["decision"], result.assessment["target"]) == (
+    assert (result.assessment.decision, result.assessment.target) == (
         clean["decision"],
         clean["target"],
     )
