@@ -394,3 +394,21 @@ async def test_rubric_failure_of_the_judge_leaves_the_prose_not_graded(good: Obs
 def test_context_items_are_what_must_cite_reads() -> None:
     item = ContextItem(kind="issue", label="ENG-77", ref="issue:ENG-77")
     assert item.ref == "issue:ENG-77"
+
+
+def test_every_check_name_has_one_registered_grader_and_an_unknown_name_is_refused() -> None:
+    from customer_escalation.evals.check_names import CHECK_NAMES
+    from customer_escalation.evals.graders import grader
+
+    assert sorted(CHECKS) == sorted(CHECK_NAMES)
+    with pytest.raises(ValueError, match="unknown check"):
+        grader("made_up")(lambda obs: None)
+    with pytest.raises(ValueError, match="registered twice"):
+        grader("decision")(lambda obs: None)
+
+
+def test_a_run_carries_the_issue_and_account_it_was_run_on_and_a_typed_assessment(good: Observation) -> None:
+    assert good.result is not None
+    assert (good.result.issue, good.result.account) == (good.scenario.issue, good.scenario.account)
+    assert isinstance(good.result.assessment, AssessmentView)
+    assert good.result.assessment.decision == "escalate"
