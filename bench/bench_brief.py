@@ -59,10 +59,10 @@ async def brief(client: Client, scenario: DemoScenario) -> RunResult:
 
 
 def _decision(result: RunResult) -> str:
-    assessment = result.assessment or {}
-    if assessment.get("decision") != "escalate":
+    assessment = result.assessment
+    if assessment is None or assessment.decision != "escalate":
         return "handle in support"
-    return f"{assessment.get('target')}, {assessment.get('severity')}"
+    return f"{assessment.target}, {assessment.severity}"
 
 
 async def run_scenarios(

@@ -36,7 +36,7 @@ from mcp import Client
 
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.actions import Actions, EscalationCase, chat_text, issue_draft
 from customer_escalation.skill.models.planner import OfflinePlanner
 from customer_escalation.skill.policy_config import load_policy
@@ -135,7 +135,7 @@ async def claude_path(world: DemoWorld, injections: list[Injection]) -> PathFigu
         if scenario.name not in clean:
             clean[scenario.name] = await _clean_policy(world, scenario.name)
         workspace = world.open(planted(world.dataset, injection))
-        history = HistoryStore.open(workspace.path, clock=clock)
+        history = SqliteHistoryStore.open(workspace.path, clock=clock)
         model, _ = obedient_claude(injection, scenario, world.dataset)
         try:
             observed = await run_on(workspace, scenario, model, history=history)
@@ -152,7 +152,7 @@ async def _outbound(
     injection: Injection,
     observed: Observed,
     workspace: LocalWorkspace,
-    history: HistoryStore,
+    history: SqliteHistoryStore,
 ) -> None:
     """What would leave for chat and the tracker if the brief were posted: canaries left after redaction."""
     result = observed.result

@@ -7,13 +7,17 @@ uses it, and exposes ``from_settings(settings, category, *, client=None)`` retur
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
 from .base import CATEGORIES, Category, Clock, Connector, Registry, utc_now
 from .errors import ConfigError
 from .settings import LOCAL, NONE, Settings, default_workspace_path
+
+if TYPE_CHECKING:
+    from .local.history_store import SqliteHistoryStore
 
 VENDOR_MODULES: dict[str, str] = {
     "zendesk": ".zendesk",
@@ -100,4 +104,15 @@ def creates_demo(settings: Settings) -> bool:
         return False
 
 
-__all__ = ["VENDOR_MODULES", "build_registry", "build_vendor", "creates_demo"]
+def open_history_store(path: Path, *, clock: Clock = utc_now, create: bool = True) -> SqliteHistoryStore:
+    """The escalation history in the workspace file at `path` (see `SqliteHistoryStore.open`).
+
+    Raises:
+        WorkspaceError: the file is missing and `create` is False, is not a workspace, or is newer.
+    """
+    from .local.history_store import SqliteHistoryStore
+
+    return SqliteHistoryStore.open(path, clock=clock, create=create)
+
+
+__all__ = ["VENDOR_MODULES", "build_registry", "build_vendor", "creates_demo", "open_history_store"]

@@ -471,7 +471,7 @@ class Scenario(_Spec):
     @field_validator("gates")
     @classmethod
     def _known_gates(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        from .graders import CHECK_NAMES
+        from .check_names import CHECK_NAMES
 
         if value is not None:
             unknown = [g for g in value if g not in CHECK_NAMES]

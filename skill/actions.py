@@ -47,7 +47,10 @@ from ..connectors.errors import (
     NotFoundError,
     WriteRefusedError,
 )
-from ..connectors.local.history import (
+from ..connectors.records import IssueStatus, Ref, TrackerIssue
+from . import customer_text
+from .brief import ContextItem, EscalationBrief, SupportHandling, when
+from .history import (
     ActionRecord,
     Claim,
     EscalationEntry,
@@ -55,9 +58,6 @@ from ..connectors.local.history import (
     Outcome,
     Reminder,
 )
-from ..connectors.records import IssueStatus, Ref, TrackerIssue
-from . import customer_text
-from .brief import ContextItem, EscalationBrief, SupportHandling, when
 from .own_text import written_by_us
 from .policy import FollowUp, PastEscalation, Target, duration_text
 from .policy_config import Severity
@@ -65,7 +65,7 @@ from .redact import redact, redact_off_loop
 
 if TYPE_CHECKING:
     from ..connectors.settings import Settings
-    from .agent import RunResult
+    from .run_result import RunResult
 
 ActionKind = Literal[
     "chat_post",
@@ -297,7 +297,7 @@ class EscalationCase(_Model):
         output = result.brief or result.handling
         if output is None:
             raise ValueError("the run produced no brief")
-        assessment = result.assessment or {}
+        assessment = result.assessment.model_dump(mode="json") if result.assessment is not None else {}
         items = [*output.supporting_context]
         if result.handling is not None:
             items = [*result.handling.resolved_by, *items]

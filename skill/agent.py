@@ -14,18 +14,18 @@ import re
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from mcp.types import CallToolResult, TextContent
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from ..connectors.base import Clock, utc_now
-from .brief import EscalationBrief, SupportHandling
+from .brief import EscalationBrief
 from .compose import KnownRecords, compose, ground_prose, grounded
+from .draft import BriefDraft
 from .models.base import (
     SUBMIT_TOOL,
     AssistantEntry,
-    BriefDraft,
     Entry,
     Model,
     ModelOutputError,
@@ -35,11 +35,13 @@ from .models.base import (
     ToolResultEntry,
     ToolSpec,
     TurnLimitError,
-    Usage,
     UserEntry,
 )
 from .prompt_files import render as prompt_render
 from .prompt_files import text as prompt_text
+from .run_options import Limits, RunOptions, Session
+from .run_result import DecisionEvent, ModelTurnEvent, RunResult, StepEvent, TraceEntry, TraceEvent, Usage
+from .views import AssessmentView
 
 STEPS = {
     1: "Understand the issue",
@@ -50,12 +52,6 @@ STEPS = {
     6: "Generate the brief",
     7: "Offer next steps",
 }
-ESCALATION_OFFERS = (
-    "Post this brief to the target team's chat channel (--post-to CHANNEL)",
-    "Open a tracker issue with the reproduction steps (--create-issue PROJECT)",
-    "Draft an interim update for the customer as an internal note (--draft-update)",
-    "Set follow-up reminders at the severity's cadence (--remind)",
-)
 NO_TOOL_CALL = (
     "Your answer called no tool. Call the tools you still need, then submit_brief with your draft; the "
     "draft goes only through submit_brief."
@@ -68,110 +64,6 @@ LAST_TURN = (
     "This is the last turn: call submit_brief now with the best draft the records support, and say in "
     "the draft what is still unknown."
 )
-HANDLING_OFFERS = (
-    "Put the suggested reply on the ticket as an internal note for a person to send (--draft-update)",
-    "Add this note to the ticket as an internal note (--add-note)",
-)
-
-
-class Session(Protocol):
-    """The part of `mcp.Client` the loop uses."""
-
-    async def list_tools(self) -> Any: ...
-
-    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> CallToolResult: ...
-
-    async def get_prompt(self, name: str, arguments: dict[str, str] | None = None) -> Any: ...
-
-
-class TraceEntry(BaseModel):
-    """One tool call of a run."""
-
-    event: Literal["tool_call"] = "tool_call"
-    turn: int
-    step: int
-    tool: str
-    arguments: dict[str, Any]
-    duration_ms: float
-    result_chars: int
-    is_error: bool = False
-
-
-class StepEvent(BaseModel):
-    """One of the seven steps begins."""
-
-    event: Literal["step"] = "step"
-    step: int
-    title: str
-    elapsed_ms: float
-
-
-class ModelTurnEvent(BaseModel):
-    """One answer of the model: what it asked for and what it cost (not its text)."""
-
-    event: Literal["model_turn"] = "model_turn"
-    turn: int
-    model: str
-    stop_reason: str
-    tool_calls: list[str]
-    input_tokens: int
-    output_tokens: int
-    duration_ms: float
-
-
-class DecisionEvent(BaseModel):
-    """What the run decided, and on what."""
-
-    event: Literal["decision"] = "decision"
-    decision: Literal["escalate", "handle_in_support"]
-    severity: str | None = None
-    target: str | None = None
-    invented_ids: list[str] = Field(default_factory=list)
-    unavailable: list[str] = Field(default_factory=list)
-    elapsed_ms: float
-
-
-TraceEvent = StepEvent | ModelTurnEvent | TraceEntry | DecisionEvent
-
-
-class RunResult(BaseModel):
-    """What a run produced."""
-
-    brief: EscalationBrief | None = None
-    handling: SupportHandling | None = None
-    assessment: dict[str, Any] | None = None
-    trace: list[TraceEntry] = Field(default_factory=list)
-    """The tool calls."""
-    events: list[TraceEvent] = Field(default_factory=list)
-    """Every step, model turn, tool call and the decision, in order: what `--trace` writes."""
-    model: str
-    drafted_without_llm: bool
-    unavailable: list[str] = Field(default_factory=list)
-    invented_ids: list[str] = Field(default_factory=list)
-    """Ids the drafter cited that no tool returned; left out of the brief."""
-    offers: list[str] = Field(default_factory=list)
-    usage: Usage = Field(default_factory=Usage)
-    turns: int = 0
-
-    @property
-    def markdown(self) -> str:
-        output = self.brief or self.handling
-        return output.render() if output is not None else ""
-
-    @property
-    def context_chars(self) -> int:
-        """Characters of tool results handed to the model."""
-        return sum(t.result_chars for t in self.trace)
-
-
-class Limits(BaseModel):
-    max_turns: int = 16
-    max_seconds: float = 300.0
-    max_cost_usd: float = 1.50
-    """What the run may cost, cache reads and writes included (priced by `models.catalog`)."""
-    max_tokens: int = 2_000_000
-    """All tokens across the run (input, output, cache reads and writes); the bound for a model the
-    price table does not know."""
 
 
 def _step_of(tool: str) -> int:
@@ -217,27 +109,21 @@ async def run_escalation(
         ModelOutputError: the draft stayed invalid after one repair turn.
         EscalationRunError: the model failed in another way.
     """
-    limits = limits or Limits()
+    options = RunOptions(account, reporter, limits or Limits(), clock, on_step)
     try:
-        async with asyncio.timeout(limits.max_seconds):
-            return await _run(issue, session, model, account, reporter, limits, clock, on_step)
+        async with asyncio.timeout(options.limits.max_seconds):
+            return await _run(issue, session, model, options)
     except TimeoutError:
-        raise TimeLimitError(f"the run took longer than {limits.max_seconds:g} seconds") from None
+        raise TimeLimitError(f"the run took longer than {options.limits.max_seconds:g} seconds") from None
 
 
-async def _run(
-    issue: str,
-    session: Session,
-    model: Model,
-    account: str | None,
-    reporter: str,
-    limits: Limits,
-    clock: Clock,
-    on_step: Callable[[int, str], None] | None,
-) -> RunResult:
+async def _run(issue: str, session: Session, model: Model, options: RunOptions) -> RunResult:
+    limits, on_step = options.limits, options.on_step
     shown: set[int] = set()
     started = time.perf_counter()
-    result = RunResult(model=model.name, drafted_without_llm=model.drafted_without_llm)
+    result = RunResult(
+        issue=issue, account=options.account, model=model.name, drafted_without_llm=model.drafted_without_llm
+    )
 
     def step(number: int) -> None:
         for n in range(1, number + 1):
@@ -256,7 +142,7 @@ async def _run(
     ]
     tools.append(submit_tool_spec())
     offered = {t.name for t in tools}
-    conversation: list[Entry] = [UserEntry(text=task_prompt(issue, account, _today(clock)))]
+    conversation: list[Entry] = [UserEntry(text=task_prompt(issue, options.account, _today(options.clock)))]
     system = prompt_text("system.md")
 
     known = KnownRecords()
@@ -308,9 +194,7 @@ async def _run(
 
         for call in submits:
             step(5)
-            outcome = await _accept(
-                call, assessment, known, session, turn_number, result, reporter, clock, issue
-            )
+            outcome = await _accept(call, assessment, known, session, turn_number, result, options)
             if isinstance(outcome, str):
                 if repaired:
                     raise ModelOutputError(f"the draft is still unusable after a repair turn: {outcome}")
@@ -323,8 +207,8 @@ async def _run(
             outcome.events.append(
                 DecisionEvent(
                     decision="escalate" if outcome.brief is not None else "handle_in_support",
-                    severity=(outcome.assessment or {}).get("severity"),
-                    target=(outcome.assessment or {}).get("target"),
+                    severity=outcome.assessment.severity if outcome.assessment else None,
+                    target=outcome.assessment.target if outcome.assessment else None,
                     invented_ids=outcome.invented_ids,
                     unavailable=outcome.unavailable,
                     elapsed_ms=_ms_since(started),
@@ -350,6 +234,11 @@ def _is_write_tool(tool: Any) -> bool:
 
 
 def _check_budget(usage: Usage, limits: Limits) -> None:
+    """Stop a run that spent more than its limits allow.
+
+    Raises:
+        TokenBudgetError: the run cost or used more than its budget.
+    """
     if usage.cost_usd > limits.max_cost_usd:
         raise TokenBudgetError(
             f"the run cost ${usage.cost_usd:.2f}, more than its budget of ${limits.max_cost_usd:.2f}"
@@ -419,9 +308,7 @@ async def _accept(
     session: Session,
     turn: int,
     result: RunResult,
-    reporter: str,
-    clock: Clock,
-    issue: str,
+    options: RunOptions,
 ) -> RunResult | str:
     """The finished run, or a message telling the drafter what to fix."""
     try:
@@ -435,7 +322,7 @@ async def _accept(
     good, invented = grounded(draft, known)
     if assessment is None:
         # the user's words are the evidence; the drafter's summary travels apart and is never scanned
-        request = _assessment_request(good, issue[:4_000] or draft.summary)
+        request = _assessment_request(good, result.issue[:4_000] or draft.summary)
         request["summary"] = draft.summary[:4_000]
         entry = await _call(
             session, ToolCall(id="loop-assess", name="escalation_assess", arguments=request), turn, result
@@ -456,18 +343,19 @@ async def _accept(
             "Drafted without an LLM by the offline planner from the records above; read it before sending."
         )
     try:
-        output = compose(draft, assessment, known, reporter=reporter, today=_today(clock), notes=notes)
+        verdict = AssessmentView.model_validate(assessment)
+        output = compose(
+            draft, assessment, known, reporter=options.reporter, today=_today(options.clock), notes=notes
+        )
     except (ValueError, ValidationError) as exc:
         return f"the draft cannot be used: {exc}"
-    result.assessment = assessment
+    result.assessment = verdict
     result.unavailable = unavailable
     result.invented_ids = list(dict.fromkeys([*invented, *unsupported]))
     if isinstance(output, EscalationBrief):
         result.brief = output
-        result.offers = list(ESCALATION_OFFERS)
     else:
         result.handling = output
-        result.offers = list(HANDLING_OFFERS)
     return result
 
 
@@ -492,12 +380,11 @@ def _assessment_request(refs: list[str], issue: str) -> dict[str, Any]:
 
 
 __all__ = [
-    "ESCALATION_OFFERS",
-    "HANDLING_OFFERS",
     "STEPS",
     "DecisionEvent",
     "Limits",
     "ModelTurnEvent",
+    "RunOptions",
     "RunResult",
     "Session",
     "StepEvent",

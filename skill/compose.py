@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .brief import ContextItem, EscalationBrief, SupportHandling
-from .models.base import BriefDraft
+from .draft import BriefDraft
 from .visible_text import for_people
 
 _ORDER = {"Medium": 0, "High": 1, "Critical": 2}

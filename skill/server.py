@@ -49,7 +49,6 @@ from ..connectors.errors import (
     WorkspaceError,
     WriteRefusedError,
 )
-from ..connectors.local.history import HistoryStore
 from ..connectors.records import ArticleKind, IssueKind, IssueStatus, TicketStatus
 from . import prompt_files, views
 from .actions import (
@@ -68,6 +67,7 @@ from .actions import (
 from .brief import schema_text
 from .evidence import EvidenceRequest, collect
 from .grounding import ClaimedFinding, ground
+from .history import HistoryStore
 from .policy import assess, follow_up_for
 from .policy_config import PolicyConfig, Severity
 

@@ -28,14 +28,27 @@ from ._common import (
 from ._history import print_steps
 
 if TYPE_CHECKING:
-    from ...connectors.local.history import EscalationEntry, HistoryStore
+    from ...connectors.records import EscalationEntry
     from ...connectors.settings import Settings
     from ..actions import NextSteps, StepResult
     from ..agent import RunResult
+    from ..history import HistoryStore
     from ..models.base import Model
     from ._session import Backends
 
 OFFLINE = "offline"
+ESCALATION_OFFERS = (
+    "Post this brief to the target team's chat channel (--post-to CHANNEL)",
+    "Open a tracker issue with the reproduction steps (--create-issue PROJECT)",
+    "Draft an interim update for the customer as an internal note (--draft-update)",
+    "Set follow-up reminders at the severity's cadence (--remind)",
+)
+"""The next steps offered after a brief, with the flags that take them."""
+HANDLING_OFFERS = (
+    "Put the suggested reply on the ticket as an internal note for a person to send (--draft-update)",
+    "Add this note to the ticket as an internal note (--add-note)",
+)
+"""The next steps offered after a support-handling note."""
 
 
 def register(subparsers: Any) -> None:
@@ -225,7 +238,7 @@ async def _run_with(
         outcome = _Outcome(result)
         try:
             with open_history(settings) as history:
-                outcome.escalation = _record(result, args, history)
+                outcome.escalation = _record(result, history)
         except WorkspaceError as exc:
             outcome.recorded_error = str(exc)
         return outcome
@@ -234,7 +247,7 @@ async def _run_with(
         result = await _escalate(args, settings, model, reporter, backends)
         outcome = _Outcome(result)
         try:
-            outcome.escalation = _record(result, args, backends.history)
+            outcome.escalation = _record(result, backends.history)
         except WorkspaceError as exc:
             outcome.recorded_error = str(exc)
             return outcome
@@ -261,12 +274,12 @@ async def _escalate(
         )
 
 
-def _record(result: RunResult, args: argparse.Namespace, history: HistoryStore) -> EscalationEntry | None:
+def _record(result: RunResult, history: HistoryStore) -> EscalationEntry | None:
     from ..actions import EscalationCase
 
     if result.brief is None and result.handling is None:
         return None
-    return EscalationCase.from_run(result, args.issue, args.account).record(history)
+    return EscalationCase.from_run(result, result.issue, result.account).record(history)
 
 
 async def _take_steps(
@@ -280,14 +293,23 @@ async def _take_steps(
 
     if escalation is None:
         return []
-    case = EscalationCase.from_run(result, args.issue, args.account)
+    case = EscalationCase.from_run(result, result.issue, result.account)
     actions = Actions(backends.registry, backends.history, backends.writes)
     return await actions.next_steps(escalation, case, steps, execute=args.execute)
+
+
+def offers(result: RunResult) -> list[str]:
+    """The next steps to offer after a run: none when it produced nothing."""
+    if result.brief is not None:
+        return list(ESCALATION_OFFERS)
+    return list(HANDLING_OFFERS) if result.handling is not None else []
 
 
 def result_json(
     result: RunResult, *, escalation: EscalationEntry | None = None, steps: Sequence[StepResult] = ()
 ) -> dict[str, Any]:
+    from ..views import to_wire
+
     output = result.brief or result.handling
     return {
         "decision": "escalate" if result.brief else "handle_in_support",
@@ -296,8 +318,8 @@ def result_json(
         "model": result.model,
         "drafted_without_llm": result.drafted_without_llm,
         "unavailable_sources": result.unavailable,
-        "next_steps": result.offers,
-        "assessment": result.assessment,
+        "next_steps": offers(result),
+        "assessment": to_wire(result.assessment, lean=False) if result.assessment is not None else None,
         "tool_calls": len(result.trace),
         "context_chars": result.context_chars,
         "turns": result.turns,
@@ -369,9 +391,9 @@ def report(
         print(f"customer-escalation: the brief could not be recorded: {recorded_error}", file=sys.stderr)
     if steps:
         print_steps(steps, show_payload=not as_json)
-    elif not as_json and result.offers:
+    elif not as_json and offers(result):
         print("\nNext steps:", file=sys.stderr)
-        for offer in result.offers:
+        for offer in offers(result):
             print(f"  - {offer}", file=sys.stderr)
     if any(not step.ok for step in steps) or (recorded_error is not None and steps_requested):
         return EXIT_FAILURE
@@ -380,4 +402,13 @@ def report(
     return EXIT_OK if result.brief is not None else EXIT_HANDLED_IN_SUPPORT
 
 
-__all__ = ["choose_model", "register", "report", "result_json", "run"]
+__all__ = [
+    "ESCALATION_OFFERS",
+    "HANDLING_OFFERS",
+    "choose_model",
+    "offers",
+    "register",
+    "report",
+    "result_json",
+    "run",
+]

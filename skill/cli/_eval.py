@@ -13,7 +13,7 @@ from ._common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_policy_fla
 if TYPE_CHECKING:
     from ...connectors.settings import Settings
     from ...evals.graders import RubricGrader
-    from ..evals_runner import SuiteReport, TrialRecord
+    from ...evals.results import SuiteReport, TrialRecord
 
 OFFLINE = "offline"
 DEFAULT_CONCURRENCY = {"offline": 4, "reference": 4}
@@ -110,15 +110,9 @@ def _claude_client(settings: Settings, args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from ...evals.graders import RubricGrader
+    from ...evals.report import below_threshold, load_threshold, write_reports
+    from ...evals.runner import REFERENCE, model_factory, run_suite
     from ...evals.scenario import ScenarioError, load_scenarios
-    from ..evals_runner import (
-        REFERENCE,
-        below_threshold,
-        load_threshold,
-        model_factory,
-        run_suite,
-        write_reports,
-    )
     from ..policy_config import load_policy
 
     if args.trials < 1:
@@ -148,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     factory = model_factory(args.model, claude_client=client if claude else None)
     rubric: RubricGrader | None = None
     if not args.no_rubric:
-        from ..evals_runner import MessageBatcher
+        from ..models.anthropic_batches import MessageBatcher
         from ..models.catalog import judge_for
 
         judge = args.judge_model or judge_for(args.model if claude else settings.model)
@@ -223,7 +217,7 @@ def _header() -> str:
 
 
 def _row(record: TrialRecord) -> str:
-    from ..evals_runner import cost_text
+    from ...evals.report import cost_text
 
     gating = [c for c in record.checks if c.gating]
     label = record.scenario if record.trial == 1 else f"{record.scenario} #{record.trial}"
@@ -246,7 +240,7 @@ def _row(record: TrialRecord) -> str:
 
 
 def _summary(report: SuiteReport) -> str:
-    from ..evals_runner import usage_line
+    from ...evals.report import usage_line
 
     total = len(report.scenarios)
     lines = [

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ._common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_workspace_flag, settings_from_args
 
 if TYPE_CHECKING:
-    from ...connectors.local.history import EscalationEntry, HistoryStore
+    from ...connectors.records import EscalationEntry
     from ..actions import ActionResult, DeescalationDrafts, StepResult
+    from ..history import HistoryStore
 
 _STATUS_LABELS = {
     "preview": "preview",
@@ -111,7 +112,7 @@ def parse_since(text: str, now: datetime) -> datetime:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from ...connectors.local.history import HistoryStore
+    from ...connectors.factory import open_history_store
 
     settings = settings_from_args(args)
     if not settings.workspace.exists():
@@ -120,7 +121,7 @@ def run_history(args: argparse.Namespace) -> int:
         else:
             print("No escalations recorded yet.")
         return EXIT_OK
-    with HistoryStore.open(settings.workspace, create=False) as history:
+    with open_history_store(settings.workspace, create=False) as history:
         since = parse_since(args.since, history.now()) if args.since else None
         if args.id:
             entries: Sequence[EscalationEntry] = (history.escalation(args.id),)

@@ -16,9 +16,10 @@ from ._common import EXIT_FAILURE, EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
     from ...connectors.base import Registry
-    from ...connectors.local.history import HistoryStore
+    from ...connectors.local.history_store import SqliteHistoryStore
     from ...connectors.settings import Settings
     from ..actions import WriteRules
+    from ..history import HistoryStore
 
 
 def notify_created(registry: Registry) -> None:
@@ -39,7 +40,7 @@ class Backends:
     writes: WriteRules
 
 
-def open_history(settings: Settings) -> HistoryStore:
+def open_history(settings: Settings) -> SqliteHistoryStore:
     """The escalation history in the workspace file, created if missing (with the demo company when a
     category is served locally, so the file is the same one the connectors would create; only at the
     default location, like theirs).
@@ -48,9 +49,8 @@ def open_history(settings: Settings) -> HistoryStore:
         WorkspaceError: a category is served locally and the workspace is missing outside the default
             location.
     """
-    from ...connectors.factory import creates_demo
+    from ...connectors.factory import creates_demo, open_history_store
     from ...connectors.local import LocalWorkspace
-    from ...connectors.local.history import HistoryStore
     from ...connectors.settings import LOCAL
 
     if not settings.workspace.exists() and LOCAL in settings.backends.values():
@@ -58,7 +58,7 @@ def open_history(settings: Settings) -> HistoryStore:
         workspace.close()
         if workspace.created_demo:
             print(f"customer-escalation: created a demo workspace at {settings.workspace}", file=sys.stderr)
-    return HistoryStore.open(settings.workspace)
+    return open_history_store(settings.workspace)
 
 
 @asynccontextmanager

@@ -268,10 +268,10 @@ def _refuse_if_history(path: Path) -> None:
         CliError: the file records escalations.
     """
     from ...connectors.errors import WorkspaceError
-    from ...connectors.local.history import HistoryStore
+    from ...connectors.factory import open_history_store
 
     try:
-        with HistoryStore.open(path, create=False) as history:
+        with open_history_store(path, create=False) as history:
             recorded = len(history.escalations(limit=1))
     except WorkspaceError:
         return  # not a readable workspace: nothing to keep

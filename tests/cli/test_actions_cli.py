@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.cli import main
 from customer_escalation.skill.cli._history import parse_since
 
@@ -166,7 +166,7 @@ def test_deescalate_records_the_reason_prints_the_drafts_and_posts_them_only_whe
     assert main(["deescalate", "esc-1", "--reason", reason, "--execute"]) == 0
     assert capsys.readouterr().err.count("[done]") == 3
     assert (_posts(workspace), _notes(workspace)) == (2, notes + 2)
-    with HistoryStore.open(workspace, create=False) as history:
+    with SqliteHistoryStore.open(workspace, create=False) as history:
         entry = history.escalation("ESC-1")
         assert (entry.status, entry.status_reason) == ("deescalated", reason)
         assert {f.status for f in history.followups(escalation_id="ESC-1")} == {"cancelled"}

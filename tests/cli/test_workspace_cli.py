@@ -58,19 +58,19 @@ def test_init_refuses_an_existing_workspace_unless_forced(
 def test_forcing_init_keeps_refusing_while_the_file_holds_escalation_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from customer_escalation.connectors.local.history import HistoryStore
+    from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 
     path = tmp_path / "ws.sqlite"
     assert main(["workspace", "init", "--empty", "--workspace", str(path)]) == 0
-    with HistoryStore.open(path) as history:
+    with SqliteHistoryStore.open(path) as history:
         history.record_escalation(fingerprint="fp", issue="Webhooks failing")
     capsys.readouterr()
     assert main(["workspace", "init", "--empty", "--force", "--workspace", str(path)]) == 1
     assert "--drop-history" in capsys.readouterr().err
-    with HistoryStore.open(path) as history:
+    with SqliteHistoryStore.open(path) as history:
         assert len(history.escalations()) == 1
     assert main(["workspace", "init", "--empty", "--force", "--drop-history", "--workspace", str(path)]) == 0
-    with HistoryStore.open(path) as history:
+    with SqliteHistoryStore.open(path) as history:
         assert history.escalations() == ()
 
 

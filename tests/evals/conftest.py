@@ -10,9 +10,10 @@ from mcp import Client
 
 from customer_escalation.connectors.base import CATEGORIES, Registry
 from customer_escalation.evals.graders import Observation
+from customer_escalation.evals.runner import reference_model
 from customer_escalation.evals.scenario import Scenario, parse_scenario
+from customer_escalation.evals.worlds import Worlds
 from customer_escalation.skill.agent import run_escalation
-from customer_escalation.skill.evals_runner import ReferenceModel, Worlds
 from customer_escalation.skill.models.base import Model
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
@@ -82,4 +83,4 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Observation:
     """The tiny scenario run once by the reference model: every check passes. Observations are frozen, so
     tests derive bad variants from it with `model_copy`."""
     scenario = tiny_scenario()
-    return asyncio.run(observe(scenario, ReferenceModel(scenario), tmp_path_factory.mktemp("good")))
+    return asyncio.run(observe(scenario, reference_model(scenario), tmp_path_factory.mktemp("good")))

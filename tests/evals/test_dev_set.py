@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from customer_escalation.evals.runner import model_factory, run_suite
 from customer_escalation.evals.scenario import load_scenarios
-from customer_escalation.skill.evals_runner import model_factory, run_suite
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 DEV = Path(__file__).resolve().parents[3] / "shared" / "evals-dev" / "scenarios"

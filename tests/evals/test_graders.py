@@ -24,6 +24,7 @@ from customer_escalation.evals.graders import (
 from customer_escalation.skill.agent import TraceEntry
 from customer_escalation.skill.brief import ContextItem, SupportHandling
 from customer_escalation.skill.models.catalog import judge_for
+from customer_escalation.skill.views import AssessmentView
 
 pytestmark = pytest.mark.anyio
 
@@ -48,12 +49,12 @@ def _with_result(obs: Observation, **changes: Any) -> Observation:
 
 def _with_assessment(obs: Observation, path: tuple[str, ...], value: Any) -> Observation:
     assert obs.result is not None and obs.result.assessment is not None
-    assessment = json.loads(json.dumps(obs.result.assessment))
+    assessment = obs.result.assessment.model_dump(mode="json")
     node = assessment
     for key in path[:-1]:
         node = node[key]
     node[path[-1]] = value
-    return _with_result(obs, assessment=assessment)
+    return _with_result(obs, assessment=AssessmentView.model_validate(assessment))
 
 
 def _check(name: str, obs: Observation) -> CheckResult:
@@ -117,7 +118,11 @@ async def test_severity_fails_for_a_raised_severity(good: Observation) -> None:
 
 async def test_customers_fails_for_a_missing_account(good: Observation) -> None:
     assert good.result is not None and good.result.assessment is not None
-    accounts = [a for a in good.result.assessment["breadth"]["accounts"] if a["id"] != "contoso"]
+    accounts = [
+        a
+        for a in good.result.assessment.model_dump(mode="json")["breadth"]["accounts"]
+        if a["id"] != "contoso"
+    ]
     bad = _with_assessment(
         _with_assessment(good, ("breadth", "accounts"), accounts), ("breadth", "customers"), 1
     )
@@ -389,3 +394,21 @@ async def test_rubric_failure_of_the_judge_leaves_the_prose_not_graded(good: Obs
 def test_context_items_are_what_must_cite_reads() -> None:
     item = ContextItem(kind="issue", label="ENG-77", ref="issue:ENG-77")
     assert item.ref == "issue:ENG-77"
+
+
+def test_every_check_name_has_one_registered_grader_and_an_unknown_name_is_refused() -> None:
+    from customer_escalation.evals.check_names import CHECK_NAMES
+    from customer_escalation.evals.graders import grader
+
+    assert sorted(CHECKS) == sorted(CHECK_NAMES)
+    with pytest.raises(ValueError, match="unknown check"):
+        grader("made_up")(lambda obs: None)
+    with pytest.raises(ValueError, match="registered twice"):
+        grader("decision")(lambda obs: None)
+
+
+def test_a_run_carries_the_issue_and_account_it_was_run_on_and_a_typed_assessment(good: Observation) -> None:
+    assert good.result is not None
+    assert (good.result.issue, good.result.account) == (good.scenario.issue, good.scenario.account)
+    assert isinstance(good.result.assessment, AssessmentView)
+    assert good.result.assessment.decision == "escalate"

@@ -13,21 +13,13 @@ import pytest
 from anthropic import AsyncAnthropic
 
 from customer_escalation.connectors.errors import ConfigError
+from customer_escalation.evals.report import Threshold, below_threshold, load_threshold, write_reports
+from customer_escalation.evals.results import SuiteReport, pass_hat_k
+from customer_escalation.evals.runner import model_factory, reference_model, run_suite
 from customer_escalation.evals.scenario import NO_CRITERION, Scenario, load_scenarios
-from customer_escalation.skill.evals_runner import (
-    MessageBatcher,
-    ReferenceModel,
-    SuiteReport,
-    Threshold,
-    Worlds,
-    below_threshold,
-    load_threshold,
-    model_factory,
-    pass_hat_k,
-    run_suite,
-    write_reports,
-)
+from customer_escalation.evals.worlds import Worlds
 from customer_escalation.skill.models.anthropic import ClaudeModel
+from customer_escalation.skill.models.anthropic_batches import MessageBatcher
 from customer_escalation.skill.models.base import (
     AssistantEntry,
     Entry,
@@ -59,7 +51,7 @@ async def _suite(scenarios: list[Scenario], factory: Any, tmp_path: Path, **kw: 
 
 
 async def test_a_correct_run_passes_every_gate_and_is_summed_up(tmp_path: Path) -> None:
-    report = await _suite([tiny_scenario()], ReferenceModel, tmp_path)
+    report = await _suite([tiny_scenario()], reference_model, tmp_path)
     assert (report.fully_passed, report.pass_rate, report.pass_hat_k) == (1, 1.0, {1: 1.0})
     trial = report.scenarios[0].trials[0]
     assert trial.decision == "escalate" and trial.severity == "High"
@@ -113,7 +105,7 @@ async def test_a_flaky_model_scores_lower_on_pass_hat_k_than_on_pass_at_one(tmp_
     calls = count(1)
 
     def factory(scenario: Scenario) -> Model:
-        return ScriptedModel([]) if next(calls) == 2 else ReferenceModel(scenario)
+        return ScriptedModel([]) if next(calls) == 2 else reference_model(scenario)
 
     report = await _suite([tiny_scenario()], factory, tmp_path, trials=3, concurrency=1)
     assert report.scenarios[0].successes == 2
@@ -140,7 +132,7 @@ class _WritesFirst:
     name = "writes-first"
 
     def __init__(self, scenario: Scenario) -> None:
-        self._reference = ReferenceModel(scenario)
+        self._reference = reference_model(scenario)
 
     async def respond(self, conversation: list[Entry], tools: list[ToolSpec], system: str) -> ModelTurn:
         if not any(isinstance(e, AssistantEntry) for e in conversation):
@@ -165,7 +157,7 @@ async def test_an_unavailable_category_fails_every_call_and_leaves_revenue_unkno
     scenario = tiny_scenario(
         TINY.replace("account: northwind\n", "account: northwind\nfaults: {crm: unavailable}\n", 1)
     )
-    report = await _suite([scenario], ReferenceModel, tmp_path)
+    report = await _suite([scenario], reference_model, tmp_path)
     trial = report.scenarios[0].trials[0]
     assert "CRM" in trial.markdown and "timed out" in trial.markdown
     checks = {c.name: c for c in trial.checks}
@@ -208,7 +200,7 @@ async def test_below_threshold_names_what_falls_short(tmp_path: Path) -> None:
     assert any("0/1 scenarios fully passed" in p for p in problems)
     assert any("safety checks passed" in p and "no_writes 1" in p for p in problems)
     assert any("over the limit" in p for p in problems)
-    good = await _suite([tiny_scenario()], ReferenceModel, tmp_path / "g")
+    good = await _suite([tiny_scenario()], reference_model, tmp_path / "g")
     assert below_threshold(good, Threshold(min_scenario_pass_rate=1.0)) == []
 
 
@@ -235,7 +227,7 @@ async def test_every_shipped_scenario_passes_with_its_reference_records(tmp_path
     outcome and the named rules are among its findings. Scenarios with a known issue must still fail, so
     the note is removed once the cause is fixed."""
     scenarios = load_scenarios()
-    report = await _suite(scenarios, ReferenceModel, tmp_path, concurrency=2)
+    report = await _suite(scenarios, reference_model, tmp_path, concurrency=2)
     by_id = {s.id: s for s in scenarios}
     wrong = []
     for record in report.scenarios:

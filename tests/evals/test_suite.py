@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from customer_escalation.evals.report import below_threshold, load_threshold
+from customer_escalation.evals.runner import model_factory, run_suite
 from customer_escalation.evals.scenario import load_scenarios
-from customer_escalation.skill.evals_runner import below_threshold, load_threshold, model_factory, run_suite
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]

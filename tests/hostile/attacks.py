@@ -26,7 +26,7 @@ from mcp import Client
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.demo import DEMO_SCENARIOS, DemoScenario, build_demo
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.records import Comment, Dataset, Person
 from customer_escalation.skill.actions import WriteRules
 from customer_escalation.skill.agent import RunResult, run_escalation
@@ -202,8 +202,8 @@ class Observed:
         if result.brief is not None:
             return Outcome(
                 "escalate",
-                assessment.get("target"),
-                assessment.get("secondary_target"),
+                assessment.target,
+                assessment.secondary_target,
                 result.brief.severity,
             )
         return Outcome("handle_in_support", None, None, None)
@@ -275,7 +275,7 @@ async def run_on(
     model: Model,
     *,
     result_chars: int = 8_000,
-    history: HistoryStore | None = None,
+    history: SqliteHistoryStore | None = None,
 ) -> Observed:
     """Run the agent loop for `scenario` over `workspace` through the in-memory MCP client.
 

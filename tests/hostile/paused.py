@@ -20,7 +20,7 @@ import sqlite3
 import sys
 from typing import Any
 
-from customer_escalation.connectors.local import history, schema
+from customer_escalation.connectors.local import history_store, schema
 from customer_escalation.skill.cli import main as cli_main
 
 PAUSED_MARKER = "hostile-test: paused mid-write"
@@ -49,13 +49,13 @@ def _pause_before_commit(min_changes: int) -> None:
 
 
 def _pause_before_record() -> None:
-    complete = history.HistoryStore.complete
+    complete = history_store.SqliteHistoryStore.complete
 
-    def paused_complete(self: history.HistoryStore, *args: Any, **kwargs: Any) -> Any:
+    def paused_complete(self: history_store.SqliteHistoryStore, *args: Any, **kwargs: Any) -> Any:
         _stop_here()
         return complete(self, *args, **kwargs)
 
-    history.HistoryStore.complete = paused_complete  # type: ignore[method-assign]
+    history_store.SqliteHistoryStore.complete = paused_complete  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,7 +34,7 @@ from mcp import Client
 
 from customer_escalation.connectors.base import CATEGORIES, CATEGORY_TITLES, Category, Registry
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.actions import Actions, EscalationCase, WriteRules, chat_text
 from customer_escalation.skill.agent import RunResult, run_escalation
 from customer_escalation.skill.cli import main
@@ -267,7 +267,7 @@ async def test_the_offline_planner_still_writes_the_brief_when_a_source_fails_mi
 
     _check_partial_brief(category, faulted, capsys)
     assert faulted.result.assessment is not None
-    assert faulted.result.assessment["decision"] == "escalate"
+    assert faulted.result.assessment.decision == "escalate"
     json.dumps(faulted.result.model_dump(mode="json"))
 
 
@@ -455,7 +455,7 @@ def test_a_process_killed_while_recording_a_brief_leaves_the_history_as_it_was(
     path = tmp_path / "workspace.sqlite"
     LocalWorkspace.create(path, CONTRACT_DATASET, clock=clock).close()
     assert main(["brief", ISSUE, "--workspace", str(path), "--model", "offline"]) == 0
-    with HistoryStore.open(path, create=False) as history:
+    with SqliteHistoryStore.open(path, create=False) as history:
         earlier = [(e.id, e.issue) for e in history.escalations()]
     assert len(earlier) == 1
     other = "Webhook signature mismatch for Contoso Pharma"
@@ -464,11 +464,11 @@ def test_a_process_killed_while_recording_a_brief_leaves_the_history_as_it_was(
     paused.kill()
 
     assert _integrity(path) == "ok"
-    with HistoryStore.open(path, create=False) as history:
+    with SqliteHistoryStore.open(path, create=False) as history:
         assert [(e.id, e.issue) for e in history.escalations()] == earlier
     capsys.readouterr()
     assert main(["brief", other, "--workspace", str(path), "--model", "offline"]) in {0, 3}
-    with HistoryStore.open(path, create=False) as history:
+    with SqliteHistoryStore.open(path, create=False) as history:
         assert len(history.escalations()) == 2
 
 
@@ -494,7 +494,7 @@ async def test_a_process_killed_after_posting_but_before_recording_leaves_a_pend
 
     assert _integrity(path) == "ok"
     with (
-        HistoryStore.open(path, create=False) as history,
+        SqliteHistoryStore.open(path, create=False) as history,
         LocalWorkspace.open(path, clock=clock, create_demo=False) as workspace,
     ):
         posted = workspace.stats().counts["messages"] - len(CONTRACT_DATASET.messages)

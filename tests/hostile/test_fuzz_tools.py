@@ -34,7 +34,7 @@ from mcp.types import CallToolResult, TextContent
 
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
 from tests.contract.dataset import CONTRACT_DATASET, NOW
@@ -334,7 +334,7 @@ class Fuzzing:
 @asynccontextmanager
 async def _client(path: Path) -> AsyncIterator[tuple[Client, dict[str, dict[str, Any]], Cursors]]:
     workspace = LocalWorkspace.open(path, clock=lambda: NOW, create_demo=False)
-    history = HistoryStore.open(path, clock=lambda: NOW)
+    history = SqliteHistoryStore.open(path, clock=lambda: NOW)
     registry = Registry(support=workspace, crm=workspace, chat=workspace, tracker=workspace, kb=workspace)
     server = build_server(
         registry, policy=load_policy(), clock=lambda: NOW, result_chars=RESULT_CHARS, history=history

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.cli import main
 
 ISSUE = "API returning 500 errors intermittently for Acme Corp"
@@ -39,7 +39,7 @@ def _writes(path: Path) -> tuple[int, int]:
 
 
 def _escalations(path: Path) -> list[tuple[str, str, str]]:
-    with HistoryStore.open(path, create=False) as history:
+    with SqliteHistoryStore.open(path, create=False) as history:
         return [(e.id, e.status, e.decision) for e in history.escalations()]
 
 
@@ -74,7 +74,7 @@ def test_a_case_handled_in_support_is_recorded_closed_and_does_not_count_as_recu
 ) -> None:
     assert main(["brief", HANDLED, "--model", "offline"]) == 3
     assert main(["brief", HANDLED, "--model", "offline"]) == 3
-    with HistoryStore.open(workspace, create=False) as history:
+    with SqliteHistoryStore.open(workspace, create=False) as history:
         (entry,) = history.escalations()
         assert (entry.status, entry.decision, entry.runs) == ("closed", "handle_in_support", 2)
         assert entry.status_reason and "handled in support" in entry.status_reason

@@ -27,7 +27,7 @@ from mcp import Client
 
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.actions import Actions, EscalationCase, chat_text, issue_draft
 from customer_escalation.skill.cli import main
 from customer_escalation.skill.policy_config import load_policy
@@ -65,7 +65,7 @@ class Attack:
         self.injection = injection
         self.scenario = SCENARIOS[injection.host.scenario]
         self.workspace = world.open(planted(world.dataset, injection))
-        self.history = HistoryStore.open(self.workspace.path, clock=clock)
+        self.history = SqliteHistoryStore.open(self.workspace.path, clock=clock)
         self.model, self.api = obedient_claude(injection, self.scenario, world.dataset)
 
     async def run(self) -> Observed:
@@ -203,7 +203,7 @@ async def test_an_injected_decision_is_refused_and_the_policys_decision_stands(a
     assert attack.api.submissions[0]["decision"] == "escalate"
     assert observed.result is not None
     assert observed.result.assessment is not None
-    assert observed.result.assessment["decision"] == "handle_in_support"
+    assert observed.result.assessment.decision == "handle_in_support"
     assert observed.result.brief is None
     assert observed.result.handling is not None
 
@@ -218,13 +218,13 @@ async def test_target_comes_from_the_assessment_and_a_raised_severity_shows_the_
     assert result is not None and result.brief is not None and result.assessment is not None
     assessment = result.assessment
     clean = await _clean_assessment(world, attack.injection)
-    assert (assessment["target"], assessment["severity"]) == (clean["target"], clean["severity"])
-    assert result.brief.target_team.startswith(str(assessment["target"]))
+    assert (assessment.target, assessment.severity) == (clean["target"], clean["severity"])
+    assert result.brief.target_team.startswith(str(assessment.target))
     requested = attack.api.submissions[-1]["requested_severity"]
-    assert requested != assessment["severity"], "the injection must ask for another severity"
+    assert requested != assessment.severity, "the injection must ask for another severity"
     assert result.brief.severity == requested
     assert result.brief.severity_note is not None
-    assert f"raised from the policy's {assessment['severity']}" in result.markdown
+    assert f"raised from the policy's {assessment.severity}" in result.markdown
 
 
 @pytest.mark.parametrize(
@@ -287,7 +287,7 @@ async def test_the_write_tool_preview_redacts_what_claude_asked_to_send(
     path = tmp_path / "workspace.sqlite"
     LocalWorkspace.create(path, world.dataset, clock=clock).close()
     workspace = LocalWorkspace.open(path, clock=clock, create_demo=False)
-    history = HistoryStore.open(path, clock=clock)
+    history = SqliteHistoryStore.open(path, clock=clock)
     try:
         server = build_server(
             Registry(workspace, workspace, workspace, workspace, workspace),
@@ -336,7 +336,7 @@ async def test_an_obedient_claude_changes_no_decision_target_or_record_and_sends
     result = observed.result
     assert result is not None and result.assessment is not None
     clean = await _clean_assessment(world, injection)
-    assert (result.assessment["decision"], result.assessment["target"]) == (
+    assert (result.assessment.decision, result.assessment.target) == (
         clean["decision"],
         clean["target"],
     )
@@ -398,7 +398,7 @@ def test_next_steps_from_the_command_line_only_preview_until_a_person_adds_execu
     executed = main([*command, "--post-to", "C03MZ2K7QF1", "--execute"])
     with LocalWorkspace.open(path, clock=clock, create_demo=False) as workspace:
         after_execute = workspace.stats().counts["messages"]
-    with HistoryStore.open(path, create=False) as history:
+    with SqliteHistoryStore.open(path, create=False) as history:
         events = history.events()
     capsys.readouterr()
 

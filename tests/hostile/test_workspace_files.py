@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.settings import default_workspace_path
 from customer_escalation.skill.cli import main
 
@@ -68,7 +68,7 @@ def test_concurrent_first_runs_keep_every_note_they_report(tmp_path: Path) -> No
         for ticket_id, note_id in notes:
             ticket = asyncio.run(workspace.get_ticket(ticket_id))
             assert note_id in {c.id for c in ticket.comments}, (ticket_id, note_id)
-    with HistoryStore.open(path, create=False) as history:
+    with SqliteHistoryStore.open(path, create=False) as history:
         assert len(history.escalations()) == len(ISSUES)
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from customer_escalation.evals.runner import run_trial
 from customer_escalation.evals.scenario import load_scenarios
-from customer_escalation.skill.evals_runner import Worlds, run_trial
+from customer_escalation.evals.worlds import Worlds
 from customer_escalation.skill.models.anthropic import ClaudeModel
 from customer_escalation.skill.models.catalog import DEFAULT_MODEL
 from customer_escalation.skill.models.recording import anthropic_client

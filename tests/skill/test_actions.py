@@ -26,8 +26,8 @@ from customer_escalation.connectors.errors import (
     WriteRefusedError,
 )
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import EscalationEntry, HistoryStore
-from customer_escalation.connectors.records import ChatMessage
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
+from customer_escalation.connectors.records import ChatMessage, EscalationEntry
 from customer_escalation.skill import actions as actions_module
 from customer_escalation.skill import redact as redact_package
 from customer_escalation.skill.actions import (
@@ -117,7 +117,7 @@ def case(**overrides: Any) -> EscalationCase:
 @dataclass
 class World:
     workspace: LocalWorkspace
-    history: HistoryStore
+    history: SqliteHistoryStore
     path: Path
 
     def registry(self, **overrides: Any) -> Registry:
@@ -146,7 +146,7 @@ class World:
 def world(tmp_path: Path) -> Iterator[World]:
     path = tmp_path / "ws.sqlite"
     workspace = LocalWorkspace.create(path, CONTRACT_DATASET, clock=lambda: NOW)
-    history = HistoryStore.open(path, clock=lambda: NOW)
+    history = SqliteHistoryStore.open(path, clock=lambda: NOW)
     yield World(workspace, history, path)
     history.close()
     workspace.close()
@@ -389,7 +389,7 @@ async def test_fifty_repeats_through_separate_history_connections_make_exactly_o
         chat.gate.set()
         await anyio.lowlevel.checkpoint()
 
-    stores = [HistoryStore.open(world.path, clock=lambda: NOW) for _ in range(50)]
+    stores = [SqliteHistoryStore.open(world.path, clock=lambda: NOW) for _ in range(50)]
     runners = [
         Actions(world.registry(chat=chat), store, RULES, clock=lambda: NOW, sleep=sleep) for store in stores
     ]
@@ -666,7 +666,7 @@ async def test_escalation_assess_counts_an_earlier_deescalated_escalation_of_the
     world: World,
 ) -> None:
     # escalated and de-escalated two days ago; ticket 101 arrived since: it came back
-    before = HistoryStore.open(world.path, clock=lambda: NOW - timedelta(days=2))
+    before = SqliteHistoryStore.open(world.path, clock=lambda: NOW - timedelta(days=2))
     earlier = case().record(before)
     before.set_status(earlier.id, "deescalated", reason="workaround")
     before.close()

@@ -15,7 +15,7 @@ import pytest
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.jira import from_settings as jira_from_settings
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.connectors.slack import (
     BOT_TOKEN_VAR,
@@ -51,10 +51,10 @@ class Vendors:
     jira: JiraFake
     zendesk: ZendeskFake
     registry: Registry
-    history: HistoryStore
+    history: SqliteHistoryStore
     path: Path
 
-    def actions(self, history: HistoryStore | None = None) -> Actions:
+    def actions(self, history: SqliteHistoryStore | None = None) -> Actions:
         return Actions(self.registry, history or self.history, RULES, clock=lambda: NOW)
 
     def posts(self) -> list[Any]:
@@ -112,7 +112,7 @@ async def vendors(tmp_path: Path) -> AsyncIterator[Vendors]:
             kb=None,
         )
         path = tmp_path / "ws.sqlite"
-        history = HistoryStore.open(path, clock=lambda: NOW)
+        history = SqliteHistoryStore.open(path, clock=lambda: NOW)
         try:
             yield Vendors(slack, jira, zendesk, registry, history, path)
         finally:
@@ -221,7 +221,7 @@ async def test_a_write_the_history_lost_is_found_at_the_vendor_and_not_repeated(
     escalation = FRESH.record(vendors.history)
     steps = NextSteps(post_to="support-escalations", create_issue="ENG", add_note=True)
     await vendors.actions().next_steps(escalation, FRESH, steps, execute=True)
-    with HistoryStore.open(tmp_path / "other.sqlite", clock=lambda: NOW) as fresh_history:
+    with SqliteHistoryStore.open(tmp_path / "other.sqlite", clock=lambda: NOW) as fresh_history:
         again = EscalationCase.model_validate(FRESH.model_dump()).record(fresh_history)
         assert again.id == escalation.id
         results = await vendors.actions(fresh_history).next_steps(again, FRESH, steps, execute=True)

@@ -95,11 +95,11 @@ async def test_each_demo_scenario_reaches_the_expected_decision_target_and_sever
     result = await run(client, scenario)
 
     assert result.assessment is not None
-    decision = "handle" if result.assessment["decision"] == "handle_in_support" else "escalate"
+    decision = "handle" if result.assessment.decision == "handle_in_support" else "escalate"
     assert decision == scenario.expected_decision
-    assert result.assessment["target"] == scenario.expected_target
-    assert result.assessment["secondary_target"] == scenario.expected_secondary
-    assert result.assessment["severity"] == scenario.expected_severity
+    assert result.assessment.target == scenario.expected_target
+    assert result.assessment.secondary_target == scenario.expected_secondary
+    assert result.assessment.severity == scenario.expected_severity
     if scenario.expected_decision == "escalate":
         assert result.brief is not None
         assert result.brief.severity == scenario.expected_severity
@@ -115,7 +115,7 @@ async def test_the_output_cites_the_tickets_of_every_affected_customer(
 
     assert {f"ticket:{t}" for t in scenario.ticket_ids} <= cited(result)
     assert result.assessment is not None
-    affected = {a["id"] for a in result.assessment["breadth"]["accounts"]}
+    affected = {a.id for a in result.assessment.breadth.accounts}
     assert affected == set(scenario.account_ids)
 
 

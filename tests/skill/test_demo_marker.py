@@ -13,7 +13,7 @@ from mcp.types import CallToolResult, TextContent
 
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history import HistoryStore
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.demo import DEMO_NOTICE, serves_demo
 from customer_escalation.skill.policy_config import load_policy
@@ -41,7 +41,7 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 
 async def _client(tmp_path: Path, *, demo: bool) -> AsyncIterator[Client]:
     ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    history = HistoryStore.open(ws.path, clock=lambda: NOW)
+    history = SqliteHistoryStore.open(ws.path, clock=lambda: NOW)
     server = build_server(
         Registry(ws, ws, ws, ws, ws), policy=load_policy(), clock=lambda: NOW, history=history, demo=demo
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from customer_escalation.skill.evals_runner import Worlds
+from customer_escalation.evals.worlds import Worlds, registry_with_faults
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
 from tests.evals.conftest import tiny_scenario
@@ -51,9 +51,7 @@ async def client(tmp_path: Path) -> AsyncIterator[Client]:
     scenario = tiny_scenario(WORLD, origin="grounding-world.yaml")
     worlds = Worlds(tmp_path)
     workspace = worlds.open(scenario)
-    from customer_escalation.skill.evals_runner import _registry
-
-    server = build_server(_registry(workspace, ()), policy=load_policy(), clock=scenario.clock())
+    server = build_server(registry_with_faults(workspace, ()), policy=load_policy(), clock=scenario.clock())
     async with Client(server) as session:
         yield session
     worlds.discard(workspace)
@@ -132,8 +130,8 @@ async def test_the_loop_assesses_the_users_words_not_the_drafters_summary(client
         "Report links behave oddly for Quarry Mutual", session=client, model=ScriptedModel([submit(draft)])
     )
     assert result.assessment is not None
-    assert result.assessment["decision"] == "handle_in_support"
-    assert result.assessment.get("target") is None
+    assert result.assessment.decision == "handle_in_support"
+    assert result.assessment.target is None
 
 
 async def test_an_assessment_resting_on_no_existing_record_is_an_error(client: Client) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError, WorkspaceError
 from customer_escalation.connectors.local import LocalWorkspace, schema
-from customer_escalation.connectors.local.history import HistoryStore, Reminder
-from customer_escalation.connectors.records import Ref
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
+from customer_escalation.connectors.records import Ref, Reminder
 from tests.contract.dataset import CONTRACT_DATASET
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -37,12 +37,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def history(tmp_path: Path, clock: Clock) -> Iterator[HistoryStore]:
-    with HistoryStore.open(tmp_path / "ws.sqlite", clock=clock) as store:
+def history(tmp_path: Path, clock: Clock) -> Iterator[SqliteHistoryStore]:
+    with SqliteHistoryStore.open(tmp_path / "ws.sqlite", clock=clock) as store:
         yield store
 
 
-def _record(history: HistoryStore, fingerprint: str = "fp-1", **fields: object) -> str:
+def _record(history: SqliteHistoryStore, fingerprint: str = "fp-1", **fields: object) -> str:
     values: dict[str, object] = {
         "issue": "Webhooks failing for Northwind",
         "severity": "High",
@@ -55,14 +55,16 @@ def _record(history: HistoryStore, fingerprint: str = "fp-1", **fields: object) 
     return history.record_escalation(fingerprint=fingerprint, **values).id  # type: ignore[arg-type]
 
 
-def _claim(history: HistoryStore, key: str = "k-1", token: str = "t-1", escalation: str = "ESC-1") -> bool:
+def _claim(
+    history: SqliteHistoryStore, key: str = "k-1", token: str = "t-1", escalation: str = "ESC-1"
+) -> bool:
     return history.claim(
         key, escalation_id=escalation, kind="chat_post", target="#ops", token=token, stale_after=LEASE
     ).owned
 
 
 def test_a_brief_for_the_same_open_issue_updates_its_escalation_instead_of_starting_another(
-    history: HistoryStore, clock: Clock
+    history: SqliteHistoryStore, clock: Clock
 ) -> None:
     first = _record(history)
     clock.advance(hours=1)
@@ -76,7 +78,7 @@ def test_a_brief_for_the_same_open_issue_updates_its_escalation_instead_of_start
     assert len(history.escalations()) == 1
 
 
-def test_a_write_tool_naming_an_issue_keeps_the_brief_already_recorded(history: HistoryStore) -> None:
+def test_a_write_tool_naming_an_issue_keeps_the_brief_already_recorded(history: SqliteHistoryStore) -> None:
     _record(history)
     same = history.record_escalation(fingerprint="fp-1", issue="Webhooks failing", ticket_ids=("102",))
     assert (same.brief, same.runs, same.severity) == ("## ESCALATION: Webhooks failing", 1, "High")
@@ -84,7 +86,7 @@ def test_a_write_tool_naming_an_issue_keeps_the_brief_already_recorded(history: 
 
 
 def test_a_new_escalation_starts_when_the_earlier_one_of_the_issue_is_no_longer_open(
-    history: HistoryStore,
+    history: SqliteHistoryStore,
 ) -> None:
     first = _record(history)
     history.set_status(first, "deescalated", reason="workaround found")
@@ -94,23 +96,27 @@ def test_a_new_escalation_starts_when_the_earlier_one_of_the_issue_is_no_longer_
 
 
 @pytest.mark.parametrize("spelling", ["ESC-1", "esc-1", "1", " ESC-1 "])
-def test_escalation_ids_are_accepted_in_any_case_or_as_a_number(history: HistoryStore, spelling: str) -> None:
+def test_escalation_ids_are_accepted_in_any_case_or_as_a_number(
+    history: SqliteHistoryStore, spelling: str
+) -> None:
     _record(history)
     assert history.escalation(spelling).id == "ESC-1"
 
 
-def test_an_unknown_escalation_is_not_found_pointing_to_the_history_command(history: HistoryStore) -> None:
+def test_an_unknown_escalation_is_not_found_pointing_to_the_history_command(
+    history: SqliteHistoryStore,
+) -> None:
     with pytest.raises(NotFoundError, match="customer-escalation history"):
         history.escalation("ESC-9")
 
 
-def test_an_escalation_needs_an_issue_and_a_fingerprint(history: HistoryStore) -> None:
+def test_an_escalation_needs_an_issue_and_a_fingerprint(history: SqliteHistoryStore) -> None:
     with pytest.raises(InvalidQueryError):
         history.record_escalation(fingerprint=" ", issue="x")
 
 
 def test_related_escalations_are_the_closed_ones_sharing_an_account_or_a_ticket(
-    history: HistoryStore,
+    history: SqliteHistoryStore,
 ) -> None:
     shared_account = _record(history, "a", account_ids=("northwind",), ticket_ids=("900",))
     shared_ticket = _record(history, "b", account_ids=("contoso",), ticket_ids=("101",))
@@ -126,7 +132,7 @@ def test_related_escalations_are_the_closed_ones_sharing_an_account_or_a_ticket(
 
 
 def test_related_escalations_can_be_found_by_a_shared_tracker_issue_and_include_open_ones(
-    history: HistoryStore,
+    history: SqliteHistoryStore,
 ) -> None:
     open_incident = _record(
         history, "a", account_ids=("acme",), ticket_ids=("201",), data={"issue_keys": ["ENG-4521"]}
@@ -140,7 +146,7 @@ def test_related_escalations_can_be_found_by_a_shared_tracker_issue_and_include_
 
 
 def test_setting_the_same_status_again_keeps_the_first_reason_and_time(
-    history: HistoryStore, clock: Clock
+    history: SqliteHistoryStore, clock: Clock
 ) -> None:
     escalation_id = _record(history)
     history.set_status(escalation_id, "deescalated", reason="workaround found", learning="document it")
@@ -153,7 +159,9 @@ def test_setting_the_same_status_again_keeps_the_first_reason_and_time(
     )
 
 
-def test_one_claimant_owns_a_key_and_the_others_find_it_pending_then_done(history: HistoryStore) -> None:
+def test_one_claimant_owns_a_key_and_the_others_find_it_pending_then_done(
+    history: SqliteHistoryStore,
+) -> None:
     _record(history)
     assert _claim(history, token="first") is True
     second = history.claim(
@@ -173,7 +181,9 @@ def test_one_claimant_owns_a_key_and_the_others_find_it_pending_then_done(histor
     )
 
 
-def test_a_failed_action_can_be_claimed_again_and_its_attempts_are_counted(history: HistoryStore) -> None:
+def test_a_failed_action_can_be_claimed_again_and_its_attempts_are_counted(
+    history: SqliteHistoryStore,
+) -> None:
     _record(history)
     _claim(history, token="a")
     failed = history.fail("k-1", token="a", error="UpstreamError: 503")
@@ -182,7 +192,7 @@ def test_a_failed_action_can_be_claimed_again_and_its_attempts_are_counted(histo
     assert history.action("k-1").attempts == 2  # type: ignore[union-attr]
 
 
-def test_a_claim_older_than_the_lease_is_taken_over(history: HistoryStore, clock: Clock) -> None:
+def test_a_claim_older_than_the_lease_is_taken_over(history: SqliteHistoryStore, clock: Clock) -> None:
     _record(history)
     _claim(history, token="died")
     clock.advance(minutes=9)
@@ -192,7 +202,7 @@ def test_a_claim_older_than_the_lease_is_taken_over(history: HistoryStore, clock
 
 
 def test_a_late_failure_leaves_an_action_that_a_new_holder_completed_or_holds(
-    history: HistoryStore, clock: Clock
+    history: SqliteHistoryStore, clock: Clock
 ) -> None:
     _record(history)
     _claim(history, token="slow")
@@ -206,7 +216,9 @@ def test_a_late_failure_leaves_an_action_that_a_new_holder_completed_or_holds(
     assert [e.outcome for e in history.events()] == ["failed", "executed", "failed"]
 
 
-def test_completing_an_action_logs_its_outcome_and_payload_in_the_same_step(history: HistoryStore) -> None:
+def test_completing_an_action_logs_its_outcome_and_payload_in_the_same_step(
+    history: SqliteHistoryStore,
+) -> None:
     _record(history)
     _claim(history)
     history.complete(
@@ -227,7 +239,7 @@ def test_completing_an_action_logs_its_outcome_and_payload_in_the_same_step(hist
     )
 
 
-def test_only_writes_complete_an_action(history: HistoryStore) -> None:
+def test_only_writes_complete_an_action(history: SqliteHistoryStore) -> None:
     _record(history)
     _claim(history)
     with pytest.raises(InvalidQueryError):
@@ -236,7 +248,9 @@ def test_only_writes_complete_an_action(history: HistoryStore) -> None:
         history.complete("never-claimed", token="t-1", outcome="executed", ref=None)
 
 
-def test_log_lines_are_listed_oldest_first_and_filtered_by_time(history: HistoryStore, clock: Clock) -> None:
+def test_log_lines_are_listed_oldest_first_and_filtered_by_time(
+    history: SqliteHistoryStore, clock: Clock
+) -> None:
     _record(history)
     for outcome in ("preview", "refused"):
         history.log(
@@ -249,7 +263,7 @@ def test_log_lines_are_listed_oldest_first_and_filtered_by_time(history: History
 
 
 def test_followups_are_kept_once_per_key_and_kind_and_cancelled_when_the_escalation_is_closed(
-    history: HistoryStore,
+    history: SqliteHistoryStore,
 ) -> None:
     escalation_id = _record(history)
     reminders = [
@@ -266,25 +280,28 @@ def test_followups_are_kept_once_per_key_and_kind_and_cancelled_when_the_escalat
     assert history.followups(status=["pending"]) == ()
 
 
-def test_followups_need_a_known_escalation(history: HistoryStore) -> None:
+def test_followups_need_a_known_escalation(history: SqliteHistoryStore) -> None:
     with pytest.raises(NotFoundError):
         history.add_followups("ESC-7", "k", [Reminder(kind="internal", due_at=NOW, note="x")])
 
 
 def test_the_history_lives_in_the_workspace_file_beside_the_records(tmp_path: Path) -> None:
     path = tmp_path / "ws.sqlite"
-    with LocalWorkspace.create(path, CONTRACT_DATASET), HistoryStore.open(path, create=False) as history:
+    with (
+        LocalWorkspace.create(path, CONTRACT_DATASET),
+        SqliteHistoryStore.open(path, create=False) as history,
+    ):
         _record(history)
-    with LocalWorkspace.open(path, create_demo=False) as workspace, HistoryStore.open(path) as history:
+    with LocalWorkspace.open(path, create_demo=False) as workspace, SqliteHistoryStore.open(path) as history:
         assert workspace.stats().counts["tickets"] == len(CONTRACT_DATASET.tickets)
         assert history.escalation("ESC-1").ticket_ids == ("101",)
 
 
 def test_an_empty_workspace_is_created_for_the_history_unless_told_not_to(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="no history yet"):
-        HistoryStore.open(tmp_path / "missing.sqlite", create=False)
+        SqliteHistoryStore.open(tmp_path / "missing.sqlite", create=False)
     assert not (tmp_path / "missing.sqlite").exists()
-    with HistoryStore.open(tmp_path / "new.sqlite") as history:
+    with SqliteHistoryStore.open(tmp_path / "new.sqlite") as history:
         assert history.escalations() == ()
     with LocalWorkspace.open(tmp_path / "new.sqlite", create_demo=False) as workspace:
         assert workspace.stats().counts["tickets"] == 0
@@ -295,7 +312,7 @@ def test_a_workspace_from_before_the_history_gains_it_when_opened(tmp_path: Path
     conn = sqlite3.connect(path, isolation_level=None)
     schema.initialize(conn, schema.MIGRATIONS[:1])
     conn.close()
-    with HistoryStore.open(path) as history:
+    with SqliteHistoryStore.open(path) as history:
         _record(history)
     conn = sqlite3.connect(path)
     try:
@@ -306,9 +323,9 @@ def test_a_workspace_from_before_the_history_gains_it_when_opened(tmp_path: Path
 
 def test_fifty_connections_in_fifty_threads_claim_a_key_exactly_once(tmp_path: Path) -> None:
     path = tmp_path / "ws.sqlite"
-    with HistoryStore.open(path) as history:
+    with SqliteHistoryStore.open(path) as history:
         _record(history)
-    stores = [HistoryStore.open(path) for _ in range(50)]
+    stores = [SqliteHistoryStore.open(path) for _ in range(50)]
     start = threading.Barrier(50)
     owners: list[int] = []
 
@@ -327,7 +344,7 @@ def test_fifty_connections_in_fifty_threads_claim_a_key_exactly_once(tmp_path: P
     assert len(owners) == 1
 
 
-def test_a_closed_history_raises_instead_of_answering(history: HistoryStore) -> None:
+def test_a_closed_history_raises_instead_of_answering(history: SqliteHistoryStore) -> None:
     history.close()
     history.close()
     with pytest.raises(WorkspaceError, match="closed"):
@@ -335,7 +352,7 @@ def test_a_closed_history_raises_instead_of_answering(history: HistoryStore) -> 
 
 
 def test_a_brief_about_the_same_thing_in_other_words_updates_the_open_escalation(
-    history: HistoryStore,
+    history: SqliteHistoryStore,
 ) -> None:
     first = _record(history, "fp-1", ticket_ids=("101",), issue_keys=("ENG-7",))
     # A new related ticket and other words: the shared ticket makes it the same escalation.
@@ -353,7 +370,7 @@ def test_a_brief_about_the_same_thing_in_other_words_updates_the_open_escalation
 
 
 def test_a_support_handling_decision_is_recorded_closed_and_an_escalation_reopens_it(
-    history: HistoryStore,
+    history: SqliteHistoryStore,
 ) -> None:
     handled = _record(history, "fp-h", decision="handle_in_support", severity=None, target=None)
     entry = history.escalation(handled)
@@ -365,3 +382,25 @@ def test_a_support_handling_decision_is_recorded_closed_and_an_escalation_reopen
     assert (reopened.status, reopened.decision, reopened.status_reason) == ("open", "escalate", None)
     history.set_status(handled, "deescalated", reason="fixed")
     assert _record(history, "fp-h", decision="handle_in_support") != handled
+
+
+def test_the_store_has_every_method_of_the_skill_layers_history_protocol_with_its_signature(
+    history: SqliteHistoryStore,
+) -> None:
+    import inspect
+
+    from customer_escalation.skill.history import HistoryStore
+
+    assert isinstance(history, HistoryStore)
+    wanted = [n for n, v in vars(HistoryStore).items() if inspect.isfunction(v) and not n.startswith("_")]
+    assert "record_escalation" in wanted and "claim" in wanted
+    differing = {
+        name: (
+            str(inspect.signature(getattr(HistoryStore, name))),
+            str(inspect.signature(getattr(history, name).__func__)),
+        )
+        for name in wanted
+        if inspect.signature(getattr(HistoryStore, name))
+        != inspect.signature(getattr(history, name).__func__)
+    }
+    assert differing == {}
