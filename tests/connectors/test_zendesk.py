@@ -712,6 +712,33 @@ def test_plain_http_base_url_is_refused_unless_loopback() -> None:
     assert isinstance(connector, ZendeskSupportPlatform)
 
 
+def test_every_configuration_problem_is_named_in_one_line_without_its_value() -> None:
+    settings = _settings(
+        ZENDESK_SUBDOMAIN="https://northwind.zendesk.com",
+        ZENDESK_EMAIL="lead@acme.example",
+        ZENDESK_HC_LOCALE="en us",
+    )
+    with pytest.raises(ConfigError) as info:
+        from_settings(settings, "support")
+    message = str(info.value)
+    assert "\n" not in message
+    for variable in ("ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN", "ZENDESK_HC_LOCALE"):
+        assert variable in message
+    assert "ZENDESK_EMAIL" not in message
+    for value in ("northwind", "lead@acme.example", "en us"):
+        assert value not in message
+
+
+async def test_a_base_url_and_an_oauth_token_are_all_the_support_platform_needs() -> None:
+    fake = _fake()
+    client = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=fake.base_url)
+    settings = _settings(ZENDESK_BASE_URL=f"{fake.base_url}/", ZENDESK_OAUTH_TOKEN="zd-oauth-token")
+    support = from_settings(settings, "support", client=client)
+    ticket = await support.get_ticket("101")  # type: ignore[union-attr]
+    assert ticket.ref.url == f"{fake.base_url}/agent/tickets/101"
+    assert {call.authorization for call in fake.calls} == {"Bearer zd-oauth-token"}
+
+
 def test_zendesk_serves_only_support_and_kb() -> None:
     with pytest.raises(ConfigError, match="crm"):
         from_settings(_settings(ZENDESK_SUBDOMAIN="acme", ZENDESK_OAUTH_TOKEN="o"), "crm")

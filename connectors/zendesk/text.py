@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .text import INVISIBLE
+from ..text import strip_invisible
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -54,7 +54,7 @@ _LINE_BREAK = "\x00"
 def clean_text(text: str) -> str:
     """Text with invisible and control characters removed, newlines normalised and blank runs squeezed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = INVISIBLE.sub("", text)
+    text = strip_invisible(text)
     text = _CONTROL.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

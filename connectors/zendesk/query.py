@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from .errors import InvalidQueryError
-from .records import TicketStatus
+from ..errors import InvalidQueryError
+from ..records import TicketStatus
 
 SYSTEM = "zendesk"
 MAX_QUERY_WORDS = 30
