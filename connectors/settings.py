@@ -254,17 +254,22 @@ class VendorSettings(BaseModel):
         except ValidationError as exc:
             purposes = {info.alias or name: info.description for name, info in cls.model_fields.items()}
             problems = "; ".join(
-                f"{'.'.join(str(part) for part in error['loc'])}: "
-                f"{_setting_problem(error, purposes.get(str(error['loc'][0])) if error['loc'] else None)}"
+                _setting_problem(error, purposes.get(str(error["loc"][0])) if error["loc"] else None)
                 for error in exc.errors(include_url=False, include_input=False)
             )
             raise ConfigError(problems) from None
 
 
 def _setting_problem(error: Any, purpose: str | None) -> str:
-    """One variable's problem; a missing one says what it is for (the field's docstring, first sentence)."""
+    """One problem, led by the variable it is about (none for a check across several variables); a missing
+    variable says what it is for (the field's docstring, first sentence)."""
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {_problem(error, purpose)}" if where else _problem(error, purpose)
+
+
+def _problem(error: Any, purpose: str | None) -> str:
     if error["type"] != "missing":
-        return str(error["msg"])
+        return str(error["msg"]).removeprefix("Value error, ")
     if not purpose:
         return "is not set"
     first = " ".join(purpose.split()).split(". ")[0].rstrip(".")

@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from customer_escalation.connectors.errors import ConfigError
 from customer_escalation.connectors.settings import VendorSettings, load_settings
+
+
+class _Pair(VendorSettings):
+    user: str | None = Field(None, alias="EXAMPLE_USER")
+    password: SecretStr | None = Field(None, alias="EXAMPLE_PASSWORD")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> _Pair:
+        if (self.user is None) != (self.password is None):
+            raise ValueError("set EXAMPLE_USER and EXAMPLE_PASSWORD together")
+        return self
 
 
 class _Example(VendorSettings):
@@ -50,3 +61,11 @@ def test_valid_values_are_read_by_their_variable_and_the_secret_stays_hidden(
     assert (read.site, read.pages) == ("acme", 3)
     assert read.token.get_secret_value() == "s3cret-value"
     assert "s3cret-value" not in repr(read)
+
+
+def test_a_check_across_variables_reads_as_one_plain_sentence(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    with pytest.raises(ConfigError) as caught:
+        _Pair.from_settings(load_settings({"CUSTOMER_ESCALATION_CONFIG": str(config), "EXAMPLE_USER": "ann"}))
+    assert str(caught.value) == "set EXAMPLE_USER and EXAMPLE_PASSWORD together"
