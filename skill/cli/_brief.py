@@ -21,6 +21,7 @@ from ._common import (
     EXIT_USAGE,
     CliError,
     add_policy_flag,
+    add_record_flag,
     add_workspace_flag,
     progress_stream,
     settings_from_args,
@@ -80,13 +81,7 @@ def register(subparsers: Any) -> None:
         "--reporter", metavar="NAME", help='the "Reported by" line (default: $CUSTOMER_ESCALATION_REPORTER)'
     )
     parser.add_argument("--trace", type=Path, metavar="FILE", help="write every step as JSON lines to FILE")
-    parser.add_argument(
-        "--record",
-        type=Path,
-        metavar="FILE",
-        help="append every Claude request and response to FILE as JSON lines, without credentials "
-        "(default: $CUSTOMER_ESCALATION_RECORD)",
-    )
+    add_record_flag(parser)
     parser.add_argument(
         "--server",
         metavar="CMD|URL",

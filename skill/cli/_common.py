@@ -35,6 +35,17 @@ def add_workspace_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_record_flag(parser: argparse.ArgumentParser) -> None:
+    """`--record FILE`: keep every Claude request and response, for replay."""
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="append every Claude request and response to FILE as JSON lines, without credentials "
+        "(default: $CUSTOMER_ESCALATION_RECORD)",
+    )
+
+
 def add_policy_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy", type=Path, metavar="FILE", help="escalation policy file overriding the defaults (YAML)"

@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_policy_flag, settings_from_args
+from ._common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_policy_flag,
+    add_record_flag,
+    settings_from_args,
+)
 
 if TYPE_CHECKING:
     from ...connectors.settings import Settings
@@ -52,13 +60,7 @@ def register(subparsers: Any) -> None:
         help="send the rubric judge's calls through the Message Batches API (half price, slower); the "
         "agent's turns always go directly, since each depends on the last",
     )
-    parser.add_argument(
-        "--record",
-        type=Path,
-        metavar="FILE",
-        help="append every Claude request and response to FILE as JSON lines, without credentials "
-        "(default: $CUSTOMER_ESCALATION_RECORD)",
-    )
+    add_record_flag(parser)
     parser.add_argument(
         "--replay",
         type=Path,
