@@ -104,7 +104,7 @@ class WorldBuilder:
             plan=spec.plan,
             arr=spec.arr,
             renewal_date=on(spec.renewal, self.now) if spec.renewal is not None else None,
-            owner=Person(name=spec.owner, role="internal") if spec.owner else None,
+            owner=self.person(spec.owner, "internal") if spec.owner else None,
             contacts=tuple(
                 Contact(
                     name=c.name,
@@ -119,7 +119,7 @@ class WorldBuilder:
             reference_customer=spec.reference_customer,
             public_facing=spec.public_facing,
             industry=spec.industry,
-            created_at=self.now - timedelta(days=400),
+            created_at=at(spec.created, self.now) if spec.created is not None else None,
         )
 
     def known_account(self, account_id: str, where: str) -> Account:

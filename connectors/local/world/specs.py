@@ -72,12 +72,15 @@ class AccountSpec(Spec):
     plan: str | None = None
     arr: float | None = None
     renewal: Day | None = None
-    owner: str | None = None
+    owner: PersonField | None = None
+    """The account owner: one of the world's staff, or a person as written."""
     contacts: tuple[ContactSpec, ...] = ()
     health: Health | None = None
     reference_customer: bool = False
     public_facing: bool = False
     industry: str | None = None
+    created: Moment | None = timedelta(days=-400)
+    """When the account became a customer; null when the CRM does not say."""
 
 
 class OpportunitySpec(Spec):
