@@ -1,12 +1,17 @@
-"""The demo company's data files (``data/``): the company, its name pools and its stories."""
+"""The demo company's data files (``data/``): the company, its name pools, stories and phrase banks."""
 
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
+from typing import Any, TypeVar
 
-from ..world import Records, Spec, WorldSettings, read_model, read_world
+from pydantic import TypeAdapter, ValidationError
+
+from ..world import Records, Spec, WorldError, WorldSettings, read_model, read_world, read_yaml
+
+T = TypeVar("T")
 
 
 def data_file(name: str) -> Traversable:
@@ -54,3 +59,20 @@ def stories() -> Records:
     for file in files:
         records = records + read_world(file)
     return records
+
+
+@cache
+def _table(name: str) -> Any:
+    return read_yaml(data_file(name))
+
+
+def table(name: str, key: str, shape: TypeAdapter[T]) -> T:
+    """The list or mapping under `key` in the data file `name`, read as `shape`.
+
+    Raises:
+        WorldError: the file cannot be read, or its entry does not fit `shape`.
+    """
+    try:
+        return shape.validate_python(_table(name)[key])
+    except (KeyError, TypeError, ValidationError) as exc:
+        raise WorldError(f"{data_file(name)}: {key}: {exc}") from exc
