@@ -9,8 +9,15 @@ from datetime import datetime, timedelta
 from pydantic import TypeAdapter
 
 from ...records import Account, ChatMessage, Person, Ticket
-from . import _scenarios as s
-from ._channels import CHANNEL_NAMES
+from ._channels import (
+    CHANNEL_NAMES,
+    CHANNELS,
+    CS_ENTERPRISE,
+    ENG_INCIDENTS,
+    PRODUCT_FEEDBACK,
+    SHARED,
+    SUPPORT_ESCALATIONS,
+)
 from ._common import Staff, message_id_at, ref
 from ._company import ENGINEERS, NADIA, OWNERS, PRODUCT, ROSA, SUPPORT_TEAM
 from ._data import table
@@ -131,7 +138,7 @@ class BackgroundChat:
         return age if at > self.now - timedelta(minutes=5) else self.now - at
 
     def support(self, tickets: Sequence[Ticket], accounts: dict[str, Account], count: int) -> None:
-        channel = _Channel(s.SUPPORT_ESCALATIONS)
+        channel = _Channel(SUPPORT_ESCALATIONS)
         candidates = [t for t in tickets if t.organization is not None]
         for _ in range(count):
             if self.rng.random() < 0.65:
@@ -156,7 +163,7 @@ class BackgroundChat:
             self._post(channel, self.rng.choice(SUPPORT_TEAM).person, text, age, replies)
 
     def incidents(self, count: int) -> None:
-        channel = _Channel(s.ENG_INCIDENTS)
+        channel = _Channel(ENG_INCIDENTS)
         posted = 0
         for release, days in RELEASES:
             if days > 90:
@@ -184,7 +191,7 @@ class BackgroundChat:
             )
 
     def feedback(self, issues: Sequence[IssueDraft], accounts: dict[str, Account], count: int) -> None:
-        channel = _Channel(s.PRODUCT_FEEDBACK)
+        channel = _Channel(PRODUCT_FEEDBACK)
         features = [i for i in issues if i.kind == "feature"]
         names = [a.name for a in accounts.values() if a.id not in ("kestrel-bank",)]
         for _ in range(count):
@@ -203,7 +210,7 @@ class BackgroundChat:
             )
 
     def customer_success(self, accounts: dict[str, Account], count: int) -> None:
-        channel = _Channel(s.CS_ENTERPRISE)
+        channel = _Channel(CS_ENTERPRISE)
         quiet = {"acme-corp", "kestrel-bank", "umbrella-health"}
         pool = [a for a in accounts.values() if a.tier in ("enterprise", "business") and a.id not in quiet]
         for _ in range(count):
@@ -219,23 +226,9 @@ class BackgroundChat:
             )
 
     def shared(self, accounts: dict[str, Account], count: int) -> None:
-        shared_ids = (
-            s.EXT_ACME,
-            s.EXT_KESTREL,
-            s.EXT_MERIDIAN,
-            s.EXT_UMBRELLA,
-            s.EXT_HALCYON,
-            s.EXT_PINECREST,
-        )
+        shared_ids = SHARED
         owners = {a.id: a for a in accounts.values()}
-        by_channel = {
-            s.EXT_ACME: "acme-corp",
-            s.EXT_KESTREL: "kestrel-bank",
-            s.EXT_MERIDIAN: "meridian-freight",
-            s.EXT_UMBRELLA: "umbrella-health",
-            s.EXT_HALCYON: "halcyon-media",
-            s.EXT_PINECREST: "pinecrest-insurance",
-        }
+        by_channel = {channel.id: channel.account_id or "" for channel in CHANNELS}
         for _ in range(count):
             channel = _Channel(self.rng.choice(shared_ids))
             account = owners[by_channel[channel.id]]

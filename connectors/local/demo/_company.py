@@ -24,12 +24,6 @@ ENGINEERS = team("engineers")
 PRODUCT = team("product")
 NADIA = STAFF["Nadia Petrova"]
 ROSA = STAFF["Rosa Lindgren"]
-DANA = STAFF["Dana Whitfield"]
-MARCUS = STAFF["Marcus Oyelaran"]
-TOMAS = STAFF["Tomas Ferreira"]
-HANNAH = STAFF["Hannah Kowalczyk"]
-JONAH = STAFF["Jonah Ellery"]
-GRETA = STAFF["Greta Amsel"]
 
 FIRST_NAMES = names().first_names
 LAST_NAMES = names().last_names
