@@ -48,6 +48,7 @@ _LINKS = {
     "issue": "https://tracker.example/browse/{}",
     "article": "https://help.example/articles/{}",
 }
+_TEMPLATE_MARKS = ("{{", "{%", "{#")
 _STAND_INS = {"agent": "Riley Support", "internal": "Sam Engineer"}
 """Who speaks for `by: agent` and `by: internal` in a ticket's comments."""
 
@@ -87,7 +88,9 @@ class WorldBuilder:
 
     def text(self, value: str) -> str:
         """`value`, rendered as a template when the world's text is templated."""
-        return self._env.from_string(value).render() if self.settings.templates else value
+        if not self.settings.templates or not any(mark in value for mark in _TEMPLATE_MARKS):
+            return value
+        return self._env.from_string(value).render()
 
     def ref(self, kind: str, ident: str) -> Ref:
         link = _LINKS.get(kind) if self.settings.links else None

@@ -16,6 +16,8 @@ from .specs import Records, WorldSettings
 from .times import Moment
 
 M = TypeVar("M", bound=BaseModel)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it: the demo's data files are large."""
 
 
 class WorldFile(Records):
@@ -53,7 +55,7 @@ def read_yaml(source: Path | Traversable) -> Any:
         WorldError: the file cannot be read or is not YAML.
     """
     try:
-        return yaml.safe_load(source.read_text(encoding="utf-8"))
+        return yaml.load(source.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise WorldError(f"{source}: cannot read: {exc}") from exc
 
