@@ -8,19 +8,17 @@ scenario means the same thing on every run. See ``evals/README.md`` for the form
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -30,33 +28,9 @@ from pydantic import (
 
 from ..connectors.base import Category
 from ..connectors.errors import CustomerEscalationError
-from ..connectors.records import (
-    Account,
-    Article,
-    ArticleKind,
-    Channel,
-    ChatMessage,
-    Comment,
-    Contact,
-    Dataset,
-    Decision,
-    Health,
-    IssueKind,
-    IssueStatus,
-    Opportunity,
-    Organization,
-    Person,
-    Ref,
-    Severity,
-    SlaMetric,
-    SlaTarget,
-    Target,
-    Ticket,
-    TicketPriority,
-    TicketStatus,
-    Tier,
-    TrackerIssue,
-)
+from ..connectors.local import world
+from ..connectors.local.world import Records, layered
+from ..connectors.records import Dataset, Decision, Severity, Target
 
 DEFAULT_NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 """The fixed clock scenarios run against unless they set `now` (a Wednesday afternoon, in business hours)."""
@@ -73,258 +47,11 @@ class ScenarioError(CustomerEscalationError):
     """A scenario file is invalid; the message names the file and the field."""
 
 
-# ----------------------------------------------------------------------------------------------- times
-
-_OFFSET = re.compile(r"^([+-])((?:\d+(?:\.\d+)?[wdhm])+)$")
-_PART = re.compile(r"(\d+(?:\.\d+)?)([wdhm])")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-
-
-def _offset(text: str) -> timedelta | None:
-    match = _OFFSET.match(text.strip().replace(" ", ""))
-    if match is None:
-        return None
-    total = sum(
-        (timedelta(**{_UNITS[unit]: float(amount)}) for amount, unit in _PART.findall(match[2])), timedelta()
-    )
-    return total if match[1] == "+" else -total
-
-
-def _moment(value: Any) -> datetime | timedelta:
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if isinstance(value, str):
-        offset = _offset(value)
-        if offset is not None:
-            return offset
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-    raise ValueError(f"{value!r} is neither a relative time like -3h, -2d, +1w nor an ISO date-time")
-
-
-def _day(value: Any) -> date | timedelta:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        offset = _offset(value)
-        if offset is not None:
-            return offset
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is neither a relative day like +21d nor an ISO date")
-
-
-Moment = Annotated[datetime | timedelta, BeforeValidator(_moment)]
-"""A point in time: relative to the scenario's clock (``-3h``, ``-2d4h``) or an ISO date-time."""
-Day = Annotated[date | timedelta, BeforeValidator(_day)]
-"""A calendar day: relative (``+21d``) or an ISO date."""
-
-
-def _at(moment: datetime | timedelta, now: datetime) -> datetime:
-    return now + moment if isinstance(moment, timedelta) else moment
-
-
-def _on(day: date | timedelta, now: datetime) -> date:
-    return (now + day).date() if isinstance(day, timedelta) else day
-
-
-# ----------------------------------------------------------------------------------------- record specs
+# --------------------------------------------------------------------------- expectations and the scenario
 
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PersonSpec(_Spec):
-    name: str
-    email: str | None = None
-    role: Literal["customer", "agent", "internal", "bot", "system"] | None = None
-
-
-def _person(value: Any) -> Any:
-    return {"name": value} if isinstance(value, str) else value
-
-
-PersonField = Annotated[PersonSpec, BeforeValidator(_person)]
-"""A person: a bare name, or ``{name, email, role}``."""
-
-
-class ContactSpec(_Spec):
-    name: str
-    email: str | None = None
-    title: str | None = None
-    executive: bool = False
-
-
-class AccountSpec(_Spec):
-    """A CRM account; only `id` is required."""
-
-    id: str
-    name: str | None = None
-    """Defaults to the id in title case."""
-    domains: tuple[str, ...] | None = None
-    """Defaults to ``<id>.example``."""
-    tier: Tier | None = "pro"
-    plan: str | None = None
-    arr: float | None = None
-    renewal: Day | None = None
-    owner: str | None = None
-    contacts: tuple[ContactSpec, ...] = ()
-    health: Health | None = None
-    reference_customer: bool = False
-    public_facing: bool = False
-    industry: str | None = None
-
-
-class OpportunitySpec(_Spec):
-    id: str
-    account: str
-    name: str | None = None
-    stage: str = "Negotiation"
-    amount: float | None = None
-    close: Day | None = None
-    open: bool = True
-    kind: Literal["new", "renewal", "expansion", "other"] = "renewal"
-
-
-class CommentSpec(_Spec):
-    by: Literal["customer", "agent", "internal"] | PersonSpec = "agent"
-    body: str
-    at: Moment = timedelta(hours=-1)
-    public: bool = True
-
-
-class SlaSpec(_Spec):
-    metric: SlaMetric
-    target: int | None = None
-    """Target in minutes."""
-    breach: Moment | None = None
-    fulfilled: Moment | None = None
-    paused: bool = False
-    policy: str | None = None
-
-
-class OrganizationSpec(_Spec):
-    id: str
-    name: str
-    domain: str | None = None
-
-
-class TicketSpec(_Spec):
-    """A ticket; the organization follows from `account` unless `organization` is given."""
-
-    id: str
-    account: str | None = None
-    organization: OrganizationSpec | None = None
-    """An organization the CRM may not know (for unmatched tickets)."""
-    subject: str
-    body: str
-    status: TicketStatus = "open"
-    priority: TicketPriority | None = "normal"
-    type: Literal["problem", "incident", "question", "task"] | None = "problem"
-    channel: str | None = "email"
-    tags: tuple[str, ...] = ()
-    requester: PersonField | None = None
-    """Defaults to the account's first contact."""
-    assignee: PersonField | None = None
-    area: str | None = None
-    created: Moment = timedelta(hours=-2)
-    updated: Moment | None = None
-    solved: Moment | None = None
-    sla: tuple[SlaSpec, ...] = ()
-    """Platform SLA metrics; without them the policy's fallback targets for the account's tier apply."""
-    comments: tuple[CommentSpec, ...] = ()
-    links: tuple[str, ...] = ()
-    """Tracker issue keys the ticket is linked to."""
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_as_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
-
-
-class IssueSpec(_Spec):
-    key: str
-    title: str
-    body: str = ""
-    kind: IssueKind = "bug"
-    status: IssueStatus = "open"
-    priority: Literal["highest", "high", "medium", "low", "lowest"] | None = None
-    project: str | None = None
-    """Defaults to the key's prefix."""
-    labels: tuple[str, ...] = ()
-    components: tuple[str, ...] = ()
-    tickets: tuple[str, ...] = ()
-    accounts: tuple[str, ...] = ()
-    fix_version: str | None = None
-    created: Moment = timedelta(days=-7)
-    updated: Moment | None = None
-    resolved: Moment | None = None
-    reopened: Moment | None = None
-
-    @field_validator("tickets", mode="before")
-    @classmethod
-    def _ids_as_text(cls, value: Any) -> Any:
-        return [str(v) for v in value] if isinstance(value, list) else value
-
-
-class ArticleSpec(_Spec):
-    id: str
-    title: str
-    body: str = ""
-    kind: ArticleKind = "how-to"
-    workaround: str | None = None
-    area: str | None = None
-    labels: tuple[str, ...] = ()
-    status: Literal["current", "outdated"] = "current"
-    updated: Moment = timedelta(days=-30)
-
-
-class ChannelSpec(_Spec):
-    id: str
-    name: str
-    kind: Literal["internal", "shared"] = "internal"
-    account: str | None = None
-
-
-class MessageSpec(_Spec):
-    """A chat message; an unknown `channel` is created as an internal channel of that name."""
-
-    channel: str
-    id: str | None = None
-    """Defaults to a Slack-like timestamp id derived from `at`."""
-    text: str
-    at: Moment = timedelta(hours=-1)
-    author: PersonField = PersonSpec(name="Support", role="internal")
-    thread: str | None = None
-    """The id of the thread's root message, for replies."""
-
-
-class Records(_Spec):
-    """The records a scenario adds to its base world (same id replaces the base's record)."""
-
-    accounts: tuple[AccountSpec, ...] = ()
-    opportunities: tuple[OpportunitySpec, ...] = ()
-    tickets: tuple[TicketSpec, ...] = ()
-    channels: tuple[ChannelSpec, ...] = ()
-    messages: tuple[MessageSpec, ...] = ()
-    issues: tuple[IssueSpec, ...] = ()
-    articles: tuple[ArticleSpec, ...] = ()
-
-
-# --------------------------------------------------------------------------- expectations and the scenario
 
 
 class ArrExpectation(_Spec):
@@ -463,7 +190,7 @@ class Scenario(_Spec):
     @field_validator("now", mode="before")
     @classmethod
     def _aware(cls, value: Any) -> Any:
-        moment = _moment(value)
+        moment = world.moment(value)
         if isinstance(moment, timedelta):
             raise ValueError("now must be an absolute date-time")
         return moment
@@ -522,23 +249,6 @@ def packaged_scenarios() -> Traversable:
     return resources.files("customer_escalation.evals") / "scenarios"
 
 
-def _field_path(loc: Iterable[int | str], data: Any) -> str:
-    parts: list[str] = []
-    node = data
-    for item in loc:
-        if isinstance(item, int):
-            label = ""
-            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
-                ident = node[item].get("id") or node[item].get("key")
-                label = f" ({ident})" if ident else ""
-            parts.append(f"[{item}]{label}")
-            node = node[item] if isinstance(node, list) and item < len(node) else None
-        else:
-            parts.append(("." if parts else "") + item)
-            node = node.get(item) if isinstance(node, dict) else None
-    return "".join(parts) or "(top level)"
-
-
 def parse_scenario(text: str, origin: str) -> Scenario:
     """A scenario from YAML text; `origin` names it in errors.
 
@@ -556,7 +266,7 @@ def parse_scenario(text: str, origin: str) -> Scenario:
         scenario = Scenario.model_validate({**data, "source": origin})
     except ValidationError as exc:
         problems = "; ".join(
-            f"{_field_path(e['loc'], data)}: {e['msg'].removeprefix('Value error, ')}"
+            f"{world.field_path(e['loc'], data)}: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors(include_url=False)
         )
         raise ScenarioError(f"{origin}: {problems}") from exc
@@ -621,10 +331,6 @@ def load_scenarios(source: ScenarioSource | None = None, *, tags: Iterable[str] 
 # ------------------------------------------------------------------------------------------ the world
 
 
-def _title(ident: str) -> str:
-    return ident.replace("-", " ").replace("_", " ").title()
-
-
 @cache
 def demo_dataset(now: datetime) -> Dataset:
     """The demo company built for `now` (cached: it is deterministic)."""
@@ -638,261 +344,8 @@ def base_dataset(base: Base, now: datetime) -> Dataset:
     return demo_dataset(now) if base == "demo" else Dataset()
 
 
-class _Builder:
-    def __init__(self, scenario: Scenario, base: Dataset) -> None:
-        self.s = scenario
-        self.now = scenario.now
-        self.base = base
-        self.accounts: dict[str, Account] = {a.id: a for a in base.accounts}
-
-    def fail(self, where: str, message: str) -> ScenarioError:
-        return ScenarioError(f"{self.s.source or self.s.id}: records.{where}: {message}")
-
-    def account(self, spec: AccountSpec) -> Account:
-        domains = spec.domains if spec.domains is not None else (f"{spec.id}.example",)
-        return Account(
-            ref=Ref(system=SYSTEM, id=spec.id, url=f"https://crm.example/accounts/{spec.id}"),
-            id=spec.id,
-            name=spec.name or _title(spec.id),
-            domains=domains,
-            tier=spec.tier,
-            plan=spec.plan,
-            arr=spec.arr,
-            renewal_date=_on(spec.renewal, self.now) if spec.renewal is not None else None,
-            owner=Person(name=spec.owner, role="internal") if spec.owner else None,
-            contacts=tuple(
-                Contact(
-                    name=c.name,
-                    email=c.email
-                    or (f"{c.name.lower().replace(' ', '.')}@{domains[0]}" if domains else None),
-                    title=c.title,
-                    is_executive=c.executive,
-                )
-                for c in spec.contacts
-            ),
-            health=spec.health,
-            reference_customer=spec.reference_customer,
-            public_facing=spec.public_facing,
-            industry=spec.industry,
-            created_at=self.now - timedelta(days=400),
-        )
-
-    def _known_account(self, account_id: str, where: str) -> Account:
-        account = self.accounts.get(account_id)
-        if account is None:
-            raise self.fail(where, f"account {account_id!r} is not among the accounts")
-        return account
-
-    def opportunity(self, spec: OpportunitySpec, where: str) -> Opportunity:
-        account = self._known_account(spec.account, f"{where}.account")
-        return Opportunity(
-            ref=Ref(system=SYSTEM, id=spec.id),
-            id=spec.id,
-            account_id=spec.account,
-            name=spec.name or f"{account.name} - {spec.kind}",
-            stage=spec.stage,
-            amount=spec.amount,
-            close_date=_on(spec.close, self.now) if spec.close is not None else None,
-            is_open=spec.open,
-            kind=spec.kind,
-        )
-
-    def _speaker(self, by: Any) -> Person:
-        if isinstance(by, PersonSpec):
-            return Person(name=by.name, email=by.email, role=by.role or "customer")
-        names = {"agent": "Riley Support", "internal": "Sam Engineer"}
-        return Person(name=names[by], role=by)
-
-    def _requester(self, account: Account | None) -> Person:
-        if account is not None and account.contacts:
-            first = account.contacts[0]
-            return Person(name=first.name, email=first.email, role="customer")
-        domain = account.domains[0] if account is not None and account.domains else "customer.example"
-        return Person(name="Customer", email=f"customer@{domain}", role="customer")
-
-    def ticket(self, spec: TicketSpec, where: str) -> Ticket:
-        account = self._known_account(spec.account, f"{where}.account") if spec.account else None
-        if spec.organization is not None:
-            org = Organization(
-                id=spec.organization.id, name=spec.organization.name, domain=spec.organization.domain
-            )
-        elif account is not None:
-            org = Organization(
-                id=account.id, name=account.name, domain=account.domains[0] if account.domains else None
-            )
-        else:
-            org = None
-        requester = (
-            Person(
-                name=spec.requester.name, email=spec.requester.email, role=spec.requester.role or "customer"
-            )
-            if spec.requester is not None
-            else self._requester(account)
-        )
-        created = _at(spec.created, self.now)
-        comments = tuple(
-            Comment(
-                id=f"{spec.id}-{i + 1}",
-                author=requester if c.by == "customer" else self._speaker(c.by),
-                body=c.body,
-                public=c.public,
-                created_at=_at(c.at, self.now),
-            )
-            for i, c in enumerate(spec.comments)
-        )
-        solved = _at(spec.solved, self.now) if spec.solved is not None else None
-        updated = (
-            _at(spec.updated, self.now)
-            if spec.updated is not None
-            else max([created, *(c.created_at for c in comments), *([solved] if solved else [])])
-        )
-        return Ticket(
-            ref=Ref(system=SYSTEM, id=spec.id, url=f"https://support.example/tickets/{spec.id}"),
-            id=spec.id,
-            subject=spec.subject,
-            description=spec.body,
-            status=spec.status,
-            priority=spec.priority,
-            type=spec.type,
-            channel=spec.channel,
-            tags=spec.tags,
-            requester=requester,
-            organization=org,
-            assignee=(
-                Person(name=spec.assignee.name, email=spec.assignee.email, role=spec.assignee.role or "agent")
-                if spec.assignee
-                else None
-            ),
-            product_area=spec.area,
-            created_at=created,
-            updated_at=updated,
-            solved_at=solved,
-            sla=tuple(
-                SlaTarget(
-                    policy=m.policy,
-                    metric=m.metric,
-                    target_minutes=m.target,
-                    breach_at=_at(m.breach, self.now) if m.breach is not None else None,
-                    fulfilled_at=_at(m.fulfilled, self.now) if m.fulfilled is not None else None,
-                    paused=m.paused,
-                )
-                for m in spec.sla
-            ),
-            comments=comments,
-            linked_issue_keys=spec.links,
-        )
-
-    def issue(self, spec: IssueSpec) -> TrackerIssue:
-        created = _at(spec.created, self.now)
-        resolved = _at(spec.resolved, self.now) if spec.resolved is not None else None
-        reopened = _at(spec.reopened, self.now) if spec.reopened is not None else None
-        updated = (
-            _at(spec.updated, self.now)
-            if spec.updated is not None
-            else max([created, *(t for t in (resolved, reopened) if t is not None)])
-        )
-        return TrackerIssue(
-            ref=Ref(system=SYSTEM, id=spec.key, url=f"https://tracker.example/browse/{spec.key}"),
-            key=spec.key,
-            title=spec.title,
-            body=spec.body,
-            kind=spec.kind,
-            status=spec.status,
-            priority=spec.priority,
-            project=spec.project or spec.key.split("-", 1)[0],
-            labels=spec.labels,
-            components=spec.components,
-            linked_ticket_ids=spec.tickets,
-            linked_account_ids=spec.accounts,
-            fix_version=spec.fix_version,
-            created_at=created,
-            updated_at=updated,
-            resolved_at=resolved,
-            reopened_at=reopened,
-        )
-
-    def article(self, spec: ArticleSpec) -> Article:
-        return Article(
-            ref=Ref(system=SYSTEM, id=spec.id, url=f"https://help.example/articles/{spec.id}"),
-            id=spec.id,
-            title=spec.title,
-            body=spec.body,
-            kind=spec.kind,
-            workaround=spec.workaround,
-            product_area=spec.area,
-            labels=spec.labels,
-            status=spec.status,
-            updated_at=_at(spec.updated, self.now),
-        )
-
-    def messages(self, specs: tuple[MessageSpec, ...], channels: dict[str, Channel]) -> list[ChatMessage]:
-        """Messages with ids derived from their time when not given, and reply counts on thread roots."""
-        ids: list[str] = []
-        for i, spec in enumerate(specs):
-            at = _at(spec.at, self.now)
-            ids.append(spec.id or f"{int(at.timestamp())}.{i + 1:06d}")
-        replies: dict[tuple[str, str], int] = {}
-        for spec in specs:
-            if spec.thread is not None:
-                replies[(spec.channel, spec.thread)] = replies.get((spec.channel, spec.thread), 0) + 1
-        out: list[ChatMessage] = []
-        for spec, ident in zip(specs, ids, strict=True):
-            channel = channels[spec.channel]
-            out.append(
-                ChatMessage(
-                    ref=Ref(system=SYSTEM, id=f"{channel.id}:{ident}"),
-                    id=ident,
-                    channel_id=channel.id,
-                    channel_name=channel.name,
-                    thread_id=spec.thread,
-                    author=Person(
-                        name=spec.author.name, email=spec.author.email, role=spec.author.role or "internal"
-                    ),
-                    text=spec.text,
-                    created_at=_at(spec.at, self.now),
-                    reply_count=replies.get((spec.channel, ident), 0),
-                )
-            )
-        return out
-
-    def build(self) -> Dataset:
-        """The scenario's own records (accounts first, so the others can refer to them)."""
-        r = self.s.records
-        accounts = [self.account(a) for a in r.accounts]
-        self.accounts.update({a.id: a for a in accounts})
-        opportunities = [
-            self.opportunity(o, f"opportunities[{i}] ({o.id})") for i, o in enumerate(r.opportunities)
-        ]
-        tickets = [self.ticket(t, f"tickets[{i}] ({t.id})") for i, t in enumerate(r.tickets)]
-        for i, issue in enumerate(r.issues):
-            for account_id in issue.accounts:
-                self._known_account(account_id, f"issues[{i}] ({issue.key}).accounts")
-        known = {c.id: c for c in self.base.channels}
-        channels = {
-            c.id: Channel(id=c.id, name=c.name, kind=c.kind, account_id=c.account) for c in r.channels
-        }
-        for spec in r.messages:
-            if spec.channel not in channels:
-                channels[spec.channel] = known.get(spec.channel) or Channel(
-                    id=spec.channel, name=spec.channel
-                )
-        return Dataset(
-            accounts=tuple(accounts),
-            opportunities=tuple(opportunities),
-            tickets=tuple(tickets),
-            channels=tuple(
-                c for c in channels.values() if c.id not in known or c.id in {x.id for x in r.channels}
-            ),
-            messages=tuple(self.messages(r.messages, channels)),
-            issues=tuple(self.issue(i) for i in r.issues),
-            articles=tuple(self.article(a) for a in r.articles),
-        )
-
-
-def _merge(base: tuple[Any, ...], own: tuple[Any, ...], key: Callable[[Any], str]) -> tuple[Any, ...]:
-    merged = {key(item): item for item in base}
-    merged.update({key(item): item for item in own})
-    return tuple(merged.values())
+def _builder(scenario: Scenario, base: Dataset) -> world.WorldBuilder:
+    return world.WorldBuilder(scenario.now, base, source=scenario.source or scenario.id)
 
 
 def own_records(scenario: Scenario, base: Dataset | None = None) -> Dataset:
@@ -901,21 +354,11 @@ def own_records(scenario: Scenario, base: Dataset | None = None) -> Dataset:
     Raises:
         ScenarioError: a record names an account that exists in neither the scenario nor its base.
     """
-    world = base if base is not None else base_dataset(scenario.base, scenario.now)
-    return _Builder(scenario, world).build()
-
-
-def layered(base: Dataset, own: Dataset) -> Dataset:
-    """`own` over `base`: a record with the same id replaces the base's."""
-    return Dataset(
-        accounts=_merge(base.accounts, own.accounts, lambda a: a.id),
-        opportunities=_merge(base.opportunities, own.opportunities, lambda o: o.id),
-        tickets=_merge(base.tickets, own.tickets, lambda t: t.id),
-        channels=_merge(base.channels, own.channels, lambda c: c.id),
-        messages=_merge(base.messages, own.messages, lambda m: f"{m.channel_id}:{m.id}"),
-        issues=_merge(base.issues, own.issues, lambda i: i.key),
-        articles=_merge(base.articles, own.articles, lambda a: a.id),
-    )
+    base = base if base is not None else base_dataset(scenario.base, scenario.now)
+    try:
+        return _builder(scenario, base).build(scenario.records)
+    except world.WorldError as exc:
+        raise ScenarioError(str(exc)) from exc
 
 
 def build_dataset(scenario: Scenario, base: Dataset | None = None) -> Dataset:
@@ -924,8 +367,8 @@ def build_dataset(scenario: Scenario, base: Dataset | None = None) -> Dataset:
     Raises:
         ScenarioError: a record names an account that exists in neither the scenario nor its base.
     """
-    world = base if base is not None else base_dataset(scenario.base, scenario.now)
-    return layered(world, _Builder(scenario, world).build())
+    base = base if base is not None else base_dataset(scenario.base, scenario.now)
+    return layered(base, own_records(scenario, base))
 
 
 def reference_ids(scenario: Scenario) -> Reference:

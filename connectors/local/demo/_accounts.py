@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from pydantic import TypeAdapter
+
 from ...records import Account, Contact, Health, Opportunity, Tier
-from ._common import Staff, ref
-from ._company import (
-    COMPANY_NAMES,
-    DANA,
-    EXECUTIVE_TITLES,
-    FIRST_NAMES,
-    GRETA,
-    HANNAH,
-    JONAH,
-    LAST_NAMES,
-    MARCUS,
-    OWNERS,
-    STAFF_TITLES,
-    TOMAS,
-)
+from ..world import ContactSpec, Spec
+from ._common import ref
+from ._company import COMPANY_NAMES, EXECUTIVE_TITLES, FIRST_NAMES, LAST_NAMES, OWNERS, STAFF, STAFF_TITLES
+from ._data import table
 
 
-@dataclass(frozen=True)
-class AccountSpec:
-    """An account whose facts the scenarios depend on; dates are offsets from now."""
+class AccountSpec(Spec):
+    """An account whose facts the scenarios depend on (``data/accounts.yaml``); dates are days from now."""
 
     id: str
     name: str
@@ -35,9 +24,10 @@ class AccountSpec:
     tier: Tier
     arr: float | None
     renewal_in_days: int | None
-    owner: Staff
-    contacts: tuple[tuple[str, str, bool], ...]
-    """(name, title, is_executive); emails are derived from the name and the domain."""
+    owner: str
+    """One of the company's people, by name."""
+    contacts: tuple[ContactSpec, ...]
+    """E-mails are derived from the name and the domain."""
     health: Health = "green"
     reference_customer: bool = False
     public_facing: bool = False
@@ -50,314 +40,12 @@ def _email(name: str, domain: str) -> str:
     return f"{local}@{domain}"
 
 
-SCENARIO_ACCOUNTS: tuple[AccountSpec, ...] = (
-    AccountSpec(
-        "acme-corp",
-        "Acme Corp",
-        "acmecorp.example",
-        "enterprise",
-        480_000.0,
-        75,
-        DANA,
-        (
-            ("Priya Natarajan", "Director of Platform Engineering", False),
-            ("Graham Osei", "CTO", True),
-            ("Lena Voss", "Senior Data Engineer", False),
-            ("Tobias Reinholt", "Site Reliability Engineer", False),
-            ("Marisol Quintero", "Procurement Lead", False),
-        ),
-        health="yellow",
-        reference_customer=True,
-        public_facing=True,
-        industry="E-commerce",
-        customer_for_days=1460,
-    ),
-    AccountSpec(
-        "umbrella-health",
-        "Umbrella Health",
-        "umbrellahealth.example",
-        "enterprise",
-        310_000.0,
-        40,
-        GRETA,
-        (
-            ("Claire Dunmore", "Compliance Manager", False),
-            ("Victor Albrecht", "VP Data & Analytics", True),
-            ("Nia Castellanos", "Data Platform Engineer", False),
-        ),
-        industry="Healthcare",
-        customer_for_days=1100,
-    ),
-    AccountSpec(
-        "meridian-freight",
-        "Meridian Freight",
-        "meridianfreight.example",
-        "enterprise",
-        265_000.0,
-        190,
-        TOMAS,
-        (
-            ("Sanna Lindqvist", "IT Operations Lead", False),
-            ("Rupert Achebe", "CIO", True),
-            ("Dario Fenwick", "Dispatch Systems Analyst", False),
-        ),
-        public_facing=True,
-        industry="Logistics",
-        customer_for_days=900,
-    ),
-    AccountSpec(
-        "halcyon-media",
-        "Halcyon Media",
-        "halcyonmedia.example",
-        "enterprise",
-        190_000.0,
-        250,
-        GRETA,
-        (
-            ("Kwame Asante", "Identity & Access Engineer", False),
-            ("Juliette Moreau", "VP Audience", True),
-        ),
-        reference_customer=True,
-        public_facing=True,
-        industry="Media",
-        customer_for_days=600,
-    ),
-    AccountSpec(
-        "pinecrest-insurance",
-        "Pinecrest Insurance",
-        "pinecrestins.example",
-        "enterprise",
-        540_000.0,
-        310,
-        TOMAS,
-        (
-            ("Megan Albright", "Identity Architect", False),
-            ("Howard Tsang", "CISO", True),
-            ("Beatriz Lowe", "Marketing Technology Lead", False),
-        ),
-        industry="Financial services",
-        customer_for_days=1300,
-    ),
-    AccountSpec(
-        "tidewater-energy",
-        "Tidewater Energy",
-        "tidewaterenergy.example",
-        "enterprise",
-        370_000.0,
-        130,
-        DANA,
-        (
-            ("Luis Carvajal", "Systems Administrator", False),
-            ("Fiona Blackwood", "VP Digital", True),
-        ),
-        public_facing=True,
-        industry="Energy",
-        customer_for_days=800,
-    ),
-    AccountSpec(
-        "ironwood-manufacturing",
-        "Ironwood Manufacturing",
-        "ironwoodmfg.example",
-        "enterprise",
-        155_000.0,
-        220,
-        HANNAH,
-        (
-            ("Patrick Keane", "IT Manager", False),
-            ("Selma Horvath", "COO", True),
-        ),
-        industry="Manufacturing",
-        customer_for_days=420,
-    ),
-    AccountSpec(
-        "kestrel-bank",
-        "Kestrel Bank",
-        "kestrelbank.example",
-        "enterprise",
-        620_000.0,
-        28,
-        MARCUS,
-        (
-            ("Ingrid Hallberg", "Chief Information Security Officer", True),
-            ("Samuel Okonjo", "Head of Security Operations", False),
-            ("Alicia Ferrand", "Procurement Manager", False),
-            ("Tomasz Wrobel", "Data Engineering Lead", False),
-        ),
-        health="red",
-        industry="Financial services",
-        customer_for_days=1000,
-    ),
-    AccountSpec(
-        "globex",
-        "Globex",
-        "globex.example",
-        "business",
-        96_000.0,
-        160,
-        JONAH,
-        (
-            ("Omar Haddad", "Analytics Lead", False),
-            ("Beth Carroway", "VP Finance", True),
-        ),
-        industry="Consumer goods",
-    ),
-    AccountSpec(
-        "bluefin-capital",
-        "Bluefin Capital",
-        "bluefincapital.example",
-        "business",
-        84_000.0,
-        200,
-        HANNAH,
-        (
-            ("Anika Sorensen", "IT Systems Manager", False),
-            ("Rafael Oyelowo", "COO", True),
-        ),
-        industry="Financial services",
-        customer_for_days=120,
-    ),
-    AccountSpec(
-        "brightline-health",
-        "Brightline Health",
-        "brightlinehealth.example",
-        "business",
-        72_000.0,
-        95,
-        GRETA,
-        (
-            ("Derek Fontaine", "Clinical Operations Analyst", False),
-            ("Yasmin Qureshi", "Head of Clinical Systems", False),
-        ),
-        health="yellow",
-        industry="Healthcare",
-    ),
-    AccountSpec(
-        "copperleaf-foods",
-        "Copperleaf Foods",
-        "copperleaffoods.example",
-        "business",
-        54_000.0,
-        280,
-        JONAH,
-        (("Gemma Strickland", "Ecommerce Operations Manager", False),),
-        industry="Consumer goods",
-    ),
-    AccountSpec(
-        "lumen-dental",
-        "Lumen Dental",
-        "lumendental.example",
-        "business",
-        42_000.0,
-        150,
-        HANNAH,
-        (("Arjun Pillai", "Integration Developer", False),),
-        industry="Healthcare",
-    ),
-    AccountSpec(
-        "larkspur-systems",
-        "Larkspur Systems",
-        "larkspursystems.example",
-        "business",
-        66_000.0,
-        60,
-        TOMAS,
-        (("Noelle Baptiste", "Security & Compliance Lead", False), ("Kofi Mensah", "Data Analyst", False)),
-        industry="Software",
-    ),
-    AccountSpec(
-        "initech",
-        "Initech",
-        "initech.example",
-        "pro",
-        18_000.0,
-        120,
-        JONAH,
-        (("Ravi Menon", "BI Developer", False),),
-        industry="Software",
-    ),
-    AccountSpec(
-        "orchid-retail",
-        "Orchid Retail",
-        "orchidretail.example",
-        "pro",
-        14_400.0,
-        210,
-        HANNAH,
-        (("Jess Tamura", "Backend Developer", False),),
-        industry="Retail",
-    ),
-    AccountSpec(
-        "fernhill-studio",
-        "Fernhill Studio",
-        "fernhillstudio.example",
-        "pro",
-        7_200.0,
-        175,
-        JONAH,
-        (("Olivia Brandt", "Marketing Analyst", False),),
-        industry="Media",
-        customer_for_days=200,
-    ),
-    AccountSpec(
-        "acme-logistics",
-        "Acme Logistics",
-        "acmelogistics.example",
-        "pro",
-        3_600.0,
-        90,
-        HANNAH,
-        (("Jordan Reyes", "Operations Engineer", False),),
-        industry="Logistics",
-        customer_for_days=300,
-    ),
-    AccountSpec(
-        "sable-analytics",
-        "Sable Analytics",
-        "sableanalytics.example",
-        "pro",
-        9_600.0,
-        240,
-        JONAH,
-        (("Mateo Ruiz", "Lead Engineer", False),),
-        industry="Software",
-    ),
-    AccountSpec(
-        "harbor-goods",
-        "Harbor Goods",
-        "harborgoods.example",
-        "pro",
-        6_000.0,
-        45,
-        HANNAH,
-        (("Lucy Pemberton", "Full-stack Developer", False),),
-        industry="Retail",
-    ),
-    AccountSpec(
-        "quarry-labs",
-        "Quarry Labs",
-        "quarrylabs.example",
-        "pro",
-        12_000.0,
-        300,
-        JONAH,
-        (("Sven Aaltonen", "CTO", True), ("Dana Kim", "Software Engineer", False)),
-        industry="Software",
-    ),
-)
-
-TIER_COUNTS: dict[Tier, int] = {"enterprise": 8, "business": 14, "pro": 22, "free": 16}
-_ARR_RANGE: dict[Tier, tuple[int, int]] = {
-    "enterprise": (150_000, 900_000),
-    "business": (30_000, 120_000),
-    "pro": (3_000, 25_000),
-    "free": (0, 0),
-}
-_PLANS: dict[Tier, tuple[str, ...]] = {
-    "enterprise": ("Enterprise Annual", "Enterprise Plus"),
-    "business": ("Business Annual", "Business Monthly"),
-    "pro": ("Pro Annual", "Pro Monthly"),
-    "free": ("Free",),
-}
+SCENARIO_ACCOUNTS = table("accounts.yaml", "accounts", TypeAdapter(tuple[AccountSpec, ...]))
+TIER_COUNTS = table("accounts.yaml", "tier_counts", TypeAdapter(dict[Tier, int]))
+"""How many accounts of each tier the demo has, the scenario accounts included."""
+_ARR_RANGE = table("accounts.yaml", "arr_range", TypeAdapter(dict[Tier, tuple[int, int]]))
+_PLANS = table("accounts.yaml", "plans", TypeAdapter(dict[Tier, tuple[str, ...]]))
+_EXPANSIONS = table("accounts.yaml", "expansions", TypeAdapter(tuple[str, ...]))
 
 
 def _slug(name: str) -> str:
@@ -367,8 +55,8 @@ def _slug(name: str) -> str:
 def _account(spec: AccountSpec, now: datetime, rng: random.Random) -> Account:
     renewal = None if spec.renewal_in_days is None else (now + timedelta(days=spec.renewal_in_days)).date()
     contacts = tuple(
-        Contact(name=name, email=_email(name, spec.domain), title=title, is_executive=executive)
-        for name, title, executive in spec.contacts
+        Contact(name=c.name, email=_email(c.name, spec.domain), title=c.title, is_executive=c.executive)
+        for c in spec.contacts
     )
     return Account(
         ref=ref(spec.id),
@@ -379,7 +67,7 @@ def _account(spec: AccountSpec, now: datetime, rng: random.Random) -> Account:
         plan=rng.choice(_PLANS[spec.tier]) if spec.tier != "enterprise" else "Enterprise Annual",
         arr=spec.arr,
         renewal_date=renewal,
-        owner=spec.owner.person,
+        owner=STAFF[spec.owner].person,
         contacts=contacts,
         health=spec.health,
         reference_customer=spec.reference_customer,
@@ -542,13 +230,3 @@ def build_opportunities(
                 )
             )
     return tuple(opportunities)
-
-
-_EXPANSIONS = (
-    "additional seats",
-    "event volume add-on",
-    "second workspace",
-    "warehouse sync add-on",
-    "premium support",
-    "EU data residency",
-)

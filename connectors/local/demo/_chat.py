@@ -6,115 +6,40 @@ import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pydantic import TypeAdapter
+
 from ...records import Account, ChatMessage, Person, Ticket
-from . import _scenarios as s
-from ._channels import CHANNEL_NAMES
+from ._channels import (
+    CHANNEL_NAMES,
+    CHANNELS,
+    CS_ENTERPRISE,
+    ENG_INCIDENTS,
+    PRODUCT_FEEDBACK,
+    SHARED,
+    SUPPORT_ESCALATIONS,
+)
 from ._common import Staff, message_id_at, ref
 from ._company import ENGINEERS, NADIA, OWNERS, PRODUCT, ROSA, SUPPORT_TEAM
+from ._data import table
 from ._tracker import RELEASES, IssueDraft
 
 _RECENT = timedelta(days=30)
 
-_ESCALATION_ASKS = (
-    "Can someone from L2 take a look at #{ticket} ({company})? {subject}. I've gone through the usual checks.",
-    '#{ticket} for {company}: "{subject}". Customer is getting impatient, any ideas?',
-    "Need a second pair of eyes on #{ticket} ({company}, {tier}) - {subject}.",
-    "Is #{ticket} a known thing? {company} reports: {subject}.",
-    "Picking up #{ticket} ({company}) from the overnight queue. Anyone already talked to them?",
-)
-_ESCALATION_REPLIES = (
-    "Looking now.",
-    "That's configuration on their side, I replied on the ticket.",
-    "Seen this before, it's in the KB. Sent you the link.",
-    "I'll take it, assign it to me.",
-    "Asked {engineer} in #eng-incidents, nothing on our side right now.",
-    "Solved, thanks all.",
-    "Customer confirmed it works now.",
-)
-_SUPPORT_CHATTER = (
-    "Queue is at {n} open this morning, anyone free to take chat until noon?",
-    "Reminder: the macros for {area} tickets were updated, please use the new ones.",
-    "Heads up: {company} is onboarding a new team this month, expect a few how-to tickets.",
-    "Shift swap: I'm covering the evening queue on {weekday}.",
-    "New hire shadowing today, please be nice in the threads :)",
-    "FYI the status page template for partial outages changed, check the wiki before using it.",
-    "Great save on the {company} ticket yesterday, customer left a 5-star CSAT.",
-    "CSAT last week: {pct}%. Thanks everyone.",
-)
-_DEPLOY = (
-    "Deploying {release} to {region}.",
-    "{release} rolling out, canary looks clean.",
-    "{release} is out in all regions.",
-)
-_INCIDENTS_ANYTIME = (
-    "Elevated p95 on the dashboards query service in {region} ({latency}s). Looking.",
-    "CDN cache purge for app assets running, expect a few slow page loads for 10 minutes.",
-    "Billing job for invoices ran 40 minutes late, invoices went out, no action needed.",
-    "Search index rebuild for the members page in {region}, members search may be incomplete for ~20 minutes.",
-    "Staging is down for the Postgres upgrade until 14:00 UTC.",
-)
-_INCIDENTS_OLD = (
-    "Delayed event processing in {region}: backlog of {n}k events, draining. No data loss.",
-    "Webhook delivery latency elevated (p99 {latency}s) in {region} after the worker deploy.",
-    "Export worker queue backed up in {region}, exports running up to an hour late.",
-    "Auth service in {region} restarted after a memory spike, a few users had to sign in again.",
-    "Salesforce API returning 503 to our sync workers, their status page confirms an incident.",
-)
-_INCIDENT_REPLIES = (
-    "Mitigated, watching.",
-    "Back to normal. Root cause was a noisy neighbour on the cache cluster.",
-    "Rolled the last deploy back in {region}, graphs recovering.",
-    "Postmortem doc is up, review on {weekday}.",
-    "No customer tickets about it so far.",
-    "Confirmed resolved.",
-)
-_FEEDBACK = (
-    "{company} asking for {ask} again (+1 on {key}).",
-    "Another request for {ask} from {company}. Linked to {key}.",
-    "Feedback from a {company} call: they'd pay extra for {ask}. {key}",
-    "{company}'s admin asked about {ask} during their onboarding call. Adding to {key}.",
-)
-_FEEDBACK_REPLIES = (
-    "Thanks, noted on the issue.",
-    "We're scoping {key} for next quarter, I'll share a doc soon.",
-    "Not planned right now, but the count helps.",
-    "Could you get me 20 minutes with them? Would love to see the workflow.",
-)
-_CS = (
-    "QBR with {company} on {weekday}, anything support wants me to raise?",
-    "{company} added the event volume add-on on top of their {amount} ARR. Thanks everyone!",
-    "{company} moved to yellow: usage down {pct}0% since their reorg.",
-    "New exec sponsor at {company}, intro call next week.",
-    "{company} is interested in the EU data residency add-on, looping in their AE.",
-    "Reminder: health scores refresh on Mondays, please update your notes.",
-)
-_CS_REPLIES = (
-    "Nice!",
-    "Thanks for the heads up.",
-    "I'll join the call.",
-    "Support has nothing open for them.",
-)
-_SHARED_VENDOR = (
-    "Hi all, a heads up that we have scheduled maintenance on {date} between 02:00 and 02:30 UTC. No downtime "
-    "expected for the dashboards.",
-    "Thanks for the QBR yesterday! Notes and next steps are in the doc I shared.",
-    "New this month: saved filters and chart annotations are live in your workspace.",
-    "Friendly reminder that your workspace's API key {key} hasn't been used in 90 days. Want us to revoke it?",
-)
-_SHARED_CUSTOMER = (
-    "Quick question: can we give a contractor view-only access to a single dashboard?",
-    "Is there a way to schedule the exec dashboard as a PDF every Monday?",
-    "Can you add {name} from our side to this channel? She's taking over from me next month.",
-    "Thanks for the quick help on the invoice last week!",
-    "Do you have a recommended way to tag test events so they don't show up in dashboards?",
-)
-_SHARED_REPLIES = (
-    "Yes! Share > Guest link with an expiry date does exactly that.",
-    "Yes, Share > Schedule email on the dashboard. Happy to walk you through it.",
-    "Done, welcome!",
-    "Anytime :)",
-    "Send them with debug=true and they're kept out of dashboards.",
-)
+_LINES = TypeAdapter(tuple[str, ...])
+_ESCALATION_ASKS = table("chat.yaml", "escalation_asks", _LINES)
+_ESCALATION_REPLIES = table("chat.yaml", "escalation_replies", _LINES)
+_SUPPORT_CHATTER = table("chat.yaml", "support_chatter", _LINES)
+_DEPLOY = table("chat.yaml", "deploy", _LINES)
+_INCIDENTS_ANYTIME = table("chat.yaml", "incidents_anytime", _LINES)
+_INCIDENTS_OLD = table("chat.yaml", "incidents_old", _LINES)
+_INCIDENT_REPLIES = table("chat.yaml", "incident_replies", _LINES)
+_FEEDBACK = table("chat.yaml", "feedback", _LINES)
+_FEEDBACK_REPLIES = table("chat.yaml", "feedback_replies", _LINES)
+_CS = table("chat.yaml", "cs", _LINES)
+_CS_REPLIES = table("chat.yaml", "cs_replies", _LINES)
+_SHARED_VENDOR = table("chat.yaml", "shared_vendor", _LINES)
+_SHARED_CUSTOMER = table("chat.yaml", "shared_customer", _LINES)
+_SHARED_REPLIES = table("chat.yaml", "shared_replies", _LINES)
 
 
 class _Channel:
@@ -213,7 +138,7 @@ class BackgroundChat:
         return age if at > self.now - timedelta(minutes=5) else self.now - at
 
     def support(self, tickets: Sequence[Ticket], accounts: dict[str, Account], count: int) -> None:
-        channel = _Channel(s.SUPPORT_ESCALATIONS)
+        channel = _Channel(SUPPORT_ESCALATIONS)
         candidates = [t for t in tickets if t.organization is not None]
         for _ in range(count):
             if self.rng.random() < 0.65:
@@ -238,7 +163,7 @@ class BackgroundChat:
             self._post(channel, self.rng.choice(SUPPORT_TEAM).person, text, age, replies)
 
     def incidents(self, count: int) -> None:
-        channel = _Channel(s.ENG_INCIDENTS)
+        channel = _Channel(ENG_INCIDENTS)
         posted = 0
         for release, days in RELEASES:
             if days > 90:
@@ -266,7 +191,7 @@ class BackgroundChat:
             )
 
     def feedback(self, issues: Sequence[IssueDraft], accounts: dict[str, Account], count: int) -> None:
-        channel = _Channel(s.PRODUCT_FEEDBACK)
+        channel = _Channel(PRODUCT_FEEDBACK)
         features = [i for i in issues if i.kind == "feature"]
         names = [a.name for a in accounts.values() if a.id not in ("kestrel-bank",)]
         for _ in range(count):
@@ -285,7 +210,7 @@ class BackgroundChat:
             )
 
     def customer_success(self, accounts: dict[str, Account], count: int) -> None:
-        channel = _Channel(s.CS_ENTERPRISE)
+        channel = _Channel(CS_ENTERPRISE)
         quiet = {"acme-corp", "kestrel-bank", "umbrella-health"}
         pool = [a for a in accounts.values() if a.tier in ("enterprise", "business") and a.id not in quiet]
         for _ in range(count):
@@ -301,23 +226,9 @@ class BackgroundChat:
             )
 
     def shared(self, accounts: dict[str, Account], count: int) -> None:
-        shared_ids = (
-            s.EXT_ACME,
-            s.EXT_KESTREL,
-            s.EXT_MERIDIAN,
-            s.EXT_UMBRELLA,
-            s.EXT_HALCYON,
-            s.EXT_PINECREST,
-        )
+        shared_ids = SHARED
         owners = {a.id: a for a in accounts.values()}
-        by_channel = {
-            s.EXT_ACME: "acme-corp",
-            s.EXT_KESTREL: "kestrel-bank",
-            s.EXT_MERIDIAN: "meridian-freight",
-            s.EXT_UMBRELLA: "umbrella-health",
-            s.EXT_HALCYON: "halcyon-media",
-            s.EXT_PINECREST: "pinecrest-insurance",
-        }
+        by_channel = {channel.id: channel.account_id or "" for channel in CHANNELS}
         for _ in range(count):
             channel = _Channel(self.rng.choice(shared_ids))
             account = owners[by_channel[channel.id]]

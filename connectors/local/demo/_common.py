@@ -21,6 +21,7 @@ from ...records import (
     TicketStatus,
     Tier,
 )
+from ._data import company
 
 TicketType = Literal["problem", "incident", "question", "task"]
 
@@ -77,13 +78,10 @@ class Staff:
 
 
 SLA_MINUTES: Mapping[Tier, Mapping[TicketPriority, tuple[int, int]]] = {
-    "enterprise": {"urgent": (60, 1440), "high": (120, 2880), "normal": (240, 7200), "low": (480, 14400)},
-    "business": {"urgent": (120, 2880), "high": (240, 4320), "normal": (480, 10080), "low": (1440, 20160)},
-    "pro": {"urgent": (240, 4320), "high": (480, 7200), "normal": (1440, 14400), "low": (2880, 28800)},
+    tier: policy.targets for tier, policy in company().settings.sla.items()
 }
-"""(first reply, resolution) targets in minutes by tier and priority; the free tier has no SLA."""
-
-SLA_POLICY: Mapping[Tier, str] = {"enterprise": "Enterprise 24/7", "business": "Business hours", "pro": "Pro"}
+"""(first reply, resolution) targets in minutes by tier and priority (``data/company.yaml``)."""
+SLA_POLICY: Mapping[Tier, str] = {tier: policy.policy for tier, policy in company().settings.sla.items()}
 
 
 def sla_targets(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import random
-import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ...records import (
     Account,
     Comment,
-    Contact,
     Person,
     SlaTarget,
     Ticket,
@@ -20,32 +17,25 @@ from ...records import (
 )
 from ._common import (
     SLA_MINUTES,
-    SlotMaker,
     Slots,
-    TicketType,
-    add_typos,
     build_ticket,
     comment,
     sla_targets,
     ticket_id_at,
 )
-from ._company import FIRST_NAMES, FRONTLINE, LAST_NAMES, SUPPORT_TEAM
-from ._topics import GENERIC_FIXES, TOPICS, WISHES, Topic
+from ._company import FRONTLINE, SUPPORT_TEAM
+from ._slots import MAKERS, fixed_slots
+from ._topics import TOPICS
 from ._tracker import IssueDraft, release_after
-from ._tracker_bank import BugSpec, FeatureSpec
 from ._voices import (
-    AGENT_GREETINGS,
     AGENT_HOLD,
-    AGENT_SIGNOFFS,
     AGENT_SOLVED,
-    CONTEXT_NEUTRAL,
-    CONTEXT_PROBLEM,
     INTERNAL_NOTES,
     TRIAGE_NOTES,
     VOICE_WEIGHTS,
     VOICES,
-    Voice,
 )
+from ._writing import Ctx, Plan, Writer, issue_plan, topic_plan
 
 _PRIORITIES: tuple[TicketPriority, ...] = ("low", "normal", "high", "urgent")
 _TIER_WEIGHT = {"enterprise": 40, "business": 25, "pro": 14, "free": 5}
@@ -76,327 +66,6 @@ _KEEP_AWAY: Mapping[str, Mapping[str, timedelta | None]] = {
 }
 
 
-def _hex(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice("0123456789abcdef") for _ in range(n))
-
-
-def _alnum(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(n))
-
-
-def _choice(*options: str) -> SlotMaker:
-    return lambda s: s.rng.choice(options)
-
-
-def _wish(s: Slots) -> str:
-    wish, short = s.rng.choice(WISHES)
-    s.set("wish_short", short)
-    return wish
-
-
-def _wish_short(s: Slots) -> str:
-    _ = s["wish"]  # drawing the wish fixes its short form too
-    return s["wish_short"]
-
-
-def _tz(s: Slots) -> str:
-    return s.rng.choice(
-        (
-            "America/New_York",
-            "Europe/Berlin",
-            "Asia/Singapore",
-            "Australia/Sydney",
-            "America/Chicago",
-            "Europe/London",
-        )
-    )
-
-
-def _email_other(s: Slots) -> str:
-    return f"{s.rng.choice(FIRST_NAMES).lower()}.{s.rng.choice(LAST_NAMES).lower()}@{s['domain']}"
-
-
-_MAKERS: Mapping[str, SlotMaker] = {
-    "n_small": lambda s: str(s.rng.randint(2, 9)),
-    "n_users": _choice("25", "40", "60", "85", "120", "150", "240", "300", "450", "800", "1,200"),
-    "n_k": _choice("12", "40", "75", "120", "250", "400", "900"),
-    "pct": lambda s: str(s.rng.randint(2, 9)),
-    "req_id": lambda s: "req_" + _hex(s.rng, 10),
-    "region": _choice("us-east-1", "eu-west-1", "us-west-2", "eu-central-1", "ap-southeast-2"),
-    "region_human": _choice("the EU", "US East", "Sydney", "Frankfurt", "Singapore", "Oregon"),
-    "sdk": _choice("tessera-python 4.1.3", "tessera-node 6.3.0", "tessera-go v2.8.1", "tessera-java 3.4.0"),
-    "platform": _choice("iOS", "Android", "React Native", "Flutter"),
-    "browser": _choice(
-        "Chrome 131 on macOS 14.6",
-        "Firefox 132 on Windows 11",
-        "Edge 130 on Windows 10",
-        "Safari 18.1 on macOS 15",
-        "Chrome 130 on Ubuntu 22.04",
-    ),
-    "idp": _choice(
-        "Okta", "Entra ID", "Azure AD", "OneLogin", "Google Workspace", "JumpCloud", "PingFederate"
-    ),
-    "bucket": lambda s: f"s3://{s['slug']}-{s.rng.choice(('data', 'analytics', 'exports', 'lake'))}/tessera/",
-    "short_id": lambda s: _alnum(s.rng, 8),
-    "export_name": _choice(
-        "daily_events", "orders_daily", "profiles_full", "weekly_revenue", "campaign_touches"
-    ),
-    "cron": _choice("0 2 * * *", "30 1 * * *", "0 4 * * 1-5", "15 0 * * *"),
-    "tz": _tz,
-    "tz_city": lambda s: s["tz"].split("/")[1].replace("_", " "),
-    "dash": _choice(
-        "Revenue overview",
-        "Weekly active users",
-        "Checkout funnel",
-        "Churn cohorts",
-        "Campaign performance",
-        "Exec KPIs",
-        "Store traffic",
-        "Onboarding",
-    ),
-    "invoice": lambda s: f"INV-2026-{s.rng.randint(10000, 99999)}",
-    "amount": lambda s: f"${s.rng.randint(2, 90) * 50:,}.00",
-    "po": lambda s: f"PO-{s.rng.randint(100000, 999999)}",
-    "vat": lambda s: (
-        s.rng.choice(("DE", "NL", "FR", "IE", "GB", "SE")) + str(s.rng.randint(100000000, 999999999))
-    ),
-    "billing_email": lambda s: (
-        f"{s.rng.choice(('finance', 'accounts.payable', 'ap', 'billing'))}@{s['domain']}"
-    ),
-    "card": lambda s: str(s.rng.randint(1000, 9999)),
-    "seats": _choice("10", "15", "25", "50", "75", "100"),
-    "rate": _choice("100 requests per second", "50 requests per second", "20 requests per second"),
-    "retry_after": lambda s: str(s.rng.randint(1, 30)),
-    "hook_url": lambda s: s.rng.choice(
-        (
-            f"https://api.{s['domain']}/webhooks/tessera",
-            f"https://hooks.{s['domain']}/tessera",
-            f"https://{s['domain']}/wh",
-        )
-    ),
-    "delivery_id": lambda s: "dlv_" + _hex(s.rng, 12),
-    "key_hint": lambda s: f"sk_live_...{s['key_last']}",
-    "key_last": lambda s: _alnum(s.rng, 4),
-    "integration": _choice("Salesforce", "HubSpot", "Snowflake", "BigQuery", "Segment", "Braze", "Redshift"),
-    "team": _choice("data", "growth", "marketing ops", "platform", "analytics", "finance", "CX", "product"),
-    "team_slug": _choice("growth", "data", "ops", "marketing", "eng"),
-    "latency": _choice("10-15 minutes", "20-30 minutes", "almost an hour", "5-10 minutes"),
-    "aws_req": lambda s: _alnum(s.rng, 16).upper(),
-    "aws_ext": lambda s: _alnum(s.rng, 40),
-    "aws_acct": lambda s: str(s.rng.randint(100000000000, 999999999999)),
-    "uuid": lambda s: (
-        f"{_hex(s.rng, 8)}-{_hex(s.rng, 4)}-{_hex(s.rng, 4)}-{_hex(s.rng, 4)}-{_hex(s.rng, 12)}"
-    ),
-    "email_other": _email_other,
-    "wish": _wish,
-    "wish_short": _wish_short,
-    "deadline_event": _choice(
-        "board meeting next week",
-        "quarterly review",
-        "launch next week",
-        "audit at the end of the month",
-        "big campaign on Friday",
-    ),
-    "agent_or_team": _choice("team", "support team", "Tessera folks", "all", "there"),
-}
-
-
-@dataclass
-class _Ctx:
-    """What one ticket is about and who is involved."""
-
-    account: Account
-    requester: Contact
-    created: datetime
-    voice: Voice
-    agent: Person
-    slots: Slots
-
-
-def _fixed_slots(
-    account: Account, requester: Contact, created: datetime, agent: Person, ws_id: str
-) -> dict[str, str]:
-    first, _, last = requester.name.partition(" ")
-    hour = created.hour
-    daypart = "morning" if 5 <= hour < 12 else "afternoon" if hour < 18 else "evening"
-    since_at = created - timedelta(days=1 + (hour % 3))
-    return {
-        "first": first,
-        "last": last,
-        "first_lower": first.lower(),
-        "initial": first[0],
-        "title": requester.title or "admin",
-        "company": account.name,
-        "domain": account.domains[0] if account.domains else f"{account.id}.example",
-        "slug": account.id,
-        "plan": account.plan or "Pro",
-        "agent": (agent.name or "").split()[0],
-        "ws_id": ws_id,
-        "daypart": daypart,
-        "weekday": since_at.strftime("%A"),
-        "since": ("yesterday", "this morning", f"on {since_at.strftime('%A')}", "earlier today", "last week")[
-            hour % 5
-        ],
-        "time": (created - timedelta(minutes=17 + hour * 3)).strftime("%H:%M"),
-        "last_month": (created.replace(day=1) - timedelta(days=1)).strftime("%B"),
-    }
-
-
-class _Writer:
-    """Builds the text of one background ticket."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-
-    def prose(self, ctx: _Ctx, text: str) -> str:
-        text = ctx.slots.fill(text)
-        typos = self.rng.choice(ctx.voice.typos)
-        if typos:
-            text = add_typos(text, self.rng, typos)
-        return text
-
-    def description(self, ctx: _Ctx, plan: _Plan) -> str:
-        rng = self.rng
-        voice = ctx.voice
-        body = self.prose(ctx, plan.problem)
-        if rng.random() < 0.35:
-            lines = CONTEXT_NEUTRAL if plan.question else CONTEXT_NEUTRAL + CONTEXT_PROBLEM
-            context = self.prose(ctx, rng.choice(lines))
-            body = f"{context} {body}" if rng.random() < 0.4 else f"{body} {context}"
-        if voice.lowercase and rng.random() < 0.7:
-            body = body[0].lower() + body[1:]
-        opener = ctx.slots.fill(rng.choice(voice.greetings) + rng.choice(voice.intros))
-        if opener[-1:] not in ("", " ", "\n"):
-            opener += " "
-        parts = [opener + body]
-        if plan.details and rng.random() < 0.7:
-            parts.append(ctx.slots.fill(rng.choice(plan.details)))
-        if plan.asks and not plan.question and rng.random() < 0.4:
-            parts.append(self.prose(ctx, rng.choice(plan.asks)))
-        closer = ctx.slots.fill(rng.choice(voice.closers))
-        signature = ctx.slots.fill(rng.choice(voice.signatures))
-        tail = "\n".join(p for p in (closer, signature) if p)
-        if tail:
-            parts.append(tail)
-        return "\n\n".join(parts)
-
-    def agent(self, ctx: _Ctx, text: str, *, greet: bool = True) -> str:
-        rng = self.rng
-        parts = []
-        if greet and rng.random() < 0.85:
-            parts.append(ctx.slots.fill(rng.choice(AGENT_GREETINGS)))
-        parts.append(ctx.slots.fill(text))
-        parts.append(ctx.slots.fill(rng.choice(AGENT_SIGNOFFS)))
-        return "\n\n".join(parts)
-
-    def customer(self, ctx: _Ctx, text: str) -> str:
-        text = self.prose(ctx, text)
-        if ctx.voice.lowercase and self.rng.random() < 0.7:
-            text = text[0].lower() + text[1:]
-        return text
-
-
-@dataclass
-class _Plan:
-    """The content a ticket's conversation draws from."""
-
-    area: str
-    types: tuple[TicketType, ...]
-    priorities: tuple[int, int, int, int]
-    tags: tuple[str, ...]
-    subject: str
-    problem: str
-    details: tuple[str, ...]
-    asks: tuple[str, ...]
-    replies: tuple[str, ...]
-    followups: tuple[str, ...]
-    fixes: tuple[str, ...]
-    notes: tuple[str, ...]
-    clarify: tuple[tuple[str, str], ...] = ()
-    question: bool = False
-    issue: IssueDraft | None = None
-
-
-def _topic_plan(rng: random.Random, topic: Topic) -> _Plan:
-    case = rng.choice(topic.cases)
-    return _Plan(
-        area=topic.area,
-        types=("question",)
-        if case.question
-        else tuple(t for t in topic.types if t != "question") or topic.types,
-        priorities=topic.priorities,
-        tags=topic.tags,
-        subject=rng.choice(case.subjects),
-        problem=rng.choice(case.problems),
-        details=case.details,
-        asks=topic.asks,
-        replies=case.replies,
-        followups=case.followups,
-        fixes=case.fixes or GENERIC_FIXES,
-        notes=topic.notes,
-        clarify=case.clarify,
-        question=case.question,
-    )
-
-
-def _issue_plan(rng: random.Random, issue: IssueDraft) -> _Plan:
-    spec = issue.spec
-    if isinstance(spec, BugSpec):
-        return _Plan(
-            area=issue.area,
-            types=("problem",),
-            priorities=(1, 6, 3, 0),
-            tags=(issue.area, "bug"),
-            subject=rng.choice(spec.subjects),
-            problem=rng.choice(spec.symptoms),
-            details=(spec.error,) if spec.error else (),
-            asks=(
-                "Is this a known bug?",
-                "Any workaround until it's fixed?",
-                "Can you confirm it's on your side?",
-            ),
-            replies=(
-                "Thanks for the report. I can reproduce this on a test workspace, so it's a bug on our side, not your "
-                "setup. I've raised it with our engineers and linked your ticket so you hear about the fix.",
-                "This is a known bug that our engineering team is tracking. I've added your report to it.",
-            ),
-            followups=("Thanks, please keep us posted.", "OK. Any idea when it'll be fixed?"),
-            fixes=(),
-            notes=(f"Linked to {issue.key}.", f"Known bug, {issue.key}."),
-            issue=issue,
-        )
-    assert isinstance(spec, FeatureSpec)
-    return _Plan(
-        area=issue.area,
-        types=("question",),
-        priorities=(5, 5, 0, 0),
-        tags=(issue.area, "feature-request"),
-        subject=rng.choice(
-            (f"Feature request: {spec.ask}", f"Any plans for {spec.ask}?", f"Request - {spec.ask}")
-        ),
-        problem=rng.choice(
-            (
-                f"We'd love {spec.ask}. Right now we work around it by hand and it costs us time every week.",
-                f"Is {spec.ask} on the roadmap? A few people on our {{team}} team keep asking me.",
-                f"Not a bug, more of a wish: {spec.ask}. Is anything like that planned?",
-            )
-        ),
-        details=(),
-        asks=(),
-        replies=(
-            "Thanks for the suggestion! It isn't available today. I've added your use case and your account to the "
-            "feature request our product team keeps for this, so you'll hear from us if it gets planned.",
-            "Good idea, and you're not the only one asking. I've logged your request with our product team; I can't "
-            "share a timeline today.",
-        ),
-        followups=(),
-        fixes=(),
-        notes=(f"Added to {issue.key}.",),
-        question=True,
-        issue=issue,
-    )
-
-
 class BackgroundTickets:
     """Generates the background tickets and records their links to tracker issues."""
 
@@ -414,7 +83,7 @@ class BackgroundTickets:
         self.weights = [_TIER_WEIGHT[a.tier or "free"] for a in self.accounts]
         self.linkable = [i for i in issues if i.kind in ("bug", "feature")]
         self.taken = taken_ids
-        self.writer = _Writer(rng)
+        self.writer = Writer(rng)
         self.ws_ids = {a.id: f"ws_{rng.randint(10000, 99999)}" for a in self.accounts}
 
     def build(self, count: int) -> list[Ticket]:
@@ -448,7 +117,7 @@ class BackgroundTickets:
         window = _KEEP_AWAY.get(account.id, {}).get(area, timedelta(0))
         return window is not None and age > window
 
-    def _plan(self, account: Account, age: timedelta) -> _Plan | None:
+    def _plan(self, account: Account, age: timedelta) -> Plan | None:
         rng = self.rng
         created = self.now - age
         if rng.random() < 0.11:
@@ -464,12 +133,12 @@ class BackgroundTickets:
             if candidates:
                 issue = rng.choice(candidates)
                 if self._allowed(account, issue.area, age):
-                    return _issue_plan(rng, issue)
+                    return issue_plan(rng, issue)
         topics = [t for t in TOPICS if not (t.paying_only and account.tier == "free")]
         topic = rng.choices(topics, weights=[t.weight for t in topics])[0]
         if not self._allowed(account, topic.area, age):
             return None
-        return _topic_plan(rng, topic)
+        return topic_plan(rng, topic)
 
     def _ticket(self) -> Ticket:
         rng = self.rng
@@ -486,12 +155,12 @@ class BackgroundTickets:
         voice = rng.choices(VOICES, weights=VOICE_WEIGHTS)[0]
         slots = Slots(
             rng,
-            _MAKERS,
-            _fixed_slots(account, requester, created, agent_staff.person, self.ws_ids[account.id]),
+            MAKERS,
+            fixed_slots(account, requester, created, agent_staff.person, self.ws_ids[account.id]),
         )
         peer = rng.choice([s for s in SUPPORT_TEAM if s is not agent_staff])
         slots.set("agent_peer", peer.first)
-        ctx = _Ctx(account, requester, created, voice, agent_staff.person, slots)
+        ctx = Ctx(account, requester, created, voice, agent_staff.person, slots)
         priority = rng.choices(_PRIORITIES, weights=plan.priorities)[0]
         if account.tier == "enterprise" and priority == "normal" and rng.random() < 0.2:
             priority = "high"
@@ -545,7 +214,7 @@ class BackgroundTickets:
         return timedelta(minutes=target * (rng.uniform(1.1, 2.5) if late else rng.uniform(0.05, 0.9)))
 
     def _conversation(
-        self, ticket_id: str, ctx: _Ctx, plan: _Plan, priority: TicketPriority
+        self, ticket_id: str, ctx: Ctx, plan: Plan, priority: TicketPriority
     ) -> tuple[tuple[Comment, ...], TicketStatus, datetime | None]:
         rng = self.rng
         writer = self.writer
@@ -637,8 +306,8 @@ class BackgroundTickets:
     def _issue_conversation(
         self,
         ticket_id: str,
-        ctx: _Ctx,
-        plan: _Plan,
+        ctx: Ctx,
+        plan: Plan,
         events: list[tuple[datetime, str, Person, str, bool]],
         t: datetime,
         customer: Person,

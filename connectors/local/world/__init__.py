@@ -1,0 +1,69 @@
+"""One world format and one builder for every world: the demo company, eval scenarios, test worlds.
+
+A world is records written as a support lead would (`Records`: accounts, tickets, chat, tracker
+issues, articles), with times relative to a clock (`times`), built into a `Dataset` by
+`WorldBuilder` and layered over another world with `layered`.
+"""
+
+from .builder import SYSTEM, WorldBuilder, WorldError
+from .files import WorldFile, clock_of, field_path, read_model, read_world, read_yaml
+from .merge import layered
+from .specs import (
+    AccountSpec,
+    ArticleSpec,
+    ChannelSpec,
+    CommentSpec,
+    ContactSpec,
+    IssueSpec,
+    MessageSpec,
+    OpportunitySpec,
+    OrganizationSpec,
+    PersonField,
+    PersonSpec,
+    Records,
+    SlaPolicySpec,
+    SlaSpec,
+    Spec,
+    StaffSpec,
+    TicketSpec,
+    WorldSettings,
+)
+from .times import Day, Moment, at, format_offset, moment, on, parse_offset
+
+__all__ = [
+    "SYSTEM",
+    "AccountSpec",
+    "ArticleSpec",
+    "ChannelSpec",
+    "CommentSpec",
+    "ContactSpec",
+    "Day",
+    "IssueSpec",
+    "MessageSpec",
+    "Moment",
+    "OpportunitySpec",
+    "OrganizationSpec",
+    "PersonField",
+    "PersonSpec",
+    "Records",
+    "SlaPolicySpec",
+    "SlaSpec",
+    "Spec",
+    "StaffSpec",
+    "TicketSpec",
+    "WorldBuilder",
+    "WorldError",
+    "WorldFile",
+    "WorldSettings",
+    "at",
+    "clock_of",
+    "field_path",
+    "format_offset",
+    "layered",
+    "moment",
+    "on",
+    "parse_offset",
+    "read_model",
+    "read_world",
+    "read_yaml",
+]

@@ -1,0 +1,379 @@
+"""The world builder: world-file records (`Records`) laid out at a moment, as `Dataset` records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from ...errors import CustomerEscalationError
+from ...records import (
+    Account,
+    Article,
+    Channel,
+    ChatMessage,
+    Comment,
+    Contact,
+    Dataset,
+    Opportunity,
+    Organization,
+    Person,
+    Ref,
+    SlaTarget,
+    Ticket,
+    TrackerIssue,
+)
+from .specs import (
+    AccountSpec,
+    ArticleSpec,
+    CommentSpec,
+    IssueSpec,
+    MessageSpec,
+    OpportunitySpec,
+    PersonSpec,
+    Records,
+    SlaSpec,
+    TicketSpec,
+    WorldSettings,
+)
+from .times import at, on, text_filters
+
+SYSTEM = "local"
+_LINKS = {
+    "account": "https://crm.example/accounts/{}",
+    "ticket": "https://support.example/tickets/{}",
+    "issue": "https://tracker.example/browse/{}",
+    "article": "https://help.example/articles/{}",
+}
+_TEMPLATE_MARKS = ("{{", "{%", "{#")
+_STAND_INS = {"agent": "Riley Support", "internal": "Sam Engineer"}
+"""Who speaks for `by: agent` and `by: internal` in a ticket's comments."""
+
+
+class WorldError(CustomerEscalationError):
+    """A world file is invalid or its records do not fit together; the message names the record."""
+
+
+def _title(ident: str) -> str:
+    return ident.replace("-", " ").replace("_", " ").title()
+
+
+class WorldBuilder:
+    """Builds a world's records over a base world (whose accounts and channels they may name).
+
+    Args:
+        now: The moment relative times are laid out from.
+        base: The world the records are added to.
+        settings: The world's staff, SLA policies, links and text templates.
+        source: Names the world in errors.
+    """
+
+    def __init__(
+        self, now: datetime, base: Dataset, settings: WorldSettings | None = None, *, source: str = "world"
+    ) -> None:
+        self.now = now
+        self.base = base
+        self.settings = settings or WorldSettings()
+        self.source = source
+        self.accounts: dict[str, Account] = {a.id: a for a in base.accounts}
+        self.people = {p.name: Person(name=p.name, email=p.email, role=p.role) for p in self.settings.people}
+        self._env = SandboxedEnvironment(keep_trailing_newline=True, undefined=StrictUndefined)
+        self._env.filters.update(text_filters(now))
+
+    def fail(self, where: str, message: str) -> WorldError:
+        return WorldError(f"{self.source}: records.{where}: {message}")
+
+    def text(self, value: str) -> str:
+        """`value`, rendered as a template when the world's text is templated."""
+        if not self.settings.templates or not any(mark in value for mark in _TEMPLATE_MARKS):
+            return value
+        return self._env.from_string(value).render()
+
+    def ref(self, kind: str, ident: str) -> Ref:
+        link = _LINKS.get(kind) if self.settings.links else None
+        return Ref(system=SYSTEM, id=ident, url=link.format(ident) if link else None)
+
+    def account(self, spec: AccountSpec) -> Account:
+        domains = spec.domains if spec.domains is not None else (f"{spec.id}.example",)
+        return Account(
+            ref=self.ref("account", spec.id),
+            id=spec.id,
+            name=spec.name or _title(spec.id),
+            domains=domains,
+            tier=spec.tier,
+            plan=spec.plan,
+            arr=spec.arr,
+            renewal_date=on(spec.renewal, self.now) if spec.renewal is not None else None,
+            owner=self.person(spec.owner, "internal") if spec.owner else None,
+            contacts=tuple(
+                Contact(
+                    name=c.name,
+                    email=c.email
+                    or (f"{c.name.lower().replace(' ', '.')}@{domains[0]}" if domains else None),
+                    title=c.title,
+                    is_executive=c.executive,
+                )
+                for c in spec.contacts
+            ),
+            health=spec.health,
+            reference_customer=spec.reference_customer,
+            public_facing=spec.public_facing,
+            industry=spec.industry,
+            created_at=at(spec.created, self.now) if spec.created is not None else None,
+        )
+
+    def known_account(self, account_id: str, where: str) -> Account:
+        account = self.accounts.get(account_id)
+        if account is None:
+            raise self.fail(where, f"account {account_id!r} is not among the accounts")
+        return account
+
+    def opportunity(self, spec: OpportunitySpec, where: str) -> Opportunity:
+        account = self.known_account(spec.account, f"{where}.account")
+        return Opportunity(
+            ref=self.ref("opportunity", spec.id),
+            id=spec.id,
+            account_id=spec.account,
+            name=spec.name or f"{account.name} - {spec.kind}",
+            stage=spec.stage,
+            amount=spec.amount,
+            close_date=on(spec.close, self.now) if spec.close is not None else None,
+            is_open=spec.open,
+            kind=spec.kind,
+        )
+
+    def person(self, spec: PersonSpec, role: str, account: Account | None = None) -> Person:
+        """A named person: one of the world's staff, a contact of `account`, or as written."""
+        if spec.email is None and spec.role is None:
+            staff = self.people.get(spec.name)
+            if staff is not None:
+                return staff
+            contact = next((c for c in account.contacts if c.name == spec.name), None) if account else None
+            if contact is not None:
+                return Person(name=contact.name, email=contact.email, role="customer")
+        return Person.model_validate({"name": spec.name, "email": spec.email, "role": spec.role or role})
+
+    def _requester(self, spec: PersonSpec | None, account: Account | None) -> Person:
+        if spec is not None:
+            return self.person(spec, "customer", account)
+        if account is not None and account.contacts:
+            first = account.contacts[0]
+            return Person(name=first.name, email=first.email, role="customer")
+        domain = account.domains[0] if account is not None and account.domains else "customer.example"
+        return Person(name="Customer", email=f"customer@{domain}", role="customer")
+
+    def _comment(
+        self, ticket_id: str, index: int, spec: CommentSpec, requester: Person, account: Any
+    ) -> Comment:
+        if spec.by == "customer":
+            author = requester
+        elif isinstance(spec.by, PersonSpec):
+            author = self.person(spec.by, "customer", account)
+        else:
+            author = Person(name=_STAND_INS[spec.by], role=spec.by)
+        return Comment(
+            id=f"{ticket_id}-{index}",
+            author=author,
+            body=self.text(spec.body),
+            public=spec.public,
+            created_at=at(spec.at, self.now),
+        )
+
+    def _organization(self, spec: TicketSpec, account: Account | None) -> Organization | None:
+        if spec.organization is not None:
+            org = spec.organization
+            return Organization(id=org.id, name=org.name, domain=org.domain)
+        if account is None:
+            return None
+        return Organization(
+            id=account.id, name=account.name, domain=account.domains[0] if account.domains else None
+        )
+
+    def _sla(
+        self, spec: TicketSpec, account: Account | None, comments: Iterable[Comment]
+    ) -> tuple[SlaTarget, ...]:
+        if spec.sla != "tier":
+            return tuple(self._sla_metric(m) for m in spec.sla)
+        policy = self.settings.sla.get(account.tier) if account and account.tier else None
+        if policy is None or spec.priority is None:
+            return ()
+        created = at(spec.created, self.now)
+        first, resolution = policy.targets[spec.priority]
+        replied = next((c.created_at for c in comments if c.public and c.author.role == "agent"), None)
+        solved = at(spec.solved, self.now) if spec.solved is not None else None
+        return tuple(
+            SlaTarget(
+                policy=policy.policy,
+                metric=metric,
+                target_minutes=minutes,
+                breach_at=created + timedelta(minutes=minutes),
+                fulfilled_at=fulfilled,
+            )
+            for metric, minutes, fulfilled in (
+                ("first_reply", first, replied),
+                ("resolution", resolution, solved),
+            )
+        )
+
+    def _sla_metric(self, m: SlaSpec) -> SlaTarget:
+        return SlaTarget(
+            policy=m.policy,
+            metric=m.metric,
+            target_minutes=m.target,
+            breach_at=at(m.breach, self.now) if m.breach is not None else None,
+            fulfilled_at=at(m.fulfilled, self.now) if m.fulfilled is not None else None,
+            paused=m.paused,
+        )
+
+    def ticket(self, spec: TicketSpec, where: str) -> Ticket:
+        account = self.known_account(spec.account, f"{where}.account") if spec.account else None
+        requester = self._requester(spec.requester, account)
+        created = at(spec.created, self.now)
+        comments = tuple(
+            self._comment(spec.id, i, c, requester, account) for i, c in enumerate(spec.comments, start=1)
+        )
+        solved = at(spec.solved, self.now) if spec.solved is not None else None
+        updated = (
+            at(spec.updated, self.now)
+            if spec.updated is not None
+            else max([created, *(c.created_at for c in comments), *([solved] if solved else [])])
+        )
+        return Ticket(
+            ref=self.ref("ticket", spec.id),
+            id=spec.id,
+            subject=self.text(spec.subject),
+            description=self.text(spec.body),
+            status=spec.status,
+            priority=spec.priority,
+            type=spec.type,
+            channel=spec.channel,
+            tags=spec.tags,
+            requester=requester,
+            organization=self._organization(spec, account),
+            assignee=self.person(spec.assignee, "agent") if spec.assignee else None,
+            product_area=spec.area,
+            created_at=created,
+            updated_at=updated,
+            solved_at=solved,
+            sla=self._sla(spec, account, comments),
+            comments=comments,
+            linked_issue_keys=spec.links,
+        )
+
+    def issue(self, spec: IssueSpec, where: str) -> TrackerIssue:
+        for account_id in spec.accounts:
+            self.known_account(account_id, f"{where}.accounts")
+        created = at(spec.created, self.now)
+        resolved = at(spec.resolved, self.now) if spec.resolved is not None else None
+        reopened = at(spec.reopened, self.now) if spec.reopened is not None else None
+        updated = (
+            at(spec.updated, self.now)
+            if spec.updated is not None
+            else max([created, *(t for t in (resolved, reopened) if t is not None)])
+        )
+        return TrackerIssue(
+            ref=self.ref("issue", spec.key),
+            key=spec.key,
+            title=self.text(spec.title),
+            body=self.text(spec.body),
+            kind=spec.kind,
+            status=spec.status,
+            priority=spec.priority,
+            project=spec.project or spec.key.split("-", 1)[0],
+            labels=spec.labels,
+            components=spec.components,
+            linked_ticket_ids=spec.tickets,
+            linked_account_ids=spec.accounts,
+            fix_version=spec.fix_version,
+            created_at=created,
+            updated_at=updated,
+            resolved_at=resolved,
+            reopened_at=reopened,
+        )
+
+    def article(self, spec: ArticleSpec) -> Article:
+        return Article(
+            ref=self.ref("article", spec.id),
+            id=spec.id,
+            title=self.text(spec.title),
+            body=self.text(spec.body),
+            kind=spec.kind,
+            workaround=self.text(spec.workaround) if spec.workaround is not None else None,
+            product_area=spec.area,
+            labels=spec.labels,
+            status=spec.status,
+            updated_at=at(spec.updated, self.now),
+        )
+
+    def messages(self, specs: tuple[MessageSpec, ...], channels: dict[str, Channel]) -> list[ChatMessage]:
+        """Messages with ids derived from their time when not given, and reply counts on thread roots."""
+        ids = [
+            spec.id or f"{int(at(spec.at, self.now).timestamp())}.{i:06d}" for i, spec in enumerate(specs, 1)
+        ]
+        replies: dict[tuple[str, str], int] = {}
+        for spec in specs:
+            if spec.thread is not None:
+                replies[(spec.channel, spec.thread)] = replies.get((spec.channel, spec.thread), 0) + 1
+        return [
+            self._message(spec, ident, channels[spec.channel], replies)
+            for spec, ident in zip(specs, ids, strict=True)
+        ]
+
+    def _message(
+        self, spec: MessageSpec, ident: str, channel: Channel, replies: dict[tuple[str, str], int]
+    ) -> ChatMessage:
+        account = self.accounts.get(channel.account_id) if channel.account_id else None
+        return ChatMessage(
+            ref=self.ref("message", f"{channel.id}:{ident}"),
+            id=ident,
+            channel_id=channel.id,
+            channel_name=channel.name,
+            thread_id=spec.thread,
+            author=self.person(spec.author, "internal", account),
+            text=self.text(spec.text),
+            created_at=at(spec.at, self.now),
+            reply_count=replies.get((spec.channel, ident), 0),
+        )
+
+    def _channels(self, records: Records) -> dict[str, Channel]:
+        """The world's own channels, plus the base's (or new internal ones) its messages post to."""
+        known = {c.id: c for c in self.base.channels}
+        channels = {
+            c.id: Channel(id=c.id, name=c.name, kind=c.kind, account_id=c.account) for c in records.channels
+        }
+        for spec in records.messages:
+            if spec.channel not in channels:
+                channels[spec.channel] = known.get(spec.channel) or Channel(
+                    id=spec.channel, name=spec.channel
+                )
+        return channels
+
+    def build(self, records: Records) -> Dataset:
+        """The records as a dataset (accounts first, so the others can refer to them).
+
+        Raises:
+            WorldError: a record names an account that exists in neither the records nor the base.
+        """
+        accounts = [self.account(a) for a in records.accounts]
+        self.accounts.update({a.id: a for a in accounts})
+        channels = self._channels(records)
+        own_channels = {c.id for c in records.channels}
+        known = {c.id for c in self.base.channels}
+        return Dataset(
+            accounts=tuple(accounts),
+            opportunities=tuple(
+                self.opportunity(o, f"opportunities[{i}] ({o.id})")
+                for i, o in enumerate(records.opportunities)
+            ),
+            tickets=tuple(self.ticket(t, f"tickets[{i}] ({t.id})") for i, t in enumerate(records.tickets)),
+            channels=tuple(c for c in channels.values() if c.id not in known or c.id in own_channels),
+            messages=tuple(self.messages(records.messages, channels)),
+            issues=tuple(self.issue(s, f"issues[{i}] ({s.key})") for i, s in enumerate(records.issues)),
+            articles=tuple(self.article(a) for a in records.articles),
+        )
+
+
+__all__ = ["SYSTEM", "WorldBuilder", "WorldError"]
