@@ -124,7 +124,8 @@ class LinearFake(LinearData):
         self.calls.append(call)
         response = self._refuse(call) or self._answer(call)
         call.status = response.status_code
-        response.headers.update(self._budget_headers(call.complexity))
+        for name, value in self._budget_headers(call.complexity).items():
+            response.headers.setdefault(name, value)
         return response
 
     def _refuse(self, call: Call) -> Response | None:
@@ -137,7 +138,8 @@ class LinearFake(LinearData):
             now = self.clock()
             self._accepted = [t for t in self._accepted if t > now - 1.0]
             if len(self._accepted) >= self.rate_limit:
-                return self._limited(max(self._accepted[0] + 1.0 - now, 0.001))
+                oldest = self._accepted[0] if self._accepted else now
+                return self._limited(max(oldest + 1.0 - now, 0.001))
             self._accepted.append(now)
         if self._faults:
             fault, count = self._faults[0]
