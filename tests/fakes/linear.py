@@ -88,20 +88,21 @@ class LinearFake(LinearData):
     def __post_init__(self) -> None:
         self.schema = build_linear_schema()
         self.seed(self.dataset)
-        self._faults: list[tuple[int | str, int]] = []
+        self._faults: list[tuple[int | str, int, str | None]] = []
         self._malformed: list[str] = []
         self._accepted: list[float] = []
         self.app = Starlette(routes=[Route("/graphql", self._graphql, methods=["POST"])])
 
     # -- knobs ------------------------------------------------------------------------------------
 
-    def fail_next(self, status: int, count: int = 1) -> None:
-        """Answer the next `count` requests with `status` and an HTML proxy page."""
-        self._faults.append((status, count))
+    def fail_next(self, status: int, count: int = 1, *, operation: str | None = None) -> None:
+        """Answer the next `count` requests (of `operation`, when given) with `status` and an HTML page."""
+        self._faults.append((status, count, operation))
 
-    def error_next(self, kind: str, count: int = 1) -> None:
-        """Answer the next `count` requests with a GraphQL error whose ``extensions.type`` is `kind`."""
-        self._faults.append((kind, count))
+    def error_next(self, kind: str, count: int = 1, *, operation: str | None = None) -> None:
+        """Answer the next `count` requests (of `operation`, when given) with a GraphQL error whose
+        ``extensions.type`` is `kind`."""
+        self._faults.append((kind, count, operation))
 
     def malformed_next(self, kind: str = "html", count: int = 1) -> None:
         """Answer the next `count` requests 200 with an HTML page (``html``) or JSON of another shape."""
@@ -130,10 +131,13 @@ class LinearFake(LinearData):
 
     def _refuse(self, call: Call) -> Response | None:
         if self.reject_auth or call.authorization not in self._valid_auth():
-            message = "Authentication required, not authenticated"
+            presentable = "You need to authenticate."
             if call.authorization == f"Bearer {self.api_key}":
-                message = "It looks like you're trying to use an API key as a Bearer token. Remove the Bearer prefix."
-            return self._errors(400, message, "authentication error", presentable="You need to authenticate.")
+                presentable = (
+                    "It looks like you're using an API key as a Bearer token. Remove the Bearer prefix."
+                )
+            message = "Authentication required, not authenticated"
+            return self._errors(400, message, "authentication error", presentable=presentable)
         if self.rate_limit is not None:
             now = self.clock()
             self._accepted = [t for t in self._accepted if t > now - 1.0]
@@ -141,11 +145,12 @@ class LinearFake(LinearData):
                 oldest = self._accepted[0] if self._accepted else now
                 return self._limited(max(oldest + 1.0 - now, 0.001))
             self._accepted.append(now)
-        if self._faults:
-            fault, count = self._faults[0]
-            self._faults[0] = (fault, count - 1)
+        due = next((n for n, (_, _, op) in enumerate(self._faults) if op in {None, call.operation}), None)
+        if due is not None:
+            fault, count, operation = self._faults[due]
+            self._faults[due] = (fault, count - 1, operation)
             if count <= 1:
-                self._faults.pop(0)
+                self._faults.pop(due)
             if isinstance(fault, int):
                 return Response(
                     "<html><body><h1>502 Bad Gateway</h1></body></html>", fault, media_type="text/html"
