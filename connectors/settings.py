@@ -32,7 +32,7 @@ KNOWN_SYSTEMS: dict[Category, tuple[str, ...]] = {
     "support": (LOCAL, "zendesk", NONE),
     "crm": (LOCAL, "hubspot", "salesforce", NONE),
     "chat": (LOCAL, "slack", NONE),
-    "tracker": (LOCAL, "jira", NONE),
+    "tracker": (LOCAL, "jira", "linear", NONE),
     "kb": (LOCAL, "confluence", "zendesk", NONE),
 }
 """Which systems can serve each category; `none` leaves the category unconfigured."""
