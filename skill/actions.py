@@ -47,17 +47,19 @@ from ..connectors.errors import (
     NotFoundError,
     WriteRefusedError,
 )
-from ..connectors.records import IssueStatus, Ref, TrackerIssue
-from . import customer_text
-from .brief import ContextItem, EscalationBrief, SupportHandling, when
-from .history import (
+from ..connectors.records import (
     ActionRecord,
     Claim,
     EscalationEntry,
-    HistoryStore,
+    IssueStatus,
     Outcome,
+    Ref,
     Reminder,
+    TrackerIssue,
 )
+from . import customer_text
+from .brief import ContextItem, EscalationBrief, SupportHandling, when
+from .history import HistoryStore
 from .own_text import written_by_us
 from .policy import FollowUp, PastEscalation, Target, duration_text
 from .policy_config import Severity

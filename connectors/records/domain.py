@@ -323,6 +323,7 @@ def _is_untrusted(hint: Any) -> bool:
 
 __all__ = [
     "OPEN_TICKET_STATUSES",
+    "SEVERITIES",
     "UNTRUSTED",
     "Account",
     "Article",
@@ -332,6 +333,7 @@ __all__ = [
     "Comment",
     "Contact",
     "Dataset",
+    "Decision",
     "Health",
     "IssueKind",
     "IssueStatus",
@@ -341,8 +343,10 @@ __all__ = [
     "Person",
     "Record",
     "Ref",
+    "Severity",
     "SlaMetric",
     "SlaTarget",
+    "Target",
     "Thread",
     "Ticket",
     "TicketPriority",
