@@ -21,6 +21,7 @@ VENDOR_MODULES: dict[str, str] = {
     "slack": ".slack",
     "jira": ".jira",
     "confluence": ".confluence",
+    "notion": ".notion",
 }
 
 
