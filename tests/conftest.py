@@ -15,6 +15,7 @@ _ENV_PREFIXES = (
     "SLACK_",
     "JIRA_",
     "CONFLUENCE_",
+    "NOTION_",
 )
 
 

@@ -1,0 +1,135 @@
+"""Notion's JSON as the Notion fake sends it: ids, timestamps, rich text, blocks, pages, lists and
+error bodies (``{"object": "error", "status", "code", "message", "request_id"}``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.responses import JSONResponse
+
+BOT_USER = "5f1c2a9e-7d3b-4c8e-9a61-2b4f0d8e7c10"
+_NAMESPACE = uuid.UUID("2b7e9c1a-4f3d-4a8b-9e2c-6d1f0a5b3c7e")
+
+_CODES = {
+    400: "validation_error",
+    401: "unauthorized",
+    403: "restricted_resource",
+    404: "object_not_found",
+    409: "conflict_error",
+    429: "rate_limited",
+    500: "internal_server_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+    529: "service_overload",
+}
+
+
+def make_id(name: str) -> str:
+    """A stable dashed UUID for `name`, as Notion ids look."""
+    return str(uuid.uuid5(_NAMESPACE, name))
+
+
+def request_id(seed: int) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"request-{seed}"))
+
+
+def notion_time(moment: datetime) -> str:
+    """Notion's timestamps: UTC, minutes precision, milliseconds zero, ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:00.000Z")
+
+
+def rich(text: str, *, href: str | None = None, code: bool = False) -> list[dict[str, Any]]:
+    """One run of rich text."""
+    if not text:
+        return []
+    annotations = {
+        "bold": False,
+        "italic": False,
+        "strikethrough": False,
+        "underline": False,
+        "code": code,
+        "color": "default",
+    }
+    link = {"url": href} if href else None
+    return [
+        {
+            "type": "text",
+            "text": {"content": text, "link": link},
+            "annotations": annotations,
+            "plain_text": text,
+            "href": href,
+        }
+    ]
+
+
+def user() -> dict[str, str]:
+    return {"object": "user", "id": BOT_USER}
+
+
+def block_json(
+    block_id: str,
+    kind: str,
+    content: dict[str, Any],
+    *,
+    parent: dict[str, Any],
+    moment: datetime,
+    has_children: bool,
+) -> dict[str, Any]:
+    """A block object of type `kind` carrying `content` under that key."""
+    return {
+        "object": "block",
+        "id": block_id,
+        "parent": parent,
+        "created_time": notion_time(moment),
+        "last_edited_time": notion_time(moment),
+        "created_by": user(),
+        "last_edited_by": user(),
+        "has_children": has_children,
+        "archived": False,
+        "in_trash": False,
+        "type": kind,
+        kind: content,
+    }
+
+
+def list_json(results: list[dict[str, Any]], next_cursor: str | None, kind: str, seed: int) -> dict[str, Any]:
+    """A paginated list: ``results``, ``next_cursor``, ``has_more`` and the type marker."""
+    return {
+        "object": "list",
+        "results": results,
+        "next_cursor": next_cursor,
+        "has_more": next_cursor is not None,
+        "type": kind,
+        kind: {},
+        "request_id": request_id(seed),
+    }
+
+
+def error(
+    status: int, message: str, seed: int, *, code: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """Notion's error body with its status."""
+    body = {
+        "object": "error",
+        "status": status,
+        "code": code or _CODES.get(status, "internal_server_error"),
+        "message": message,
+        "request_id": request_id(seed),
+    }
+    return JSONResponse(body, status, headers=headers)
+
+
+__all__ = [
+    "BOT_USER",
+    "block_json",
+    "error",
+    "list_json",
+    "make_id",
+    "notion_time",
+    "request_id",
+    "rich",
+    "user",
+]
