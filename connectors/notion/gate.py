@@ -30,7 +30,7 @@ class RateGate:
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
+        self.interval = 1.001 / rate  # a hair over, so float error never fits one request too many
         self._sleep = sleep
         self._monotonic = monotonic
         self._next_slot: float | None = None

@@ -32,6 +32,10 @@ def make_id(name: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, name))
 
 
+DATABASE = make_id("database:Knowledge base")
+DATA_SOURCE = make_id("data_source:Knowledge base")
+
+
 def request_id(seed: int) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"request-{seed}"))
 
@@ -122,13 +126,86 @@ def error(
     return JSONResponse(body, status, headers=headers)
 
 
+def page_json(page: dict[str, Any]) -> dict[str, Any]:
+    """A page object from the fake's stored page (`id`, `title`, `parent`, `properties`, times)."""
+    slug = "-".join(page["title"].split()) + "-" + page["id"].replace("-", "")
+    return {
+        "object": "page",
+        "id": page["id"],
+        "created_time": notion_time(page["created"]),
+        "last_edited_time": notion_time(page["updated"]),
+        "created_by": user(),
+        "last_edited_by": user(),
+        "cover": None,
+        "icon": None,
+        "parent": page["parent"],
+        "archived": page["in_trash"],
+        "in_trash": page["in_trash"],
+        "is_locked": False,
+        "properties": page["properties"],
+        "url": f"https://www.notion.so/{slug}",
+        "public_url": None,
+    }
+
+
+def database_json(database: dict[str, Any]) -> dict[str, Any]:
+    created = notion_time(database["created"])
+    return {
+        "object": "database",
+        "id": DATABASE,
+        "title": rich("Knowledge base"),
+        "parent": database["parent"],
+        "created_time": created,
+        "last_edited_time": created,
+        "data_sources": [{"id": DATA_SOURCE, "name": "Knowledge base"}],
+        "in_trash": False,
+        "is_inline": False,
+        "url": f"https://www.notion.so/{DATABASE.replace('-', '')}",
+    }
+
+
+def data_source_json(database: dict[str, Any]) -> dict[str, Any]:
+    created = notion_time(database["created"])
+    return {
+        "object": "data_source",
+        "id": DATA_SOURCE,
+        "created_time": created,
+        "last_edited_time": created,
+        "title": rich("Knowledge base"),
+        "parent": {"type": "database_id", "database_id": DATABASE},
+        "database_parent": database["parent"],
+        "properties": {},
+        "archived": False,
+        "in_trash": False,
+        "url": f"https://www.notion.so/{DATABASE.replace('-', '')}",
+    }
+
+
+def bot_user_json() -> dict[str, Any]:
+    owner = {"type": "workspace", "workspace": True}
+    return {
+        "object": "user",
+        "id": BOT_USER,
+        "name": "Escalations",
+        "avatar_url": None,
+        "type": "bot",
+        "bot": {"owner": owner, "workspace_name": "Vendor support"},
+    }
+
+
 __all__ = [
     "BOT_USER",
+    "DATABASE",
+    "DATA_SOURCE",
     "block_json",
+    "bot_user_json",
+    "data_source_json",
+    "database_json",
     "error",
     "list_json",
     "make_id",
     "notion_time",
+    "page_json",
     "request_id",
     "rich",
     "user",

@@ -38,14 +38,24 @@ from starlette.routing import Route
 
 from customer_escalation.connectors.records import Article, Dataset
 
-from ._notion_wire import block_json, error, list_json, make_id, notion_time, request_id, rich, user
+from ._notion_wire import (
+    DATA_SOURCE,
+    DATABASE,
+    block_json,
+    bot_user_json,
+    data_source_json,
+    database_json,
+    error,
+    list_json,
+    make_id,
+    page_json,
+    rich,
+)
 
 BASE_URL = "https://api.notion.com"
 TOKEN = "ntn_40213377fakeintegrationtokenforthetests"
 VERSION = "2025-09-03"
 ROOT_PAGE = make_id("page:Support handbook")
-DATABASE = make_id("database:Knowledge base")
-DATA_SOURCE = make_id("data_source:Knowledge base")
 KIND_OPTIONS = {
     "known-issue": "Known issue",
     "how-to": "How-to",
@@ -197,26 +207,6 @@ class NotionFake:
 
     # -- JSON -------------------------------------------------------------------------------------
 
-    def page_json(self, page: dict[str, Any]) -> dict[str, Any]:
-        slug = "-".join(page["title"].split()) + "-" + page["id"].replace("-", "")
-        return {
-            "object": "page",
-            "id": page["id"],
-            "created_time": notion_time(page["created"]),
-            "last_edited_time": notion_time(page["updated"]),
-            "created_by": user(),
-            "last_edited_by": user(),
-            "cover": None,
-            "icon": None,
-            "parent": page["parent"],
-            "archived": page["in_trash"],
-            "in_trash": page["in_trash"],
-            "is_locked": False,
-            "properties": page["properties"],
-            "url": f"https://www.notion.so/{slug}",
-            "public_url": None,
-        }
-
     def _block_json(self, block_id: str) -> dict[str, Any]:
         block = self.blocks[block_id]
         return block_json(
@@ -227,21 +217,6 @@ class NotionFake:
             moment=self.now(),
             has_children=bool(self.children.get(block_id)),
         )
-
-    def _data_source_json(self) -> dict[str, Any]:
-        return {
-            "object": "data_source",
-            "id": DATA_SOURCE,
-            "created_time": notion_time(self.database["created"]),
-            "last_edited_time": notion_time(self.database["created"]),
-            "title": rich("Knowledge base"),
-            "parent": {"type": "database_id", "database_id": DATABASE},
-            "database_parent": self.database["parent"],
-            "properties": {},
-            "archived": False,
-            "in_trash": False,
-            "url": f"https://www.notion.so/{DATABASE.replace('-', '')}",
-        }
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -273,16 +248,15 @@ class NotionFake:
         now = self.clock()
         self._accepted = [t for t in self._accepted if t > now - 1.0]
         if len(self._accepted) >= self.requests_per_second:
-            self.rate_limited += 1
-            wait = max(self._accepted[0] + 1.0 - now, 0.001)
-            return error(
-                429,
-                "You have been rate limited. Please try again in a few minutes.",
-                seed,
-                headers={"Retry-After": str(math.ceil(wait))},
-            )
+            wait = self._accepted[0] + 1.0 - now if self._accepted else 1.0
+            return self._rate_limit_answer(wait, seed)
         self._accepted.append(now)
         return None
+
+    def _rate_limit_answer(self, wait: float, seed: int) -> Response:
+        self.rate_limited += 1
+        message = "You have been rate limited. Please try again in a few minutes."
+        return error(429, message, seed, headers={"Retry-After": str(max(1, math.ceil(wait)))})
 
     def _fault(self, seed: int) -> Response | None:
         if self._faults:
@@ -290,6 +264,8 @@ class NotionFake:
             fault.remaining -= 1
             if fault.remaining <= 0:
                 self._faults.pop(0)
+            if fault.status == 429:
+                return self._rate_limit_answer(1.0, seed)
             if fault.status in {502, 504}:
                 return Response("<html><body>Bad gateway</body></html>", fault.status, media_type="text/html")
             return error(fault.status, "The request failed.", seed)
@@ -331,13 +307,13 @@ class NotionFake:
             )
         words = str(body.get("query") or "").lower().split()
         if wanted == "data_source":
-            results = [self._data_source_json()] if all(w in "knowledge base" for w in words) else []
+            results = [data_source_json(self.database)] if all(w in "knowledge base" for w in words) else []
         else:
             pages = [p for p in self.pages.values() if not p["in_trash"] and p["id"] not in self.restricted]
             pages = [p for p in pages if all(w in p["title"].lower() for w in words)]
             sort = body.get("sort") or {}
             pages.sort(key=lambda p: p["updated"], reverse=sort.get("direction") != "ascending")
-            results = [self.page_json(p) for p in pages]
+            results = [page_json(p) for p in pages]
         return self._done(
             call, self._window(results, body.get("start_cursor"), size, "page_or_data_source", seed)
         )
@@ -364,9 +340,7 @@ class NotionFake:
         page = self.pages.get(page_id)
         if page is None:
             return self._done(call, self._not_found("page", page_id, len(self.calls)))
-        return self._done(
-            call, JSONResponse({**self.page_json(page), "request_id": request_id(len(self.calls))})
-        )
+        return self._done(call, JSONResponse(page_json(page)))
 
     async def _children(self, request: Request) -> Response:
         call, refused = await self._guard(request)
@@ -393,9 +367,7 @@ class NotionFake:
             return self._done(call, refused)
         if block_id not in self.blocks:
             return self._done(call, self._not_found("block", block_id, len(self.calls)))
-        return self._done(
-            call, JSONResponse({**self._block_json(block_id), "request_id": request_id(len(self.calls))})
-        )
+        return self._done(call, JSONResponse(self._block_json(block_id)))
 
     async def _database(self, request: Request) -> Response:
         call, refused = await self._guard(request)
@@ -403,20 +375,7 @@ class NotionFake:
             return self._done(call, refused)
         if request.path_params["id"] != DATABASE:
             return self._done(call, self._not_found("database", request.path_params["id"], len(self.calls)))
-        created = notion_time(self.database["created"])
-        body = {
-            "object": "database",
-            "id": DATABASE,
-            "title": rich("Knowledge base"),
-            "parent": self.database["parent"],
-            "created_time": created,
-            "last_edited_time": created,
-            "data_sources": [{"id": DATA_SOURCE, "name": "Knowledge base"}],
-            "in_trash": False,
-            "is_inline": False,
-            "url": f"https://www.notion.so/{DATABASE.replace('-', '')}",
-            "request_id": request_id(len(self.calls)),
-        }
+        body = database_json(self.database)
         return self._done(call, JSONResponse(body))
 
     async def _data_source(self, request: Request) -> Response:
@@ -427,23 +386,13 @@ class NotionFake:
             return self._done(
                 call, self._not_found("data source", request.path_params["id"], len(self.calls))
             )
-        return self._done(
-            call, JSONResponse({**self._data_source_json(), "request_id": request_id(len(self.calls))})
-        )
+        return self._done(call, JSONResponse(data_source_json(self.database)))
 
     async def _me(self, request: Request) -> Response:
         call, refused = await self._guard(request)
         if refused is not None:
             return self._done(call, refused)
-        body = {
-            "object": "user",
-            "id": user()["id"],
-            "name": "Escalations",
-            "avatar_url": None,
-            "type": "bot",
-            "bot": {"owner": {"type": "workspace", "workspace": True}, "workspace_name": "Vendor support"},
-            "request_id": request_id(len(self.calls)),
-        }
+        body = bot_user_json()
         return self._done(call, JSONResponse(body))
 
 
