@@ -3,8 +3,10 @@
 Notion's search matches page titles only. A search therefore runs in two steps: the pages whose title
 matches (Notion's order), then, among the `scan_pages` most recently edited pages, those whose content
 holds the query's words (most words first), read in full and remembered until they are edited again.
-Kind, root-page scope and trashed pages are filtered here, so a page of results may hold fewer
-articles than asked for; `next_cursor` is an offset into the same two-step list.
+Every article returned is read in full too (for its text and workaround), so a search costs about
+one request per article on top of the searches, paced at `NOTION_REQUESTS_PER_SECOND`. Kind,
+root-page scope and trashed pages are filtered here; `next_cursor` is an offset into the same
+two-step list.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -115,12 +115,12 @@ class NotionFake:
         self.app = Starlette(
             routes=[
                 Route("/v1/search", self._search, methods=["POST"]),
-                Route("/v1/pages/{id}", self._page, methods=["GET"]),
+                Route("/v1/pages/{id}", self._single("page"), methods=["GET"]),
                 Route("/v1/blocks/{id}/children", self._children, methods=["GET"]),
-                Route("/v1/blocks/{id}", self._block, methods=["GET"]),
-                Route("/v1/databases/{id}", self._database, methods=["GET"]),
-                Route("/v1/data_sources/{id}", self._data_source, methods=["GET"]),
-                Route("/v1/users/me", self._me, methods=["GET"]),
+                Route("/v1/blocks/{id}", self._single("block"), methods=["GET"]),
+                Route("/v1/databases/{id}", self._single("database"), methods=["GET"]),
+                Route("/v1/data_sources/{id}", self._single("data_source"), methods=["GET"]),
+                Route("/v1/users/me", self._single("user"), methods=["GET"]),
             ]
         )
 
@@ -331,17 +331,6 @@ class NotionFake:
         following = ids[start + size] if start + size < len(ids) else None
         return JSONResponse(list_json(window, following, kind, seed))
 
-    async def _page(self, request: Request) -> Response:
-        call, refused = await self._guard(request)
-        page_id = request.path_params["id"]
-        refused = refused or self._readable(page_id, len(self.calls))
-        if refused is not None:
-            return self._done(call, refused)
-        page = self.pages.get(page_id)
-        if page is None:
-            return self._done(call, self._not_found("page", page_id, len(self.calls)))
-        return self._done(call, JSONResponse(page_json(page)))
-
     async def _children(self, request: Request) -> Response:
         call, refused = await self._guard(request)
         parent_id = request.path_params["id"]
@@ -360,40 +349,32 @@ class NotionFake:
             call, self._window(results, call.params.get("start_cursor"), size, "block", len(self.calls))
         )
 
-    async def _block(self, request: Request) -> Response:
-        call, refused = await self._guard(request)
-        block_id = request.path_params["id"]
-        if refused is not None:
-            return self._done(call, refused)
-        if block_id not in self.blocks:
-            return self._done(call, self._not_found("block", block_id, len(self.calls)))
-        return self._done(call, JSONResponse(self._block_json(block_id)))
+    def _single(self, kind: str) -> Callable[[Request], Awaitable[Response]]:
+        """The endpoint that reads one object of `kind` by id."""
 
-    async def _database(self, request: Request) -> Response:
-        call, refused = await self._guard(request)
-        if refused is not None:
-            return self._done(call, refused)
-        if request.path_params["id"] != DATABASE:
-            return self._done(call, self._not_found("database", request.path_params["id"], len(self.calls)))
-        body = database_json(self.database)
-        return self._done(call, JSONResponse(body))
+        async def endpoint(request: Request) -> Response:
+            call, refused = await self._guard(request)
+            object_id = request.path_params.get("id", "me")
+            refused = refused or self._readable(object_id, len(self.calls))
+            if refused is not None:
+                return self._done(call, refused)
+            body = self._lookup(kind, object_id)
+            if body is None:
+                return self._done(call, self._not_found(kind.replace("_", " "), object_id, len(self.calls)))
+            return self._done(call, JSONResponse(body))
 
-    async def _data_source(self, request: Request) -> Response:
-        call, refused = await self._guard(request)
-        if refused is not None:
-            return self._done(call, refused)
-        if request.path_params["id"] != DATA_SOURCE:
-            return self._done(
-                call, self._not_found("data source", request.path_params["id"], len(self.calls))
-            )
-        return self._done(call, JSONResponse(data_source_json(self.database)))
+        return endpoint
 
-    async def _me(self, request: Request) -> Response:
-        call, refused = await self._guard(request)
-        if refused is not None:
-            return self._done(call, refused)
-        body = bot_user_json()
-        return self._done(call, JSONResponse(body))
+    def _lookup(self, kind: str, object_id: str) -> dict[str, Any] | None:
+        if kind == "page":
+            return page_json(self.pages[object_id]) if object_id in self.pages else None
+        if kind == "block":
+            return self._block_json(object_id) if object_id in self.blocks else None
+        if kind == "database":
+            return database_json(self.database) if object_id == DATABASE else None
+        if kind == "data_source":
+            return data_source_json(self.database) if object_id == DATA_SOURCE else None
+        return bot_user_json()
 
 
 def _option(name: str) -> dict[str, str]:

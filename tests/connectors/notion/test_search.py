@@ -139,3 +139,17 @@ async def test_an_empty_query_lists_the_most_recently_edited_pages(make: Make) -
         "timestamp": "last_edited_time",
         "direction": "descending",
     }
+
+
+async def test_the_scope_follows_pages_and_blocks_up_to_the_root(make: Make) -> None:
+    def setup(fake: NotionFake) -> None:
+        section = fake.add_page("Runbooks")
+        toggle = fake.add_block(section, "toggle", {"rich_text": rich("Older runbooks")})
+        fake.add_page("Webhook replay runbook", parent={"type": "block_id", "block_id": toggle})
+
+    async with make(Dataset(), setup=setup, roots=(ROOT_PAGE,)) as (fake, kb):
+        article = await kb.get_article(fake.page_id("Webhook replay runbook"))
+    assert article.title == "Webhook replay runbook"
+    # the page itself, then its parent block, then the page holding that block (whose parent is the root)
+    reads = [c.path.split("/")[2] for c in fake.calls if c.path.count("/") == 3]
+    assert reads == ["pages", "blocks", "pages"]
