@@ -27,6 +27,7 @@ VENDOR_MODULES: dict[str, str] = {
     "jira": ".jira",
     "confluence": ".confluence",
     "linear": ".linear",
+    "notion": ".notion",
 }
 
 

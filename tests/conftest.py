@@ -17,6 +17,7 @@ _ENV_PREFIXES = (
     "CONFLUENCE_",
     "SALESFORCE_",
     "LINEAR_",
+    "NOTION_",
 )
 
 

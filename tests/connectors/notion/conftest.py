@@ -1,0 +1,58 @@
+"""A Notion connector over the Notion fake, both on one virtual clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import httpx2
+import pytest
+
+from customer_escalation.connectors._http import HttpApi
+from customer_escalation.connectors.notion import NotionApi, NotionKnowledgeBase, NotionPolicy, RateGate
+from customer_escalation.connectors.records import Dataset
+from tests.contract.dataset import CONTRACT_DATASET
+from tests.fakes.clock import VirtualClock
+from tests.fakes.notion import BASE_URL, TOKEN, VERSION, NotionFake
+
+Opened = tuple[NotionFake, NotionKnowledgeBase]
+Make = Callable[..., AbstractAsyncContextManager[Opened]]
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def make(clock: VirtualClock) -> Make:
+    """Open a connector over a fresh fake; `fake_options` and `connector_options` pass through, and
+    `setup(fake)` adds pages before the connector is built."""
+
+    @asynccontextmanager
+    async def opened(
+        dataset: Dataset = CONTRACT_DATASET,
+        *,
+        fake_options: dict[str, Any] | None = None,
+        setup: Callable[[NotionFake], Any] | None = None,
+        token: str = TOKEN,
+        version: str = VERSION,
+        **connector_options: Any,
+    ) -> AsyncIterator[Opened]:
+        fake = NotionFake(dataset, clock=clock.monotonic, now=clock.wall, **(fake_options or {}))
+        if setup is not None:
+            setup(fake)
+        transport = httpx2.ASGITransport(app=fake.app)
+        async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            http = HttpApi(
+                NotionPolicy(token, version),
+                base_url=BASE_URL,
+                client=client,
+                sleep=clock.sleep,
+                monotonic=clock.monotonic,
+            )
+            api = NotionApi(http, RateGate(sleep=clock.sleep, monotonic=clock.monotonic))
+            yield fake, NotionKnowledgeBase(api, **connector_options)
+
+    return opened
