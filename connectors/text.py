@@ -17,6 +17,7 @@ INVISIBLE_CHARS = (
 )
 """The character class (without brackets), for modules that add characters of their own."""
 INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+_BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def strip_invisible(text: str) -> str:
@@ -24,12 +25,15 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
-def clean_text(value: str | None) -> str:
-    """`value` without zero-width, bidi-control and other invisible characters or control codes."""
-    if not value:
+def clean_text(text: str | None) -> str:
+    """`text` without invisible characters or control codes, with newlines normalised, trailing spaces
+    dropped and at most one blank line in a row."""
+    if not text:
         return ""
-    text = strip_invisible(value)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANK_RUN.sub("\n\n", text).strip()
 
 
 def single_line(value: str | None) -> str:
@@ -42,4 +46,23 @@ def compact(value: str | None) -> str:
     return re.sub(r"[\s_-]+", "", single_line(value).lower())
 
 
-__all__ = ["INVISIBLE", "INVISIBLE_CHARS", "clean_text", "compact", "single_line", "strip_invisible"]
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at a word boundary when one is near, marked with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(1, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+__all__ = [
+    "INVISIBLE",
+    "INVISIBLE_CHARS",
+    "clean_text",
+    "compact",
+    "single_line",
+    "strip_invisible",
+    "truncate",
+]

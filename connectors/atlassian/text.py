@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from ..text import strip_invisible
+from ..text import clean_text, truncate
 
 _BLANK_RUN = re.compile(r"\n{3,}")
 
@@ -36,24 +36,6 @@ def parse_optional_time(value: object) -> datetime | None:
     if value is None or value == "":
         return None
     return parse_time(value)
-
-
-def clean_text(text: str) -> str:
-    """Strip zero-width, bidi-control and tag characters; normalise newlines and blank runs."""
-    text = strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _BLANK_RUN.sub("\n\n", text).strip()
-
-
-def truncate(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, at a word boundary when one is near, marked with "…"."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.8:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 __all__ = ["clean_text", "parse_optional_time", "parse_time", "truncate"]

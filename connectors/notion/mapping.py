@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..atlassian.text import clean_text, truncate
 from ..records import Article, ArticleKind, Ref
+from ..text import clean_text, truncate
 from .models import PageObject
 from .policy import SYSTEM
 from .text import Node, blocks_text, workaround_section

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..atlassian.text import clean_text
+from ..text import clean_text
 from .models import Block, RichText
 
 _WORKAROUND_HEADING = re.compile(r"^\s*workarounds?\s*:?\s*$", re.IGNORECASE)

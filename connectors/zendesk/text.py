@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ..text import strip_invisible
+from ..text import clean_text, truncate
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -49,26 +49,6 @@ _BLOCKS = frozenset(
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _LINE_BREAK = "\x00"
-
-
-def clean_text(text: str) -> str:
-    """Text with invisible and control characters removed, newlines normalised and blank runs squeezed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_invisible(text)
-    text = _CONTROL.sub("", text)
-    lines = [line.rstrip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def truncate(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(1, limit - 1)]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 @dataclass(frozen=True)
