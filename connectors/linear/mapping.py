@@ -23,8 +23,8 @@ from datetime import datetime
 from typing import Literal
 
 from ..records import IssueKind, IssueStatus, Ref, TrackerIssue
+from ..text import clean_text, single_line, truncate
 from .models import Attachment, CommentConnection, HistoryEntry, Issue, State
-from .text import clean_text, single_line, truncate
 
 SYSTEM = "linear"
 DONE_TYPES = ("completed", "canceled")

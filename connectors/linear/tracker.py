@@ -18,11 +18,11 @@ from ..base import MAX_PAGE_SIZE, IssueDraft, WriteReceipt
 from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from ..errors import InvalidQueryError, NotFoundError, PermissionDeniedError, WriteRefusedError
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
+from ..text import single_line
 from .client import LinearClient
 from .filters import Filters
 from .mapping import SYSTEM, IssueMapping, Links, Vocabulary
 from .models import CreatedIssue, Label
-from .text import single_line
 from .writes import attachment_inputs, create_input, issue_id_for
 
 logger = logging.getLogger("customer_escalation.connectors.linear")

@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ..base import IssueDraft
+from ..text import single_line, truncate
 from .mapping import ACCOUNT_META, PRIORITY_NUMBERS, TICKET_META, Links
-from .text import single_line, truncate
 
 ID_NAMESPACE = "customer-escalation:linear:"
 TITLE_CHARS = 255
