@@ -74,6 +74,10 @@ class StepResult(FrozenModel):
         return self.status not in {"failed", "refused"}
 
 
+Run = Callable[[str, PlanBuilder], Awaitable[StepResult]]
+"""Plans one step with its builder, previews or executes it, and reports it under its title."""
+
+
 async def next_steps(
     actions: Actions, escalation: EscalationEntry, case: EscalationCase, steps: NextSteps, *, execute: bool
 ) -> list[StepResult]:
@@ -95,9 +99,6 @@ async def next_steps(
     if steps.remind:
         results.append(await _reminders(actions, run, escalation, case, now))
     return results
-
-
-Run = Callable[[str, PlanBuilder], Awaitable[StepResult]]
 
 
 def _skip(title: str, why: str, status: StepStatus = "not_applicable") -> StepResult:
