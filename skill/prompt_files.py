@@ -35,4 +35,9 @@ def render(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(**context)
 
 
-__all__ = ["money", "render", "text"]
+def macros(name: str) -> Any:
+    """The macros of a template from `prompts/`, to call from Python (each returns its text)."""
+    return _environment().get_template(name).module
+
+
+__all__ = ["macros", "money", "render", "text"]

@@ -28,7 +28,6 @@ from customer_escalation.connectors.errors import (
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.records import ChatMessage, EscalationEntry
-from customer_escalation.skill import actions as actions_module
 from customer_escalation.skill import redact as redact_package
 from customer_escalation.skill.actions import (
     ActionKind,
@@ -40,6 +39,7 @@ from customer_escalation.skill.actions import (
     idempotency_key,
     reminders_for,
 )
+from customer_escalation.skill.actions import planner as planner_module
 from customer_escalation.skill.brief import ContextItem, EscalationBrief, Reproduction
 from customer_escalation.skill.policy import FollowUp, follow_up_for
 from customer_escalation.skill.policy_config import load_policy
@@ -826,7 +826,7 @@ async def test_long_texts_are_redacted_off_the_event_loop_while_it_runs_other_ta
         return run
 
     monkeypatch.setattr(redact_package, "redact", watched(redact_package.redact))
-    monkeypatch.setattr(actions_module, "redact", watched(actions_module.redact))
+    monkeypatch.setattr(planner_module, "redact", watched(planner_module.redact))
     long_text = f"Northwind export, ask {CUSTOMER_EMAIL}. " + "sig=" * 2500
     common = {"issue": "Northwind webhooks", "ticket_ids": ["101"]}
     post = await client.call_tool(
