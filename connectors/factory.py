@@ -28,6 +28,7 @@ VENDOR_MODULES: dict[str, str] = {
     "confluence": ".confluence",
     "linear": ".linear",
     "notion": ".notion",
+    "intercom": ".intercom",
 }
 
 

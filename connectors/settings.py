@@ -29,11 +29,11 @@ LOCAL = "local"
 NONE = "none"
 
 KNOWN_SYSTEMS: dict[Category, tuple[str, ...]] = {
-    "support": (LOCAL, "zendesk", NONE),
+    "support": (LOCAL, "zendesk", "intercom", NONE),
     "crm": (LOCAL, "hubspot", "salesforce", NONE),
     "chat": (LOCAL, "slack", NONE),
     "tracker": (LOCAL, "jira", "linear", NONE),
-    "kb": (LOCAL, "confluence", "zendesk", "notion", NONE),
+    "kb": (LOCAL, "confluence", "zendesk", "notion", "intercom", NONE),
 }
 """Which systems can serve each category; `none` leaves the category unconfigured."""
 

@@ -1,0 +1,98 @@
+"""Intercom as the ~~support platform (conversations) and the ~~knowledge base (Help Center articles).
+
+Conversations are tickets: the opening message is the description, replies are public comments and
+notes internal ones, the first contact is the requester and their company the organization. The one
+write is an internal note, at most once per idempotency key. Intercom JSON stays inside this package:
+callers get `Ticket` and `Article` records.
+
+    settings     the INTERCOM_* variables (`IntercomSettings`)
+    policy       auth, rate limits (`X-RateLimit-Reset`) and error bodies for the HTTP layer
+    api          requests with the `Intercom-Version` header
+    models       the response shapes read, validated where a body arrives
+    query        the conversation search query from structured filters
+    support      the support platform (`IntercomSupport`)
+    notes        internal notes, written once per key
+    help_center  the knowledge base (`IntercomHelpCenter`)
+    mapping      response models to records
+    text         message and article HTML as plain text
+"""
+
+from __future__ import annotations
+
+import httpx2
+
+from .._http import HttpApi
+from ..base import Category
+from ..errors import ConfigError
+from ..settings import Settings
+from .help_center import IntercomHelpCenter
+from .mapping import Mapper, Priorities
+from .notes import note_marker
+from .policy import SYSTEM, IntercomPolicy
+from .settings import DEFAULT_API_VERSION, REGION_URLS, IntercomSettings
+from .support import VENDOR_PAGE_MAX, IntercomSupport
+
+
+def from_settings(
+    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+) -> IntercomSupport | IntercomHelpCenter:
+    """The Intercom connector for `category` (``support`` or ``kb``), configured from ``INTERCOM_*``.
+
+    Raises:
+        ConfigError: Intercom cannot serve `category`, or a variable is missing or holds an invalid
+            value (one line naming each such variable, never its value).
+    """
+    if category not in {"support", "kb"}:
+        raise ConfigError(f"intercom can serve the support and kb categories, not {category!r}")
+    writes = settings.write_tickets and not settings.read_only
+    config = _settings(settings, needs_admin=category == "support" and writes)
+    api = HttpApi(
+        IntercomPolicy(config.access_token.get_secret_value()), base_url=config.api_root(), client=client
+    )
+    if category == "kb":
+        return IntercomHelpCenter(
+            api,
+            version=config.api_version,
+            help_center_id=config.help_center_id,
+            collection_ids=config.collection_ids,
+        )
+    return IntercomSupport(
+        api,
+        version=config.api_version,
+        mapper=Mapper(Priorities(config.priority_attribute, config.priority_flag), config.workspace_id),
+        team_ids=config.team_ids,
+        admin_id=config.admin_id,
+        allow_writes=writes,
+    )
+
+
+def _settings(settings: Settings, *, needs_admin: bool) -> IntercomSettings:
+    """The INTERCOM_* settings; every problem, a missing note author included, named on one line."""
+    problems: list[str] = []
+    config: IntercomSettings | None = None
+    try:
+        config = IntercomSettings.from_settings(settings)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    if needs_admin and settings.value("INTERCOM_ADMIN_ID") is None:
+        problems.append(
+            "INTERCOM_ADMIN_ID: is not set (the admin who authors internal notes; or turn ticket writes "
+            "off with CUSTOMER_ESCALATION_WRITE_TICKETS=false)"
+        )
+    if problems or config is None:
+        raise ConfigError("; ".join(problems))
+    return config
+
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "REGION_URLS",
+    "SYSTEM",
+    "VENDOR_PAGE_MAX",
+    "IntercomHelpCenter",
+    "IntercomPolicy",
+    "IntercomSettings",
+    "IntercomSupport",
+    "from_settings",
+    "note_marker",
+]
