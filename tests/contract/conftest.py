@@ -52,6 +52,13 @@ async def kb(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
         yield connector
 
 
+def require_feature(request: pytest.FixtureRequest, fixture: Category, feature: str) -> None:
+    """Skip a test on a backend whose vendor API cannot offer `feature`."""
+    backend: Backend = request.node.callspec.params[fixture]
+    if feature in backend.lacks:
+        pytest.skip(f"{backend.name}'s API offers no {feature.replace('_', ' ')}")
+
+
 def require_writes(request: pytest.FixtureRequest, fixture: Category) -> None:
     """Skip a write test on a backend that does not implement this category's write."""
     backend: Backend = request.node.callspec.params[fixture]

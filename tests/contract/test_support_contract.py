@@ -10,7 +10,7 @@ import pytest
 from customer_escalation.connectors.base import SupportPlatform
 from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError
 
-from .conftest import require_writes
+from .conftest import require_feature, require_writes
 from .dataset import NOW, TICKETS, WEBHOOK_TICKET_IDS
 
 pytestmark = pytest.mark.anyio
@@ -43,7 +43,8 @@ async def test_get_ticket_returns_the_record_with_its_conversation(support: Any)
     assert ticket.ref.id == "101"
 
 
-async def test_get_ticket_carries_sla_metrics(support: Any) -> None:
+async def test_get_ticket_carries_sla_metrics(support: Any, request: pytest.FixtureRequest) -> None:
+    require_feature(request, "support", "sla_deadlines")
     ticket = await support.get_ticket("101")
     by_metric = {s.metric: s for s in ticket.sla}
     assert set(by_metric) >= {"first_reply", "next_reply"}
@@ -62,7 +63,10 @@ async def test_search_finds_a_ticket_by_text_in_its_description(support: Any) ->
     assert "101" in [t.id for t in page.items]
 
 
-async def test_search_finds_a_ticket_by_text_in_a_comment(support: Any) -> None:
+async def test_search_finds_a_ticket_by_text_in_a_comment(
+    support: Any, request: pytest.FixtureRequest
+) -> None:
+    require_feature(request, "support", "comment_search")
     page = await support.search_tickets("CANARY_COBALT_OTTER")
     assert [t.id for t in page.items] == ["101"]
 

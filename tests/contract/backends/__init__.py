@@ -27,6 +27,8 @@ class Backend:
     open: Opener
     writes: frozenset[Category] = frozenset()
     """Categories whose write method this backend supports."""
+    lacks: frozenset[str] = frozenset()
+    """Contract features the vendor's API cannot offer (`comment_search`, `sla_deadlines`)."""
 
 
 def all_backends() -> list[Backend]:
