@@ -71,7 +71,8 @@ def conversation_query(
     if state_names:
         filters.append(_one_of("state", state_names))
     if since is not None:
-        filters.append({"field": "updated_at", "operator": ">", "value": int(since.timestamp()) - 1})
+        # Intercom documents `>` on dates as "greater or equal".
+        filters.append({"field": "updated_at", "operator": ">", "value": int(since.timestamp())})
     if contact_ids is not None:
         filters.append(_one_of("contact_ids", contact_ids))
     if team_ids:

@@ -96,7 +96,7 @@ class IntercomWorkspace:
                 "id": company_id,
                 "name": org.name,
                 "app_id": WORKSPACE_ID,
-                "plan": {},
+                "plan": {"type": "plan", "id": "3300", "name": "Standard"},
                 "company_id": org.id,
                 "remote_created_at": stamp,
                 "created_at": stamp,
@@ -151,7 +151,7 @@ class IntercomWorkspace:
             return {"type": "bot", "id": "1", "name": person.name or "Fin", "email": None}
         return {"type": "user", "id": contact_id, "name": person.name, "email": person.email}
 
-    def _part(self, item: Comment, contact_id: str) -> dict[str, Any]:
+    def _part(self, item: Comment, contact_id: str, state: str) -> dict[str, Any]:
         stamp = unix(item.created_at)
         return {
             "type": "conversation_part",
@@ -166,6 +166,11 @@ class IntercomWorkspace:
             "attachments": [],
             "external_id": None,
             "redacted": False,
+            "email_message_metadata": None,
+            "state": state,
+            "tags": [],
+            "event_details": None,
+            "app_package_code": None,
         }
 
     def _sla(self, ticket: Ticket) -> dict[str, Any] | None:
@@ -275,7 +280,7 @@ class IntercomWorkspace:
             "ai_agent_participated": False,
             "conversation_parts": {
                 "type": "conversation_part.list",
-                "conversation_parts": [self._part(c, contact_id) for c in ticket.comments],
+                "conversation_parts": [self._part(c, contact_id, state) for c in ticket.comments],
                 "total_count": len(ticket.comments),
             },
         }

@@ -194,6 +194,11 @@ class IntercomFake(IntercomGateway, IntercomWorkspace):
             "attachments": [],
             "external_id": None,
             "redacted": False,
+            "email_message_metadata": None,
+            "state": conversation["state"],
+            "tags": [],
+            "event_details": None,
+            "app_package_code": None,
         }
         parts = conversation["conversation_parts"]
         parts["conversation_parts"].append(part)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx2
 import pytest
 
@@ -99,7 +101,9 @@ async def test_5xx_after_retries_is_an_upstream_error_naming_the_endpoint() -> N
     fake = fake_on(clock)
     fake.fail_next = [502, 502, 502]
     async with support_on(fake, clock) as support:
-        with pytest.raises(UpstreamError, match="GET /conversations/{id} failed with HTTP 502") as info:
+        with pytest.raises(
+            UpstreamError, match=re.escape("GET /conversations/{id} failed with HTTP 502")
+        ) as info:
             await support.get_ticket("101")
     assert info.value.status == 502
 
@@ -109,7 +113,9 @@ async def test_a_body_cut_short_is_an_upstream_error() -> None:
     fake = fake_on(clock)
     fake.malformed_next = 1
     async with support_on(fake, clock) as support:
-        with pytest.raises(UpstreamError, match="GET /conversations/{id} returned a body that is not JSON"):
+        with pytest.raises(
+            UpstreamError, match=re.escape("GET /conversations/{id} returned a body that is not JSON")
+        ):
             await support.get_ticket("101")
 
 
