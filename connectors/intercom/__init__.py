@@ -30,7 +30,7 @@ from .mapping import Mapper, Priorities
 from .notes import note_marker
 from .policy import SYSTEM, IntercomPolicy
 from .settings import DEFAULT_API_VERSION, REGION_URLS, IntercomSettings
-from .support import VENDOR_PAGE_MAX, IntercomSupport
+from .support import IntercomSupport
 
 
 def from_settings(
@@ -88,7 +88,6 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "REGION_URLS",
     "SYSTEM",
-    "VENDOR_PAGE_MAX",
     "IntercomHelpCenter",
     "IntercomPolicy",
     "IntercomSettings",

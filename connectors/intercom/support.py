@@ -32,9 +32,6 @@ from .policy import SYSTEM
 from .query import MAX_CONTACTS, conversation_query, states, words
 from .settings import DEFAULT_API_VERSION
 
-VENDOR_PAGE_MAX = 150
-"""The largest `per_page` Intercom's search accepts."""
-
 
 class IntercomSupport:
     """~~support platform on Intercom conversations.
@@ -44,7 +41,8 @@ class IntercomSupport:
         version: the `Intercom-Version` header.
         mapper: the workspace's priority convention and inbox links.
         team_ids: teams whose conversations may be read; empty for all.
-        notes: the internal-note writer, or None when writes are off.
+        admin_id: the admin who authors internal notes; without one, notes are refused.
+        allow_writes: False refuses `add_internal_note` (read-only mode).
     """
 
     system = SYSTEM
@@ -257,4 +255,4 @@ def _decode_after(cursor: str | None, fingerprint: str) -> str | None:
     return position
 
 
-__all__ = ["VENDOR_PAGE_MAX", "IntercomApi", "IntercomSupport", "conversation_id"]
+__all__ = ["IntercomSupport", "conversation_id"]

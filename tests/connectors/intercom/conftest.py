@@ -33,11 +33,13 @@ def _api(client: httpx2.AsyncClient, clock: VirtualClock, token: str) -> HttpApi
 
 @asynccontextmanager
 async def support_on(
-    fake: IntercomFake, clock: VirtualClock, **options: Any
+    fake: IntercomFake, clock: VirtualClock, *, app: Any = None, **options: Any
 ) -> AsyncIterator[IntercomSupport]:
+    """The support connector over `fake` (or over `app`, a wrapper of the fake's app)."""
     options.setdefault("mapper", WORKSPACE_MAPPER)
     options.setdefault("admin_id", DEFAULT_ADMIN_ID)
-    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=BASE_URL) as client:
+    transport = httpx2.ASGITransport(app=app or fake.app)
+    async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as client:
         yield IntercomSupport(_api(client, clock, fake.token), **options)
 
 

@@ -160,3 +160,14 @@ async def test_a_server_error_body_gives_its_reason() -> None:
     async with scripted(lambda request: answer) as support:
         with pytest.raises(InvalidQueryError, match=r"per_page must be at most 150 \[parameter_invalid\]"):
             await support.search_tickets("x")
+
+
+async def test_an_error_body_that_echoes_the_token_is_scrubbed() -> None:
+    def echo(request: httpx2.Request) -> httpx2.Response:
+        said = f"Bad request from {request.headers['authorization']}"
+        return intercom_error(400, "parameter_invalid", said)
+
+    async with scripted(echo) as support:
+        with pytest.raises(InvalidQueryError) as info:
+            await support.search_tickets("x")
+    assert "tok_test" not in str(info.value) and "[parameter_invalid]" in str(info.value)

@@ -61,8 +61,8 @@ async def test_a_restarted_process_finds_the_note_it_wrote_before() -> None:
     assert again.created is False and again.ref == first.ref
 
 
-def _reply_fails(fake: IntercomFake, status: int, *, stored: bool) -> IntercomFake:
-    """The fake, except that a reply is answered with `status`, after storing it when `stored`."""
+def _reply_fails(fake: IntercomFake, status: int, *, stored: bool) -> Any:
+    """The fake's app, except that a reply is answered with `status`, after storing it when `stored`."""
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not scope["path"].endswith("/reply"):
@@ -79,16 +79,13 @@ def _reply_fails(fake: IntercomFake, status: int, *, stored: bool) -> IntercomFa
         )
         await send({"type": "http.response.body", "body": b"<html>Bad gateway</html>"})
 
-    flaky = IntercomFake.__new__(IntercomFake)
-    flaky.__dict__.update(fake.__dict__)
-    flaky.app = app
-    return flaky
+    return app
 
 
 async def test_a_note_stored_before_a_gateway_error_is_reported_written_once() -> None:
     clock = VirtualClock()
     fake = fake_on(clock)
-    async with support_on(_reply_fails(fake, 502, stored=True), clock) as support:
+    async with support_on(fake, clock, app=_reply_fails(fake, 502, stored=True)) as support:
         receipt = await support.add_internal_note("102", "Escalated.", idempotency_key="k-1")
     assert receipt.created is True and receipt.ref.id == fake.notes("102")[0]["id"]
     assert len(fake.notes("102")) == 1  # a write is never repeated
@@ -97,7 +94,7 @@ async def test_a_note_stored_before_a_gateway_error_is_reported_written_once() -
 async def test_a_note_that_failed_and_was_not_stored_is_an_upstream_error() -> None:
     clock = VirtualClock()
     fake = fake_on(clock)
-    async with support_on(_reply_fails(fake, 503, stored=False), clock) as support:
+    async with support_on(fake, clock, app=_reply_fails(fake, 503, stored=False)) as support:
         with pytest.raises(UpstreamError, match="HTTP 503"):
             await support.add_internal_note("102", "Escalated.", idempotency_key="k-1")
     assert fake.notes("102") == []
