@@ -9,12 +9,12 @@ from ..base import MAX_PAGE_SIZE
 from ..cursor import clamp_limit, query_fingerprint
 from ..errors import InvalidQueryError, NotFoundError, UpstreamError
 from ..records import Article, ArticleKind, Page
+from ..text import clean_text
 from . import models
 from .mapping import KIND_LABELS, article_kind, to_article
 from .paging import next_cursor, numeric_id, page_position, total
 from .policy import SYSTEM
 from .settings import DEFAULT_HC_LOCALE
-from .text import clean_text
 
 _SEARCH = "/api/v2/help_center/articles/search.json"
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from ..html_text import html_to_text, split_workaround
 from ..records import (
     Article,
     ArticleKind,
@@ -23,8 +24,8 @@ from ..records import (
     TicketPriority,
     TicketStatus,
 )
+from ..text import clean_text, truncate
 from . import models
-from .text import clean_text, html_to_text, split_workaround, truncate
 
 SYSTEM = "zendesk"
 COMPACT_TEXT_CHARS = 500

@@ -20,13 +20,13 @@ from ..base import MAX_PAGE_SIZE, WriteReceipt
 from ..cursor import clamp_limit, query_fingerprint
 from ..errors import AuthError, InvalidQueryError, PermissionDeniedError, UpstreamError, WriteRefusedError
 from ..records import Comment, Page, Ref, Ticket, TicketStatus
+from ..text import clean_text
 from . import models
 from .mapping import Directory, comment_text, ticket_description, to_comment, to_ticket
 from .paging import next_cursor, numeric_id, page_position, total
 from .policy import SYSTEM
 from .query import ticket_query
 from .sla import sla_targets, solved_time
-from .text import clean_text
 
 MAX_COMMENT_PAGES = 50
 """With 100 comments a page this covers Zendesk's own limit of 5,000 comments per ticket."""

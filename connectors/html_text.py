@@ -1,4 +1,5 @@
-"""Plain readable text from the HTML that Zendesk stores (Help Center articles, comment `html_body`).
+"""Plain readable text from the HTML support platforms store (Zendesk and Intercom articles, comment and
+message bodies).
 
 Lists keep their bullets and numbers, links keep their target in brackets, code stays in backticks or
 in its own block, and table rows become `a | b | c` lines. Script, style and other invisible content is
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ..text import clean_text, truncate
+from .text import clean_text
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -244,4 +245,4 @@ def split_workaround(html: str) -> tuple[str, str | None]:
     return _render(blocks), workaround or None
 
 
-__all__ = ["clean_text", "html_to_text", "split_workaround", "truncate"]
+__all__ = ["html_to_text", "split_workaround"]
