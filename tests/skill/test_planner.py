@@ -672,6 +672,20 @@ def test_this_weeks_issue_leaves_out_older_open_tickets() -> None:
     assert [c.ident for c, _ in related.tickets] == ["1"]
 
 
+def test_another_customers_report_joins_the_outbreak_only_while_it_is_open() -> None:
+    issue = "API returning 500 errors intermittently for Acme Corp"
+    acme = ticket("1", "API returning 500 errors", "intermittent 500 errors on batch calls", org="acme")
+    words = "every request fails, our integration is down"
+    open_report = ticket("2", "API requests failing", words, org="riverbend", created_days_ago=0.5)
+    solved_report = dict(open_report, status="solved")
+
+    joined = select(gathered(issue, acme, open_report), NOW)
+    left_out = select(gathered(issue, acme, solved_report), NOW)
+
+    assert [c.ident for c, _ in joined.tickets] == ["1", "2"]
+    assert [c.ident for c, _ in left_out.tickets] == ["1"]
+
+
 def test_customer_names_are_not_scored_as_words_of_the_issue() -> None:
     juniper = ticket_candidate(
         ticket("1", "DSAR - export all data", "Regards, Juniper Row Fashion", org_name="Juniper Row Fashion")

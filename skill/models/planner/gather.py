@@ -19,6 +19,7 @@ from ..base import AssistantEntry, Entry, ToolCall, ToolResultEntry, UserEntry
 from .issue import IssueFacts, issue_facts, names_account
 from .relevance import (
     CURRENT_WINDOW,
+    OPEN_STATUSES,
     Candidate,
     Focus,
     Judgement,
@@ -239,7 +240,14 @@ def _same_symptom(
         kinds = set(kinds_in(c.text, _PROBLEM_KINDS))
         # a current report of an exposure is rare enough to be the same one, however it is worded
         exposure = "security" in wanted & kinds and created >= now - CURRENT_WINDOW
-        outbreak = created >= now - OUTBREAK_WINDOW and bool(kinds) and bool(about & subjects(c.text))
+        # another customer's report is part of the same outbreak while it is still open: one solved with
+        # its own explanation ("the key was revoked by your admin") was a different problem
+        outbreak = (
+            c.data.get("status") in OPEN_STATUSES
+            and created >= now - OUTBREAK_WINDOW
+            and bool(kinds)
+            and bool(about & subjects(c.text))
+        )
         if not (exposure or outbreak):
             continue
         found[c.ref] = Judgement(
