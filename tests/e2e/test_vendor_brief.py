@@ -3,15 +3,11 @@ on its own loopback port, and the agent loop runs over the MCP server exactly as
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import uvicorn
 from mcp import Client
 
 from customer_escalation.connectors.factory import build_registry
@@ -27,33 +23,11 @@ from tests.fakes.jira import JiraFake
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
 from tests.fakes.zendesk import ZendeskFake
 
+from .loopback import serving
+
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-@dataclass
-class Running:
-    server: uvicorn.Server
-    thread: threading.Thread
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
-        return f"http://{host}:{port}"
-
-
-def _serve(app: Any) -> Running:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.01)
-    assert server.started, "fake vendor did not start"
-    return Running(server, thread)
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +40,8 @@ def vendors() -> Iterator[dict[str, Any]]:
         "jira": JiraFake(dataset, now=lambda: NOW),
         "confluence": ConfluenceFake(dataset, now=lambda: NOW),
     }
-    running = {name: _serve(fake.app) for name, fake in fakes.items()}
-    yield {"fakes": fakes, "urls": {name: r.url for name, r in running.items()}}
-    for r in running.values():
-        r.server.should_exit = True
-    for r in running.values():
-        r.thread.join(timeout=5)
+    with serving({name: fake.app for name, fake in fakes.items()}) as urls:
+        yield {"fakes": fakes, "urls": urls}
 
 
 def _env(vendors: dict[str, Any], tmp: str) -> dict[str, str]:
