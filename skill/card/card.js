@@ -96,7 +96,7 @@
     const item = element("li");
     item.dataset.step = step.step;
     const head = element("div", null, "step-head");
-    const title = element("span", step.target ? `${step.title} to ${step.target}` : step.title, "step-title");
+    const title = element("span", step.label, "step-title");
     title.id = `step-${step.step}`;
     const preview = element("button", "Preview");
     preview.type = "button";

@@ -52,6 +52,8 @@ class StepOffer(_Model):
 
     step: CardStep
     title: str
+    label: str
+    """The step with its target in words, e.g. `internal note on ticket 101`."""
     target: str | None = None
     available: bool
     reason: str | None = None
@@ -100,7 +102,21 @@ def step_offer(step: CardStep, case: EscalationCase, rules: WriteRules) -> StepO
     target, reason = _target(step, case, rules)
     if reason is None and case.decision != "escalate" and step in {"chat_post", "tracker_issue", "followups"}:
         reason = _HANDLED
-    return StepOffer(step=step, title=title, target=target, available=reason is None, reason=reason)
+    return StepOffer(
+        step=step,
+        title=title,
+        label=_label(step, title, target),
+        target=target,
+        available=reason is None,
+        reason=reason,
+    )
+
+
+def _label(step: CardStep, title: str, target: str | None) -> str:
+    if target is None or step == "followups":
+        return title
+    where = {"chat_post": "to", "tracker_issue": "in"}.get(step, "on ticket")
+    return f"{title} {where} {target}"
 
 
 def _target(step: CardStep, case: EscalationCase, rules: WriteRules) -> tuple[str | None, str | None]:

@@ -104,6 +104,9 @@ async def test_show_returns_the_whole_brief_as_text_and_the_card_view(client: Cl
         "customer_update",
         "followups",
     ]
+    labels = {s["step"]: s["label"] for s in view["steps"]}
+    assert labels["chat_post"] == "chat post to support-escalations"
+    assert labels["internal_note"] == "internal note on ticket 101"
     assert world.history.events(escalation_id=entry.id) == ()
 
 
