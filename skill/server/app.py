@@ -19,7 +19,7 @@ from .. import views
 from ..actions import WriteRules
 from ..history import HistoryStore
 from ..policy_config import PolicyConfig
-from . import chat, crm, escalation, kb, prompts, resources, support, tracker
+from . import card, chat, crm, escalation, kb, prompts, resources, support, tracker
 from . import writes as write_tools
 from .shared import ServerState, StaticTokenVerifier
 
@@ -123,14 +123,15 @@ def build_server(
         from ..demo import DEMO_NOTICE, DemoMarker
 
         auth["middleware"] = [DemoMarker()]
+    state = ServerState(registry, policy, result_chars, clock, history)
     server = EscalationServer(
         SERVER_NAME,
         instructions=INSTRUCTIONS + (" " + DEMO_NOTICE if demo else ""),
         version=__version__,
         log_level="WARNING",
+        extensions=[card.extension(state, writes)],
         **auth,
     )
-    state = ServerState(registry, policy, result_chars, clock, history)
     for category in (support, crm, chat, tracker, kb, escalation):
         category.register(server, state)
     write_tools.register(server, state, writes)

@@ -33,6 +33,11 @@ READ_TOOLS = frozenset(
         "escalation_assess",
     }
 )
+CARD_TOOL = "escalation_brief_show"
+"""The model-visible tool that links the brief card (MCP Apps)."""
+APP_ONLY_TOOLS = frozenset({"escalation_step_preview", "escalation_step_execute"})
+"""The card's buttons: listed, but for the app only (`_meta.ui.visibility`)."""
+APP_MIME_TYPE = "text/html;profile=mcp-app"
 TEMPLATE_URI = "customer-escalation://brief-template"
 PROMPT = "customer-escalation"
 CANARY = "CANARY_QUARTZ_FALCON"
@@ -55,6 +60,14 @@ async def check_session(client: Client, mode: Mode) -> None:
     text = result.content[0]
     assert isinstance(text, TextContent)
     assert json.loads(text.text) == result.structured_content
+
+    card_uri = (tools[CARD_TOOL].meta or {})["ui"]["resourceUri"]
+    assert card_uri.startswith("ui://")
+    for name in APP_ONLY_TOOLS:
+        assert (tools[name].meta or {})["ui"] == {"resourceUri": card_uri, "visibility": ["app"]}
+    card = (await client.read_resource(card_uri)).contents[0]
+    assert card.mime_type == APP_MIME_TYPE
+    assert "connect-src 'none'" in getattr(card, "text", "")
 
     template = (await client.read_resource(TEMPLATE_URI)).contents[0]
     assert getattr(template, "text", "").startswith("## ESCALATION:")

@@ -19,7 +19,15 @@ import anyio
 import pytest
 
 from tests.interop.serving import TEST_TOKEN, HttpServer, hermetic_env, serve_command
-from tests.interop.session_checks import CANARY, CANARY_TICKET, PROMPT, READ_TOOLS, TEMPLATE_URI
+from tests.interop.session_checks import (
+    APP_ONLY_TOOLS,
+    CANARY,
+    CANARY_TICKET,
+    CARD_TOOL,
+    PROMPT,
+    READ_TOOLS,
+    TEMPLATE_URI,
+)
 
 NPX = shutil.which("npx")
 pytestmark = [
@@ -103,6 +111,10 @@ def _check(method: str, outcome: Outcome) -> None:
         assert set(tools) >= READ_TOOLS
         assert tools["support_search_tickets"]["annotations"]["readOnlyHint"] is True
         assert "outputSchema" in tools["support_search_tickets"]
+        card_uri = tools[CARD_TOOL]["_meta"]["ui"]["resourceUri"]
+        assert card_uri.startswith("ui://")
+        for name in APP_ONLY_TOOLS:
+            assert tools[name]["_meta"]["ui"] == {"resourceUri": card_uri, "visibility": ["app"]}
     elif method == "tools/call":
         assert result["isError"] is False
         assert [t["id"] for t in result["structuredContent"]["tickets"]] == [CANARY_TICKET]
