@@ -30,11 +30,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
-from pydantic import BaseModel, ConfigDict, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential_jitter
@@ -52,6 +51,7 @@ from .errors import (
 )
 from .net import is_loopback
 from .scrub import remember_secret, scrub
+from .vendor import ModelT, parse_body
 
 logger = logging.getLogger("customer_escalation.http")
 
@@ -61,38 +61,6 @@ Json = Any
 DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
 DEFAULT_LIMITS = httpx2.Limits(max_connections=10, max_keepalive_connections=10)
 RETRYABLE_STATUS = frozenset({408, 500, 502, 503, 504, 529})
-
-
-class VendorModel(BaseModel):
-    """Base of every vendor's private response models.
-
-    Fields the vendor adds later are ignored, values are immutable, and a field may be filled by its
-    name or its alias (vendors spell fields in camelCase or with reserved words such as ``type``).
-    """
-
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
-
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def parse_body(model: type[ModelT], body: Json, *, system: str, endpoint: str) -> ModelT:
-    """Validate a vendor's JSON body against `model`: the one place a response's shape is checked.
-
-    Raises:
-        UpstreamError: the body does not have the documented shape; the message names the endpoint and
-            the first fields that differ, never the values (they may hold customer text or secrets).
-    """
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
-            for error in exc.errors(include_url=False, include_input=False)[:3]
-        )
-        raise UpstreamError(
-            f"{system}: {endpoint} returned a body of an unexpected shape ({problems})", system=system
-        ) from None
 
 
 class VendorPolicy:
@@ -514,41 +482,11 @@ def _json_or_none(response: httpx2.Response) -> Json | None:
         return None
 
 
-async def collect_pages(
-    fetch: Callable[[Any], Awaitable[tuple[list[Any], Any]]],
-    *,
-    max_items: int,
-    max_pages: int = 20,
-    first: Any = None,
-) -> tuple[list[Any], Any]:
-    """Follow a vendor's pagination until `max_items` are collected or there is nothing more.
-
-    `fetch(token)` returns one page's items and the next token (None at the end). Stops early at the
-    cap, on a repeated token (a vendor bug that would loop forever) and after `max_pages`. Returns the
-    items and the token to resume from (None when exhausted).
-    """
-    items: list[Any] = []
-    token = first
-    seen: set[str] = set()
-    for _ in range(max_pages):
-        page, token = await fetch(token)
-        items.extend(page)
-        if token is None or len(items) >= max_items:
-            break
-        key = json.dumps(token, sort_keys=True, default=str)
-        if key in seen:
-            token = None
-            break
-        seen.add(key)
-    return items[:max_items], token
-
-
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
     "HttpApi",
     "VendorPolicy",
     "check_base_url",
-    "collect_pages",
     "parse_retry_after",
 ]

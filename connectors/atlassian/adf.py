@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt, StrictStr, TypeAdapter, ValidationError, model_validator
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 from .models import Lenient, NullAsEmpty, ObjectsOnly, Text
 from .text import clean_text
 

@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic.functional_validators import PlainValidator
 from pydantic_core import PydanticCustomError
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 from .text import parse_optional_time, parse_time
 
 T = TypeVar("T")

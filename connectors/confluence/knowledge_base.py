@@ -15,13 +15,14 @@ from urllib.parse import quote
 
 import httpx2
 
-from .._http import HttpApi, collect_pages
+from .._http import HttpApi
 from ..atlassian import AtlassianPolicy, has_words, quote_literal, text_literal
 from ..base import MAX_PAGE_SIZE, Category
 from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from ..errors import ConfigError, InvalidQueryError, NotFoundError
 from ..records import Article, ArticleKind, Page
 from ..settings import Settings
+from ..vendor import collect_pages
 from .mapping import KIND_LABELS, SYSTEM, ArticleMapping, kind_clause
 from .models import PageV2, SearchPage, SpaceList
 from .settings import ConfluenceSettings

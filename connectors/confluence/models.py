@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import AfterValidator, Field, StrictInt, StrictStr, model_validator
 
-from .._http import VendorModel
 from ..atlassian import (
     EmptyAsObject,
     Id,
@@ -27,6 +26,7 @@ from ..atlassian import (
     Text,
     Timestamp,
 )
+from ..vendor import VendorModel
 
 
 def _cursor_of(next_link: str | None) -> str | None:

@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .._http import HttpApi, collect_pages
+from .._http import HttpApi
 from ..base import MAX_PAGE_SIZE
 from ..crm_values import is_digits, query_domain
 from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from ..errors import InvalidQueryError, NotFoundError
 from ..records import Account, Opportunity, Page, Person
 from ..text import single_line
+from ..vendor import collect_pages
 from .mapping import (
     CONTACT_PROPERTIES,
     DEFAULT_UI_DOMAIN,

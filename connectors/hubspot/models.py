@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
-from .._http import VendorModel
 from ..crm_values import is_digits
+from ..vendor import VendorModel
 
 
 def _property_text(value: object) -> str | None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 
 
 def _id_text(value: object) -> str:

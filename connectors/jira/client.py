@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from .._http import HttpApi, collect_pages
+from .._http import HttpApi
 from ..atlassian import Named
+from ..vendor import collect_pages
 from .models import CreatedIssue, Issue, KeySearchPage, Myself, NamedList, ResolutionPage, SearchPage
 
 SEARCH_PATH = "/rest/api/3/search/jql"

@@ -11,7 +11,6 @@ from typing import Annotated
 
 from pydantic import Field, RootModel, StrictBool, StrictInt, StrictStr
 
-from .._http import VendorModel
 from ..atlassian import (
     AdfDocument,
     Lenient,
@@ -23,6 +22,7 @@ from ..atlassian import (
     Text,
     Timestamp,
 )
+from ..vendor import VendorModel
 
 
 class StatusCategory(VendorModel):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from .._http import HttpApi, collect_pages
+from .._http import HttpApi
 from ..errors import NotFoundError, UpstreamError
+from ..vendor import collect_pages
 from . import queries
 from .filters import Filter
 from .models import (

@@ -30,7 +30,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 
 T = TypeVar("T")
 DataT = TypeVar("DataT")

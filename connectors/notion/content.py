@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import datetime
 
-from .._http import collect_pages
+from ..vendor import collect_pages
 from .client import NotionApi
 from .models import Block, PageObject
 from .text import Node

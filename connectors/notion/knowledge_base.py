@@ -15,11 +15,11 @@ import math
 import re
 from collections.abc import Sequence
 
-from .._http import collect_pages
 from ..base import MAX_PAGE_SIZE
 from ..cursor import clamp_limit, decode_offset, encode_cursor, query_fingerprint
 from ..errors import InvalidQueryError, NotFoundError
 from ..records import Article, ArticleKind, Page
+from ..vendor import collect_pages
 from .client import VENDOR_PAGE_MAX, NotionApi
 from .content import ContentReader
 from .mapping import ARTICLE_BODY_CHARS, KIND_ORDER, SEARCH_BODY_CHARS, article_kind, page_kinds, to_article

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 
 
 def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError, WrapValidator, model_validator
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 from .soql import is_record_id
 
 FieldValue = str | int | float | bool | None

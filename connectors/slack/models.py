@@ -24,7 +24,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 
 TS = re.compile(r"^(\d{1,12})(?:\.(\d{1,6}))?$")
 """A Slack `ts`: epoch seconds, then up to six digits of microseconds."""

@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .._http import VendorModel
+from ..vendor import VendorModel
 
 ZendeskStatus = Literal["new", "open", "pending", "hold", "solved", "closed"]
 STATUSES: tuple[ZendeskStatus, ...] = ("new", "open", "pending", "hold", "solved", "closed")

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from .._http import HttpApi, collect_pages, parse_body
+from .._http import HttpApi
 from ..base import MAX_PAGE_SIZE, WriteReceipt
 from ..cursor import clamp_limit, query_fingerprint
 from ..errors import AuthError, InvalidQueryError, PermissionDeniedError, UpstreamError, WriteRefusedError
 from ..records import Comment, Page, Ref, Ticket, TicketStatus
 from ..text import clean_text
+from ..vendor import collect_pages, parse_body
 from . import models
 from .mapping import Directory, comment_text, ticket_description, to_comment, to_ticket
 from .paging import next_cursor, numeric_id, page_position, total

@@ -19,7 +19,6 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from customer_escalation.connectors._http import parse_body
 from customer_escalation.connectors.confluence.knowledge_base import SEARCH_EXPAND
 from customer_escalation.connectors.confluence.mapping import ArticleMapping
 from customer_escalation.connectors.confluence.models import PageV2, SearchPage, SpaceList
@@ -28,6 +27,7 @@ from customer_escalation.connectors.jira.mapping import IssueMapping, Vocabulary
 from customer_escalation.connectors.jira.models import Issue, Myself, ResolutionPage
 from customer_escalation.connectors.jira.models import SearchPage as JiraSearchPage
 from customer_escalation.connectors.jira.tracker import ISSUE_FIELDS, SEARCH_FIELDS
+from customer_escalation.connectors.vendor import parse_body
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.confluence import ConfluenceFake
 from tests.fakes.jira import API_TOKEN, EMAIL, SITE, JiraFake

@@ -17,7 +17,7 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from customer_escalation.connectors._http import HttpApi, parse_body
+from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.hubspot import HubSpotCRM, HubSpotPolicy
 from customer_escalation.connectors.hubspot.models import (
     AssociationPage,
@@ -28,6 +28,7 @@ from customer_escalation.connectors.hubspot.models import (
     Pipelines,
 )
 from customer_escalation.connectors.records import Contact, Person
+from customer_escalation.connectors.vendor import parse_body
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.hubspot import BASE_URL, HubSpotFake
 

@@ -18,7 +18,7 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from customer_escalation.connectors._http import HttpApi, parse_body
+from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.records import Channel, ChatMessage, Dataset, Person, Ref
 from customer_escalation.connectors.slack import (
     BOT_TOKEN_VAR,
@@ -33,6 +33,7 @@ from customer_escalation.connectors.slack.models import (
     SearchAnswer,
     UserInfo,
 )
+from customer_escalation.connectors.vendor import parse_body
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
 
 pytestmark = pytest.mark.anyio

@@ -19,7 +19,8 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from customer_escalation.connectors._http import HttpApi, parse_body
+from customer_escalation.connectors._http import HttpApi
+from customer_escalation.connectors.vendor import parse_body
 from customer_escalation.connectors.zendesk import (
     ZendeskHelpCenter,
     ZendeskPolicy,

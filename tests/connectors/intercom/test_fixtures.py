@@ -14,7 +14,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from customer_escalation.connectors._http import HttpApi, parse_body
+from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.errors import (
     AuthError,
     NotFoundError,
@@ -29,6 +29,7 @@ from customer_escalation.connectors.intercom.models import (
     ConversationList,
 )
 from customer_escalation.connectors.records import Person, SlaTarget
+from customer_escalation.connectors.vendor import parse_body
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.intercom import BASE_URL, IntercomFake
 

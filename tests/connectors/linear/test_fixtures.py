@@ -17,7 +17,6 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from customer_escalation.connectors._http import parse_body
 from customer_escalation.connectors.errors import UpstreamError
 from customer_escalation.connectors.linear import queries
 from customer_escalation.connectors.linear.mapping import IssueMapping, Links, Vocabulary
@@ -29,6 +28,7 @@ from customer_escalation.connectors.linear.models import (
     SearchData,
     TeamsData,
 )
+from customer_escalation.connectors.vendor import parse_body
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.linear import API_KEY, BASE_URL, LinearFake
 

@@ -14,11 +14,11 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from customer_escalation.connectors._http import parse_body
 from customer_escalation.connectors.notion import NotionPolicy
 from customer_escalation.connectors.notion.mapping import to_article
 from customer_escalation.connectors.notion.models import BlockList, ErrorBody, PageObject, SearchResults
 from customer_escalation.connectors.notion.text import Node
+from customer_escalation.connectors.vendor import parse_body
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.notion import BASE_URL, TOKEN, VERSION, NotionFake
 

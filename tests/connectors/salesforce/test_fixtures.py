@@ -14,10 +14,10 @@ from typing import Any
 import httpx2
 import pytest
 
-from customer_escalation.connectors._http import parse_body
 from customer_escalation.connectors.errors import AuthError, InvalidQueryError, RateLimitedError
 from customer_escalation.connectors.records import Contact, Person
 from customer_escalation.connectors.salesforce.models import QueryResult, read_errors
+from customer_escalation.connectors.vendor import parse_body
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.salesforce import BASE_URL, SalesforceFake
 

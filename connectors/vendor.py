@@ -1,0 +1,78 @@
+"""What every vendor package shares besides the HTTP layer: the base of its response models, the one place
+a response body is validated, and following a vendor's pagination."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import UpstreamError
+
+Json = Any
+
+
+class VendorModel(BaseModel):
+    """Base of every vendor's private response models.
+
+    Fields the vendor adds later are ignored, values are immutable, and a field may be filled by its
+    name or its alias (vendors spell fields in camelCase or with reserved words such as ``type``).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_body(model: type[ModelT], body: Json, *, system: str, endpoint: str) -> ModelT:
+    """Validate a vendor's JSON body against `model`: the one place a response's shape is checked.
+
+    Raises:
+        UpstreamError: the body does not have the documented shape; the message names the endpoint and
+            the first fields that differ, never the values (they may hold customer text or secrets).
+    """
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)[:3]
+        )
+        raise UpstreamError(
+            f"{system}: {endpoint} returned a body of an unexpected shape ({problems})", system=system
+        ) from None
+
+
+async def collect_pages(
+    fetch: Callable[[Any], Awaitable[tuple[list[Any], Any]]],
+    *,
+    max_items: int,
+    max_pages: int = 20,
+    first: Any = None,
+) -> tuple[list[Any], Any]:
+    """Follow a vendor's pagination until `max_items` are collected or there is nothing more.
+
+    `fetch(token)` returns one page's items and the next token (None at the end). Stops early at the
+    cap, on a repeated token (a vendor bug that would loop forever) and after `max_pages`. Returns the
+    items and the token to resume from (None when exhausted).
+    """
+    items: list[Any] = []
+    token = first
+    seen: set[str] = set()
+    for _ in range(max_pages):
+        page, token = await fetch(token)
+        items.extend(page)
+        if token is None or len(items) >= max_items:
+            break
+        key = json.dumps(token, sort_keys=True, default=str)
+        if key in seen:
+            token = None
+            break
+        seen.add(key)
+    return items[:max_items], token
+
+
+__all__ = ["ModelT", "VendorModel", "collect_pages", "parse_body"]
