@@ -95,8 +95,7 @@ async def test_each_demo_scenario_reaches_the_expected_decision_target_and_sever
     result = await run(client, scenario)
 
     assert result.assessment is not None
-    decision = "handle" if result.assessment.decision == "handle_in_support" else "escalate"
-    assert decision == scenario.expected_decision
+    assert result.assessment.decision == scenario.expected_decision
     assert result.assessment.target == scenario.expected_target
     assert result.assessment.secondary_target == scenario.expected_secondary
     assert result.assessment.severity == scenario.expected_severity

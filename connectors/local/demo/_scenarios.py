@@ -8,13 +8,11 @@ ids are fixed, so they never change while their timestamps always sit at the sam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import TypeAdapter
 
+from ...records import Decision, Severity, Target
 from ._data import table
-
-Decision = Literal["escalate", "handle"]
 
 
 @dataclass(frozen=True)
@@ -35,9 +33,9 @@ class DemoScenario:
     message_ids: tuple[str, ...]
     """Related chat messages: the roots of the relevant threads."""
     expected_decision: Decision
-    expected_target: str | None
-    expected_secondary: str | None
-    expected_severity: str | None
+    expected_target: Target | None
+    expected_secondary: Target | None
+    expected_severity: Severity | None
     why: str
 
 

@@ -348,7 +348,7 @@ def test_every_scenario_record_exists_and_the_expectation_is_coherent(
     assert set(scenario.article_ids) <= {a.id for a in demo.articles}
     roots = {m.id for m in demo.messages if m.thread_id is None}
     assert set(scenario.message_ids) <= roots
-    if scenario.expected_decision == "handle":
+    if scenario.expected_decision == "handle_in_support":
         assert (scenario.expected_target, scenario.expected_severity) == (None, None)
     else:
         assert scenario.expected_target in ("Engineering", "Product", "Security", "Leadership", "L2 support")
