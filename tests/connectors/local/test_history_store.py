@@ -43,7 +43,7 @@ def history(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Ite
     """The history in a workspace file, and in a PostgreSQL database (which answers the same way)."""
     if request.param == "postgres":
         with fresh_schema() as url, PostgresHistoryStore.open(url, clock=clock) as pg_store:
-            yield pg_store  # type: ignore[misc]
+            yield pg_store
         return
     with SqliteHistoryStore.open(tmp_path / "ws.sqlite", clock=clock) as store:
         yield store
