@@ -6,6 +6,7 @@ Connections are in autocommit mode; a write opens a transaction explicitly. Ever
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -72,6 +73,7 @@ class AsyncPool:
         )
         self._opened = False
         self._closed = False
+        self._opening = asyncio.Lock()
 
     async def close(self) -> None:
         self._closed = True
@@ -85,12 +87,18 @@ class AsyncPool:
             raise WorkspaceError(f"{self._what} is closed")
         try:
             if not self._opened:
-                await self._pool.open(wait=True, timeout=POOL_TIMEOUT)
-                self._opened = True
+                await self._open(self._pool)
             async with self._pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
             raise WorkspaceError(f"{self._what}: {exc}") from exc
+
+    async def _open(self, pool: AsyncConnectionPool[Any]) -> None:
+        """Open the pool once, however many tasks make the first call at the same time."""
+        async with self._opening:
+            if not self._opened:
+                await pool.open(wait=True, timeout=POOL_TIMEOUT)
+                self._opened = True
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:

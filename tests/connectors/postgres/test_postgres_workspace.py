@@ -52,3 +52,16 @@ async def test_replicas_creating_different_issues_at_once_get_different_keys(dat
         assert titles == {f"Race {n}" for n in range(REPLICAS)}
     finally:
         await asyncio.gather(*(r.aclose() for r in replicas))
+
+
+async def test_the_first_calls_of_a_new_workspace_may_come_all_at_once(database_url: str) -> None:
+    loader = PostgresWorkspace.open(database_url, clock=lambda: NOW)
+    await loader.load(CONTRACT_DATASET)
+    await loader.aclose()
+    fresh = PostgresWorkspace.open(database_url, clock=lambda: NOW)
+    try:
+        pages = await asyncio.gather(*(fresh.search_tickets("webhook") for _ in range(6)))
+        assert len({tuple(t.id for t in page.items) for page in pages}) == 1
+        assert pages[0].items
+    finally:
+        await fresh.aclose()
