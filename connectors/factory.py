@@ -18,6 +18,7 @@ from .settings import LOCAL, NONE, Settings, default_workspace_path
 
 if TYPE_CHECKING:
     from .local.history_store import SqliteHistoryStore
+    from .postgres.history import PostgresHistoryStore
 
 VENDOR_MODULES: dict[str, str] = {
     "zendesk": ".zendesk",
@@ -78,9 +79,7 @@ def build_registry(
                 chosen[category] = None
             elif system == LOCAL:
                 if local is None:
-                    from .local import LocalWorkspace
-
-                    local = LocalWorkspace.open(settings.workspace, clock=clock, create_demo=create_demo)
+                    local = _open_workspace(settings, clock=clock, create_demo=create_demo)
                 chosen[category] = local
             else:
                 chosen[category] = build_vendor(
@@ -107,12 +106,31 @@ def creates_demo(settings: Settings) -> bool:
         return False
 
 
-def open_history_store(path: Path, *, clock: Clock = utc_now, create: bool = True) -> SqliteHistoryStore:
-    """The escalation history in the workspace file at `path` (see `SqliteHistoryStore.open`).
+def _open_workspace(settings: Settings, *, clock: Clock, create_demo: bool) -> Any:
+    """The local workspace: in the PostgreSQL database when `database_url` is set, else in the file."""
+    if settings.database_url:
+        from .postgres.workspace import PostgresWorkspace
+
+        return PostgresWorkspace.open(settings.database_url, clock=clock)
+    from .local import LocalWorkspace
+
+    return LocalWorkspace.open(settings.workspace, clock=clock, create_demo=create_demo)
+
+
+def open_history_store(
+    path: Path, *, clock: Clock = utc_now, create: bool = True, database_url: str | None = None
+) -> SqliteHistoryStore | PostgresHistoryStore:
+    """The escalation history in the workspace file at `path` (see `SqliteHistoryStore.open`), or in
+    the PostgreSQL database at `database_url` when one is given (its tables are created when missing).
 
     Raises:
-        WorkspaceError: the file is missing and `create` is False, is not a workspace, or is newer.
+        WorkspaceError: the file is missing and `create` is False, is not a workspace, or is newer; or
+            the database cannot be reached.
     """
+    if database_url:
+        from .postgres.history import PostgresHistoryStore
+
+        return PostgresHistoryStore.open(database_url, clock=clock)
     from .local.history_store import SqliteHistoryStore
 
     return SqliteHistoryStore.open(path, clock=clock, create=create)

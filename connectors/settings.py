@@ -101,6 +101,8 @@ class Settings:
     """Default name for the brief's "Reported by" line."""
     config_file: Path | None = None
     """The configuration file that was read, if any."""
+    database_url: str | None = field(default=None, repr=False)
+    """A ``postgresql://`` URL: the workspace and the history live in that database instead of the file."""
     _values: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def vendor(self, prefix: str) -> Mapping[str, str]:
@@ -210,8 +212,21 @@ def load_settings(
         model=values.get(f"{PREFIX}MODEL"),
         reporter=values.get(f"{PREFIX}REPORTER"),
         config_file=config_file,
+        database_url=_database_url(values.get(f"{PREFIX}DATABASE_URL")),
         _values=MappingProxyType(values),
     )
+
+
+def _database_url(value: str | None) -> str | None:
+    """`CUSTOMER_ESCALATION_DATABASE_URL`, checked to be a PostgreSQL URL."""
+    if not value:
+        return None
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            f"{PREFIX}DATABASE_URL must be a postgresql:// URL (the SQLite workspace is chosen with "
+            f"{PREFIX}WORKSPACE)"
+        )
+    return value
 
 
 __all__ = [

@@ -115,13 +115,13 @@ def run_history(args: argparse.Namespace) -> int:
     from ...connectors.factory import open_history_store
 
     settings = settings_from_args(args)
-    if not settings.workspace.exists():
+    if not settings.database_url and not settings.workspace.exists():
         if args.json:
             print(json.dumps({"escalations": []}))
         else:
             print("No escalations recorded yet.")
         return EXIT_OK
-    with open_history_store(settings.workspace, create=False) as history:
+    with open_history_store(settings.workspace, create=False, database_url=settings.database_url) as history:
         since = parse_since(args.since, history.now()) if args.since else None
         if args.id:
             entries: Sequence[EscalationEntry] = (history.escalation(args.id),)

@@ -17,6 +17,7 @@ from ._common import EXIT_FAILURE, EXIT_USAGE, CliError
 if TYPE_CHECKING:
     from ...connectors.base import Registry
     from ...connectors.local.history_store import SqliteHistoryStore
+    from ...connectors.postgres.history import PostgresHistoryStore
     from ...connectors.settings import Settings
     from ..actions import WriteRules
     from ..history import HistoryStore
@@ -40,10 +41,10 @@ class Backends:
     writes: WriteRules
 
 
-def open_history(settings: Settings) -> SqliteHistoryStore:
+def open_history(settings: Settings) -> SqliteHistoryStore | PostgresHistoryStore:
     """The escalation history in the workspace file, created if missing (with the demo company when a
     category is served locally, so the file is the same one the connectors would create; only at the
-    default location, like theirs).
+    default location, like theirs); or in the database `CUSTOMER_ESCALATION_DATABASE_URL` names.
 
     Raises:
         WorkspaceError: a category is served locally and the workspace is missing outside the default
@@ -53,6 +54,8 @@ def open_history(settings: Settings) -> SqliteHistoryStore:
     from ...connectors.local import LocalWorkspace
     from ...connectors.settings import LOCAL
 
+    if settings.database_url:
+        return open_history_store(settings.workspace, database_url=settings.database_url)
     if not settings.workspace.exists() and LOCAL in settings.backends.values():
         workspace = LocalWorkspace.open(settings.workspace, create_demo=creates_demo(settings))
         workspace.close()

@@ -125,6 +125,19 @@ def register(subparsers: Any) -> None:
     generate.add_argument("--force", action="store_true", help="replace an existing file")
     generate.set_defaults(handler=_generate)
 
+    migrate = commands.add_parser(
+        "migrate",
+        help="copy the workspace and its history into a PostgreSQL database",
+        description=(
+            "Copy every record, the write log and the escalation history of the workspace file into an "
+            "empty PostgreSQL database, in one transaction, and check that every count matches. Then set "
+            "CUSTOMER_ESCALATION_DATABASE_URL to that URL to use it."
+        ),
+    )
+    add_workspace_flag(migrate)
+    migrate.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:port/db")
+    migrate.set_defaults(handler=_migrate)
+
 
 def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     def show(args: argparse.Namespace) -> int:
@@ -258,6 +271,24 @@ def _generate(args: argparse.Namespace) -> int:
         f"generated {result.tickets:,} tickets ({result.comments:,} comments) and {result.accounts:,} accounts "
         f"in {time.perf_counter() - started:.1f} s: {out} ({_size(size)})"
     )
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from ...connectors.errors import WorkspaceError
+    from ...connectors.postgres.migrate import copy_workspace
+
+    if not args.to.startswith(("postgresql://", "postgres://")):
+        raise CliError(f"--to needs a postgresql:// URL, not {args.to!r}", EXIT_USAGE)
+    path = settings_from_args(args).workspace
+    try:
+        report = copy_workspace(path, args.to)
+    except WorkspaceError as exc:
+        raise CliError(str(exc), EXIT_FAILURE) from exc
+    print(f"copied {report.source} into {report.target}; every count matches:")
+    width = max(len(name) for name in report.counts)
+    for name, count in report.counts.items():
+        print(f"  {name:<{width}}  {count:>12,}")
     return EXIT_OK
 
 

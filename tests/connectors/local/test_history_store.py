@@ -13,8 +13,10 @@ import pytest
 from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError, WorkspaceError
 from customer_escalation.connectors.local import LocalWorkspace, schema
 from customer_escalation.connectors.local.history_store import SqliteHistoryStore
+from customer_escalation.connectors.postgres.history import PostgresHistoryStore
 from customer_escalation.connectors.records import Ref, Reminder
 from tests.contract.dataset import CONTRACT_DATASET
+from tests.postgres import fresh_schema
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=10)
@@ -36,8 +38,13 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def history(tmp_path: Path, clock: Clock) -> Iterator[SqliteHistoryStore]:
+@pytest.fixture(params=["sqlite", "postgres"])
+def history(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[SqliteHistoryStore]:
+    """The history in a workspace file, and in a PostgreSQL database (which answers the same way)."""
+    if request.param == "postgres":
+        with fresh_schema() as url, PostgresHistoryStore.open(url, clock=clock) as pg_store:
+            yield pg_store
+        return
     with SqliteHistoryStore.open(tmp_path / "ws.sqlite", clock=clock) as store:
         yield store
 

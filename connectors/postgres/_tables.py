@@ -1,0 +1,385 @@
+"""The five connector categories of the PostgreSQL workspace; each answers as the SQLite workspace does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, get_args
+
+from ..base import IssueDraft, WriteReceipt
+from ..cursor import query_fingerprint
+from ..errors import InvalidQueryError, NotFoundError
+from ..local import indexing
+from ..local.indexing import to_micros
+from ..local.store.base import (
+    BOT,
+    MAX_THREAD_REPLIES,
+    NOTE_AUTHOR,
+    SYSTEM,
+    choices,
+    micros_of,
+    require_text,
+    slack_ts,
+)
+from ..records import (
+    Account,
+    Article,
+    ArticleKind,
+    Channel,
+    ChatMessage,
+    Comment,
+    IssueKind,
+    IssueStatus,
+    Opportunity,
+    Page,
+    Ref,
+    Thread,
+    Ticket,
+    TicketStatus,
+    TrackerIssue,
+)
+from ._base import (
+    ACCOUNT_INDEX,
+    ARTICLE_INDEX,
+    ISSUE_INDEX,
+    MESSAGE_INDEX,
+    TICKET_INDEX,
+    AConn,
+    PgStoreBase,
+)
+from ._records import insert, upsert
+from .search import Where
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("%s" for _ in values)
+
+
+class SupportTables(PgStoreBase):
+    """Tickets: search, read, internal notes."""
+
+    async def search_tickets(
+        self,
+        query: str = "",
+        *,
+        status: Sequence[TicketStatus] | None = None,
+        since: datetime | None = None,
+        organization_id: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[Ticket]:
+        statuses = choices("status", status, get_args(TicketStatus))
+        clauses: list[str] = []
+        params: list[object] = []
+        if statuses:
+            clauses.append(f"t.status IN ({_marks(statuses)})")
+            params.extend(statuses)
+        if since is not None:
+            clauses.append("t.updated_at >= %s")
+            params.append(micros_of("since", since))
+        if organization_id:
+            clauses.append("t.organization_id = %s")
+            params.append(organization_id)
+        fingerprint = query_fingerprint("tickets", query, statuses, since, organization_id)
+        where = Where(tuple(clauses), tuple(params))
+        return await self._find(TICKET_INDEX, indexing.TICKETS, query, where, fingerprint, limit, cursor)
+
+    async def get_ticket(self, ticket_id: str) -> Ticket:
+        return await self._get(
+            indexing.TICKETS,
+            ticket_id,
+            f"no ticket {ticket_id} in the local workspace; search tickets to find the right id",
+        )
+
+    async def add_internal_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> WriteReceipt:
+        require_text("body", body)
+
+        async def write(conn: AConn) -> Ref:
+            missing = f"no ticket {ticket_id} in the local workspace"
+            ticket = await self._read(conn, indexing.TICKETS, ticket_id, missing, lock=True)
+            now = self._clock()
+            taken = {c.id for c in ticket.comments}
+            number = len(ticket.comments) + 1
+            while f"{ticket.id}-{number}" in taken:
+                number += 1
+            note = Comment(
+                id=f"{ticket.id}-{number}", author=NOTE_AUTHOR, body=body, public=False, created_at=now
+            )
+            updated = ticket.model_copy(
+                update={"comments": (*ticket.comments, note), "updated_at": max(ticket.updated_at, now)}
+            )
+            await upsert(conn, indexing.TICKETS, updated)
+            return Ref(system=SYSTEM, id=note.id)
+
+        return await self._idempotent("support.add_internal_note", idempotency_key, (ticket_id, body), write)
+
+
+class CrmTables(PgStoreBase):
+    """Accounts and their opportunities."""
+
+    async def search_accounts(
+        self, query: str, *, limit: int = 10, cursor: str | None = None
+    ) -> Page[Account]:
+        fingerprint = query_fingerprint("accounts", query)
+        return await self._find(ACCOUNT_INDEX, indexing.ACCOUNTS, query, Where(), fingerprint, limit, cursor)
+
+    async def get_account(self, account_id: str) -> Account:
+        return await self._get(
+            indexing.ACCOUNTS,
+            account_id,
+            f"no account {account_id} in the local workspace; search accounts by name or domain to find its id",
+        )
+
+    async def list_opportunities(self, account_id: str) -> tuple[Opportunity, ...]:
+        async with self._pool.use() as conn:
+            missing = f"no account {account_id} in the local workspace"
+            await self._read(conn, indexing.ACCOUNTS, account_id, missing)
+            cursor = await conn.execute(
+                "SELECT data FROM opportunities WHERE account_id = %s "
+                "ORDER BY is_open DESC, close_date IS NULL, close_date, id",
+                (account_id,),
+            )
+            rows = await cursor.fetchall()
+        return tuple(Opportunity.model_validate_json(data) for (data,) in rows)
+
+
+class ChatTables(PgStoreBase):
+    """Channels, message search, threads and posting."""
+
+    async def list_channels(self) -> tuple[Channel, ...]:
+        async with self._pool.use() as conn:
+            cursor = await conn.execute("SELECT data FROM channels ORDER BY name, id")
+            rows = await cursor.fetchall()
+        return tuple(Channel.model_validate_json(data) for (data,) in rows)
+
+    async def search_messages(
+        self,
+        query: str,
+        *,
+        channel: str | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[ChatMessage]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if channel:
+            async with self._pool.use() as conn:
+                found = await self._channel(conn, channel)
+            clauses.append("t.channel_id = %s")
+            params.append(found.id)
+        if since is not None:
+            clauses.append("t.created_at >= %s")
+            params.append(micros_of("since", since))
+        fingerprint = query_fingerprint("messages", query, channel, since)
+        where = Where(tuple(clauses), tuple(params))
+        return await self._find(MESSAGE_INDEX, indexing.MESSAGES, query, where, fingerprint, limit, cursor)
+
+    async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
+        async with self._pool.use() as conn:
+            found = await self._channel(conn, channel_id)
+            root = await self._root(conn, found.id, thread_id)
+            cursor = await conn.execute(
+                "SELECT data FROM messages WHERE channel_id = %s AND thread_id = %s "
+                "ORDER BY created_at, id LIMIT %s",
+                (found.id, root.id, MAX_THREAD_REPLIES + 1),
+            )
+            rows = await cursor.fetchall()
+        replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
+        return Thread(
+            channel_id=found.id,
+            channel_name=found.name,
+            root=root,
+            replies=replies[:MAX_THREAD_REPLIES],
+            has_more=len(replies) > MAX_THREAD_REPLIES,
+        )
+
+    async def channel_identity(self, channel: str) -> tuple[str, str]:
+        async with self._pool.use() as conn:
+            found = await self._channel(conn, channel)
+        return found.id, found.name.lower()
+
+    async def post_message(
+        self, channel: str, text: str, *, thread_id: str | None = None, idempotency_key: str
+    ) -> WriteReceipt:
+        require_text("text", text)
+
+        async def write(conn: AConn) -> Ref:
+            found = await self._channel(conn, channel)
+            now = self._clock()
+            root = await self._root(conn, found.id, thread_id, lock=True) if thread_id else None
+            stamp = to_micros(now)
+            while await self._message_exists(conn, found.id, slack_ts(stamp)):
+                stamp += 1
+            message_id = slack_ts(stamp)
+            message = ChatMessage(
+                ref=Ref(system=SYSTEM, id=f"{found.id}:{message_id}"),
+                id=message_id,
+                channel_id=found.id,
+                channel_name=found.name,
+                thread_id=root.id if root else None,
+                author=BOT,
+                text=text,
+                created_at=now,
+            )
+            await insert(conn, indexing.MESSAGES, message)
+            if root is not None:
+                await upsert(
+                    conn, indexing.MESSAGES, root.model_copy(update={"reply_count": root.reply_count + 1})
+                )
+            return message.ref
+
+        return await self._idempotent("chat.post_message", idempotency_key, (channel, text, thread_id), write)
+
+    @staticmethod
+    async def _channel(conn: AConn, channel: str) -> Channel:
+        wanted = channel.strip().removeprefix("#")
+        cursor = await conn.execute(
+            "SELECT data FROM channels WHERE id = %s OR lower(name) = lower(%s) "
+            "ORDER BY id = %s DESC, name = %s DESC LIMIT 1",
+            (channel, wanted, channel, wanted),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            names_cursor = await conn.execute("SELECT name FROM channels ORDER BY name LIMIT 20")
+            names = [name for (name,) in await names_cursor.fetchall()]
+            known = ", ".join(names) if names else "none"
+            raise NotFoundError(
+                f"no channel {channel!r} in the local workspace; channels: {known}", system=SYSTEM
+            )
+        return Channel.model_validate_json(row[0])
+
+    async def _root(
+        self, conn: AConn, channel_id: str, message_id: str, *, lock: bool = False
+    ) -> ChatMessage:
+        """The message, or the root of the thread it replies in."""
+        message = await self._message(conn, channel_id, message_id, lock=lock)
+        if message.thread_id and message.thread_id != message.id:
+            message = await self._message(conn, channel_id, message.thread_id, lock=lock)
+        return message
+
+    @staticmethod
+    async def _message(conn: AConn, channel_id: str, message_id: str, *, lock: bool = False) -> ChatMessage:
+        suffix = " FOR UPDATE" if lock else ""
+        cursor = await conn.execute(
+            f"SELECT data FROM messages WHERE channel_id = %s AND id = %s{suffix}",
+            (channel_id, message_id),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no message {message_id} in channel {channel_id} of the local workspace", system=SYSTEM
+            )
+        return ChatMessage.model_validate_json(row[0])
+
+    @staticmethod
+    async def _message_exists(conn: AConn, channel_id: str, message_id: str) -> bool:
+        cursor = await conn.execute(
+            "SELECT 1 FROM messages WHERE channel_id = %s AND id = %s", (channel_id, message_id)
+        )
+        return await cursor.fetchone() is not None
+
+
+class TrackerTables(PgStoreBase):
+    """Issues: search, read, create."""
+
+    async def search_issues(
+        self,
+        query: str,
+        *,
+        status: Sequence[IssueStatus] | None = None,
+        kind: IssueKind | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[TrackerIssue]:
+        statuses = choices("status", status, get_args(IssueStatus))
+        clauses: list[str] = []
+        params: list[object] = []
+        if statuses:
+            clauses.append(f"t.status IN ({_marks(statuses)})")
+            params.extend(statuses)
+        if kind is not None:
+            clauses.append("t.kind = %s")
+            params.append(choices("kind", (kind,), get_args(IssueKind))[0])
+        if since is not None:
+            clauses.append("t.updated_at >= %s")
+            params.append(micros_of("since", since))
+        fingerprint = query_fingerprint("issues", query, statuses, kind, since)
+        where = Where(tuple(clauses), tuple(params))
+        return await self._find(ISSUE_INDEX, indexing.ISSUES, query, where, fingerprint, limit, cursor)
+
+    async def get_issue(self, key: str) -> TrackerIssue:
+        return await self._get(
+            indexing.ISSUES,
+            key,
+            f"no issue {key} in the local workspace; search issues to find the right key",
+        )
+
+    async def create_issue(self, draft: IssueDraft, *, idempotency_key: str) -> WriteReceipt:
+        require_text("project", draft.project)
+        require_text("title", draft.title)
+        if "-" in draft.project or any(c.isspace() for c in draft.project):
+            raise InvalidQueryError(
+                f"project {draft.project!r} is not a project key; use letters and digits like ENG",
+                system=SYSTEM,
+            )
+
+        async def write(conn: AConn) -> Ref:
+            now = self._clock()
+            number = await _next_issue_number(conn, draft.project)
+            key = f"{draft.project}-{number}"
+            issue = TrackerIssue(
+                ref=Ref(system=SYSTEM, id=key),
+                key=key,
+                title=draft.title,
+                body=draft.body_markdown,
+                kind=draft.kind,
+                status="open",
+                priority=draft.priority,
+                project=draft.project,
+                labels=draft.labels,
+                linked_ticket_ids=draft.linked_ticket_ids,
+                linked_account_ids=draft.linked_account_ids,
+                created_at=now,
+                updated_at=now,
+            )
+            # A key another process took a moment ago fails the insert, and the write is tried again.
+            await insert(conn, indexing.ISSUES, issue)
+            return issue.ref
+
+        payload: Any = draft.model_dump(mode="json")
+        return await self._idempotent("tracker.create_issue", idempotency_key, payload, write)
+
+
+async def _next_issue_number(conn: AConn, project: str) -> int:
+    cursor = await conn.execute(
+        "SELECT coalesce(max(number), 0) + 1 FROM issues WHERE project = %s", (project,)
+    )
+    row = await cursor.fetchone()
+    number = int(row[0]) if row else 1
+    while True:
+        taken = await conn.execute("SELECT 1 FROM issues WHERE key = %s", (f"{project}-{number}",))
+        if await taken.fetchone() is None:
+            return number
+        number += 1
+
+
+class KbTables(PgStoreBase):
+    """Articles: search and read."""
+
+    async def search_articles(
+        self, query: str, *, kind: ArticleKind | None = None, limit: int = 10, cursor: str | None = None
+    ) -> Page[Article]:
+        where = Where()
+        if kind is not None:
+            where = Where(("t.kind = %s",), (choices("kind", (kind,), get_args(ArticleKind))[0],))
+        fingerprint = query_fingerprint("articles", query, kind)
+        return await self._find(ARTICLE_INDEX, indexing.ARTICLES, query, where, fingerprint, limit, cursor)
+
+    async def get_article(self, article_id: str) -> Article:
+        return await self._get(
+            indexing.ARTICLES,
+            article_id,
+            f"no article {article_id} in the local workspace; search articles to find the right id",
+        )
