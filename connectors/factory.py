@@ -26,6 +26,7 @@ VENDOR_MODULES: dict[str, str] = {
     "slack": ".slack",
     "jira": ".jira",
     "confluence": ".confluence",
+    "guru": ".guru",
 }
 
 

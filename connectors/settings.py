@@ -33,7 +33,7 @@ KNOWN_SYSTEMS: dict[Category, tuple[str, ...]] = {
     "crm": (LOCAL, "hubspot", "salesforce", NONE),
     "chat": (LOCAL, "slack", NONE),
     "tracker": (LOCAL, "jira", NONE),
-    "kb": (LOCAL, "confluence", "zendesk", NONE),
+    "kb": (LOCAL, "confluence", "guru", "zendesk", NONE),
 }
 """Which systems can serve each category; `none` leaves the category unconfigured."""
 

@@ -16,6 +16,7 @@ _ENV_PREFIXES = (
     "JIRA_",
     "CONFLUENCE_",
     "SALESFORCE_",
+    "GURU_",
 )
 
 
