@@ -313,6 +313,7 @@ class HttpApi:
         headers: Mapping[str, str] | None = None,
         endpoint: str | None = None,
         idempotent: bool | None = None,
+        response_headers: dict[str, str] | None = None,
     ) -> Json:
         """Send a request and return its JSON body.
 
@@ -322,6 +323,8 @@ class HttpApi:
             idempotent: whether 5xx and timeouts may be retried; defaults to True for GET, PUT and
                 DELETE. Pass True for read-only POSTs (search endpoints). 429s are always retried,
                 since the vendor did not process the request.
+            response_headers: filled with the successful response's headers, for vendors that page
+                with a ``Link`` header.
 
         Raises:
             ConnectorError: one of its subclasses, as described in the module docstring.
@@ -348,6 +351,7 @@ class HttpApi:
                             json_body=json_body,
                             form=form,
                             headers=headers,
+                            response_headers=response_headers,
                         )
             except _RetryableError as exc:
                 raise exc.final from exc.__cause__
@@ -374,6 +378,7 @@ class HttpApi:
         json_body: Any,
         form: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        response_headers: dict[str, str] | None = None,
     ) -> Json:
         await self._wait_for_gate()
         system = self.policy.system
@@ -425,6 +430,8 @@ class HttpApi:
         status = response.status_code
         if 200 <= status < 300:
             self._gate.succeeded()
+            if response_headers is not None:
+                response_headers.update(response.headers)
             if status == 204 or not response.content:
                 return None
             if body is None:

@@ -30,6 +30,7 @@ VENDOR_MODULES: dict[str, str] = {
     "linear": ".linear",
     "notion": ".notion",
     "intercom": ".intercom",
+    "guru": ".guru",
 }
 
 

@@ -33,7 +33,7 @@ KNOWN_SYSTEMS: dict[Category, tuple[str, ...]] = {
     "crm": (LOCAL, "hubspot", "salesforce", NONE),
     "chat": (LOCAL, "slack", NONE),
     "tracker": (LOCAL, "jira", "linear", NONE),
-    "kb": (LOCAL, "confluence", "zendesk", "notion", "intercom", NONE),
+    "kb": (LOCAL, "confluence", "guru", "zendesk", "intercom", "notion", NONE),
 }
 """Which systems can serve each category; `none` leaves the category unconfigured."""
 

@@ -18,6 +18,7 @@ _ENV_PREFIXES = (
     "SALESFORCE_",
     "LINEAR_",
     "NOTION_",
+    "GURU_",
 )
 
 

@@ -273,6 +273,9 @@ class Article(Record):
     labels: tuple[str, ...] = ()
     status: Literal["current", "outdated"] = "current"
     updated_at: UtcDateTime
+    verified: bool | None = None
+    """Whether the knowledge base vouches for the article now: False when it is unverified or its
+    verification expired (weaker evidence), None for sources that do not verify articles."""
 
 
 T = TypeVar("T")

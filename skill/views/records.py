@@ -178,6 +178,8 @@ class ArticleSummary(View):
     product_area: str | None = None
     labels: list[str] = Field(default_factory=list)
     updated_at: datetime
+    verified: bool | None = None
+    """False: the knowledge base says the article needs verification, so it is weaker evidence."""
     untrusted: dict[str, str]
 
 
@@ -398,5 +400,6 @@ def article_summary(a: Article, *, full: bool = False) -> ArticleSummary:
         product_area=a.product_area,
         labels=list(a.labels),
         updated_at=a.updated_at,
+        verified=a.verified,
         untrusted=text,
     )

@@ -1,0 +1,61 @@
+"""Guru as the knowledge base (`CUSTOMER_ESCALATION_KB=guru`): cards read through Guru's REST API.
+
+This connector never writes to Guru. Guru JSON stays inside this package: callers get `Article`
+records, whose `verified` says whether Guru trusts the card (False when it needs verification).
+
+    settings        the GURU_* variables (`GuruSettings`)
+    policy          Basic auth, rate limits and error bodies for the HTTP layer
+    models          the response shapes read, validated where a body arrives
+    paging          the Link-header pages and our cursor over them
+    knowledge_base  the HTTP calls (`GuruKnowledgeBase`)
+    mapping         cards to records
+"""
+
+from __future__ import annotations
+
+import httpx2
+
+from .._http import HttpApi
+from ..base import Category
+from ..errors import ConfigError
+from ..settings import Settings
+from .knowledge_base import CARD_PATH, SEARCH_PATH, TEAMS_PATH, GuruKnowledgeBase
+from .mapping import KIND_TAGS, SYSTEM, CardMapping
+from .policy import GuruPolicy
+from .settings import DEFAULT_APP_URL, DEFAULT_BASE_URL, GuruSettings
+
+
+def from_settings(
+    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+) -> GuruKnowledgeBase:
+    """The Guru connector for the ``kb`` category, configured from ``GURU_*`` variables.
+
+    Raises:
+        ConfigError: the category is not ``kb``, or a variable is missing or holds an invalid value
+            (one line naming each such variable, never its value).
+    """
+    if category != "kb":
+        raise ConfigError(f"guru serves only the knowledge base, not {category}")
+    config = GuruSettings.from_settings(settings)
+    policy = GuruPolicy(config.user, config.api_token.get_secret_value())
+    return GuruKnowledgeBase(
+        HttpApi(policy, base_url=config.base_url, client=client),
+        app_url=config.app_url,
+        collections=config.collections,
+    )
+
+
+__all__ = [
+    "CARD_PATH",
+    "DEFAULT_APP_URL",
+    "DEFAULT_BASE_URL",
+    "KIND_TAGS",
+    "SEARCH_PATH",
+    "SYSTEM",
+    "TEAMS_PATH",
+    "CardMapping",
+    "GuruKnowledgeBase",
+    "GuruPolicy",
+    "GuruSettings",
+    "from_settings",
+]
