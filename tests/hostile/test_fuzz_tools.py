@@ -55,7 +55,11 @@ READ_TOOLS = (
     "escalation_assess",
 )
 WRITE_TOOLS = ("chat_post_message", "tracker_create_issue", "support_add_internal_note", "followup_schedule")
-FUZZED = READ_TOOLS + WRITE_TOOLS
+CARD_TOOLS = ("escalation_brief_show", "escalation_step_preview", "escalation_step_execute")
+"""The brief card's tools: a forged escalation id, step or preview token must be refused cleanly."""
+FUZZED = READ_TOOLS + WRITE_TOOLS + CARD_TOOLS
+BRIEF_TEXT_TOOLS = frozenset({"escalation_brief_show"})
+"""Tools whose text content is the brief as markdown rather than the structured result as JSON."""
 
 NASTY = (
     "'; DROP TABLE tickets; --",
@@ -377,6 +381,12 @@ def check(fuzzing: Fuzzing, name: str, arguments: dict[str, Any], result: CallTo
         return
     data = result.structured_content
     assert data is not None, f"{name} answered without structured content"
+    if name in BRIEF_TEXT_TOOLS:
+        # the brief itself (or, for an escalation recorded without one, its id and summary) is the text,
+        # for hosts that show no card; the card reads the structured part
+        assert text.strip(), f"{name} answered with no text"
+        assert data.get("escalation_id") in text or text.startswith("## "), f"{name}: {text[:200]!r}"
+        return
     assert json.loads(text) == data
     assert len(text) <= RESULT_CHARS, f"{name} answered {len(text)} characters, over the {RESULT_CHARS} cap"
     cursor = data.get("next_cursor")
