@@ -35,6 +35,7 @@ from customer_escalation.connectors.zendesk import (
     ZendeskSupportPlatform,
     from_settings,
 )
+from tests.connectors.settings_checks import one_line_refusal
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.zendesk import ZendeskFake, bulk_tickets
@@ -718,15 +719,11 @@ def test_every_configuration_problem_is_named_in_one_line_without_its_value() ->
         ZENDESK_EMAIL="lead@acme.example",
         ZENDESK_HC_LOCALE="en us",
     )
-    with pytest.raises(ConfigError) as info:
-        from_settings(settings, "support")
-    message = str(info.value)
-    assert "\n" not in message
-    for variable in ("ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN", "ZENDESK_HC_LOCALE"):
-        assert variable in message
-    assert "ZENDESK_EMAIL" not in message
-    for value in ("northwind", "lead@acme.example", "en us"):
-        assert value not in message
+    one_line_refusal(
+        lambda: from_settings(settings, "support"),
+        names=("ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN", "ZENDESK_HC_LOCALE"),
+        hides=("ZENDESK_EMAIL", "northwind", "lead@acme.example", "en us"),
+    )
 
 
 async def test_a_base_url_and_an_oauth_token_are_all_the_support_platform_needs() -> None:
