@@ -19,6 +19,7 @@ from customer_escalation.connectors.errors import (
     RateLimitedError,
     UpstreamError,
 )
+from tests.connectors.virtual_api import virtual_api
 from tests.fakes.clock import VirtualClock as _Clock
 
 pytestmark = pytest.mark.anyio
@@ -35,13 +36,7 @@ class _Policy(VendorPolicy):
 def _api(handler: Callable[[httpx2.Request], httpx2.Response], clock: _Clock | None = None) -> HttpApi:
     clock = clock or _Clock()
     client = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-    return HttpApi(
-        _Policy(),
-        base_url="https://acme.example",
-        client=client,
-        sleep=clock.sleep,
-        monotonic=clock.monotonic,
-    )
+    return virtual_api(_Policy(), client, clock, base_url="https://acme.example")
 
 
 def _scripted(
@@ -226,13 +221,7 @@ async def test_a_transient_failure_reported_in_a_200_body_is_retried() -> None:
     ]
     client = httpx2.AsyncClient(transport=httpx2.MockTransport(lambda r: replies.pop(0)))
     clock = _Clock()
-    api = HttpApi(
-        SlackLike(),
-        base_url="https://slack.example",
-        client=client,
-        sleep=clock.sleep,
-        monotonic=clock.monotonic,
-    )
+    api = virtual_api(SlackLike(), client, clock, base_url="https://slack.example")
     assert await api.get("/api/search.messages") == {"ok": True}
     assert replies == []
 

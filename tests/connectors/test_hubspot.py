@@ -28,6 +28,7 @@ from customer_escalation.connectors.hubspot import HubSpotCRM, HubSpotPolicy, Pr
 from customer_escalation.connectors.records import Account, Contact, Dataset, Person, Ref
 from customer_escalation.connectors.settings import load_settings
 from tests.connectors.settings_checks import one_line_refusal
+from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.hubspot import BASE_URL, HubSpotFake
@@ -43,14 +44,7 @@ async def _connected(
 ) -> AsyncIterator[HubSpotCRM]:
     clock = clock or _Clock()
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=BASE_URL) as client:
-        api = HttpApi(
-            HubSpotPolicy(fake.token),
-            base_url=BASE_URL,
-            client=client,
-            sleep=clock.sleep,
-            monotonic=clock.monotonic,
-        )
-        yield HubSpotCRM(api, **options)
+        yield HubSpotCRM(virtual_api(HubSpotPolicy(fake.token), client, clock, base_url=BASE_URL), **options)
 
 
 @asynccontextmanager

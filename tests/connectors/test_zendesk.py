@@ -36,6 +36,7 @@ from customer_escalation.connectors.zendesk import (
     from_settings,
 )
 from tests.connectors.settings_checks import one_line_refusal
+from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.zendesk import ZendeskFake, bulk_tickets
@@ -53,12 +54,8 @@ def _fake(dataset: Dataset = CONTRACT_DATASET, clock: _Clock | None = None) -> Z
 def _api(fake: ZendeskFake, *, clock: _Clock | None = None, policy: ZendeskPolicy | None = None) -> HttpApi:
     clock = clock or _Clock()
     client = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=fake.base_url)
-    return HttpApi(
-        policy or ZendeskPolicy(email=fake.email, api_token=TOKEN),
-        base_url=fake.base_url,
-        client=client,
-        sleep=clock.sleep,
-        monotonic=clock.monotonic,
+    return virtual_api(
+        policy or ZendeskPolicy(email=fake.email, api_token=TOKEN), client, clock, base_url=fake.base_url
     )
 
 
