@@ -21,6 +21,7 @@ from customer_escalation.connectors.errors import (
 )
 from tests.connectors.virtual_api import virtual_api
 from tests.fakes.clock import VirtualClock as _Clock
+from tests.fakes.timeouts import TimingOut
 
 pytestmark = pytest.mark.anyio
 
@@ -100,16 +101,10 @@ async def test_non_idempotent_post_is_not_retried_on_5xx() -> None:
 
 
 async def test_timeout_becomes_upstream_error_after_retries() -> None:
-    calls = 0
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        nonlocal calls
-        calls += 1
-        raise httpx2.ReadTimeout("slow", request=request)
-
+    handler = TimingOut()
     with pytest.raises(UpstreamError, match="timed out"):
         await _api(handler).get("/x")
-    assert calls == 3
+    assert handler.attempts == 3
 
 
 @pytest.mark.parametrize(

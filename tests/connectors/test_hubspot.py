@@ -32,6 +32,7 @@ from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.hubspot import BASE_URL, HubSpotFake
+from tests.fakes.timeouts import TimingOut
 
 pytestmark = pytest.mark.anyio
 
@@ -694,17 +695,11 @@ async def test_configured_property_names_and_closed_stages_are_used() -> None:
 
 
 async def test_a_timeout_after_retries_is_an_upstream_error_naming_the_endpoint() -> None:
-    attempts = 0
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        nonlocal attempts
-        attempts += 1
-        raise httpx2.ReadTimeout("no answer", request=request)
-
+    handler = TimingOut()
     async with _scripted(handler) as crm:
         with pytest.raises(UpstreamError, match=r"GET /crm/v3/objects/companies/\{id\} timed out"):
             await crm.get_account("9100000001")
-    assert attempts == 3
+    assert handler.attempts == 3
 
 
 async def test_the_factory_builds_the_hubspot_crm_from_settings() -> None:
