@@ -8,11 +8,9 @@ down, so the fakes cannot drift from the documented shape unnoticed.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -28,22 +26,18 @@ from customer_escalation.connectors.jira.models import Issue, Myself, Resolution
 from customer_escalation.connectors.jira.models import SearchPage as JiraSearchPage
 from customer_escalation.connectors.jira.tracker import ISSUE_FIELDS, SEARCH_FIELDS
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.confluence import ConfluenceFake
 from tests.fakes.jira import API_TOKEN, EMAIL, SITE, JiraFake
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vendors"
 WIKI = "https://tundra-labs.atlassian.net/wiki"
 
 
-def fixture(vendor: str, name: str) -> Any:
-    return json.loads((FIXTURES / vendor / name).read_text(encoding="utf-8"))
-
-
 def parse(model: type[BaseModel], vendor: str, name: str) -> Any:
-    return parse_body(model, fixture(vendor, name), system=vendor, endpoint=name)
+    return parse_body(model, vendor_fixture(vendor, name), system=vendor, endpoint=name)
 
 
 # (a) the documented shapes read as records ---------------------------------------------------------
@@ -109,7 +103,7 @@ def test_a_confluence_page_and_its_space_read_as_documented() -> None:
 
 
 def test_a_fixture_missing_a_required_part_is_an_upstream_error() -> None:
-    body = fixture("jira", "issue.json")
+    body = vendor_fixture("jira", "issue.json")
     del body["fields"]["created"]
     with pytest.raises(UpstreamError, match=r"issue\.json returned a body of an unexpected shape"):
         parse_body(Issue, body, system="jira", endpoint="issue.json")
@@ -191,4 +185,4 @@ async def test_the_fake_answers_in_the_documented_shape(endpoint: Endpoint) -> N
     assert response.status_code == 200
     body = response.json()
     parse_body(endpoint.model, body, system=endpoint.vendor, endpoint=endpoint.fixture)
-    assert shape(body) == shape(fixture(endpoint.vendor, endpoint.fixture))
+    assert shape(body) == shape(vendor_fixture(endpoint.vendor, endpoint.fixture))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -25,6 +25,8 @@ from customer_escalation.connectors.errors import (
 from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.records import Article, ArticleKind, Dataset, Ref
 from customer_escalation.connectors.settings import load_settings
+from tests.connectors.conftest import ClientTo
+from tests.connectors.virtual_api import atlassian_api
 from tests.contract.dataset import CONTRACT_DATASET, NOW, ago
 from tests.fakes.clock import VirtualClock as Clock
 from tests.fakes.confluence import ConfluenceFake
@@ -62,33 +64,15 @@ Make = Callable[..., tuple[ConfluenceKnowledgeBase, ConfluenceFake]]
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def make(clock: Clock) -> AsyncIterator[Make]:
-    clients: list[httpx2.AsyncClient] = []
-
+def make(clock: Clock, client_to: ClientTo) -> Make:
     def build(
         dataset: Dataset = CONTRACT_DATASET, *, fake_options: dict[str, Any] | None = None, **options: Any
     ) -> tuple[ConfluenceKnowledgeBase, ConfluenceFake]:
         fake = ConfluenceFake(dataset, clock=clock.monotonic, now=clock.wall, **(fake_options or {}))
-        client = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=SITE)
-        clients.append(client)
-        auth = AtlassianAuth.basic(EMAIL, API_TOKEN, variables="JIRA_EMAIL and JIRA_API_TOKEN")
-        api = HttpApi(
-            AtlassianPolicy(system="confluence", auth=auth, clock=clock.wall),
-            base_url=WIKI,
-            client=client,
-            sleep=clock.sleep,
-            monotonic=clock.monotonic,
-        )
+        api = atlassian_api("confluence", client_to(fake.app, SITE), clock, base_url=WIKI)
         return ConfluenceKnowledgeBase(api, **options), fake
 
-    yield build
-    for client in clients:
-        await client.aclose()
+    return build
 
 
 def article(title: str, body: str, *, kind: ArticleKind = "how-to", **fields: Any) -> Article:

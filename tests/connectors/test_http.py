@@ -19,7 +19,9 @@ from customer_escalation.connectors.errors import (
     RateLimitedError,
     UpstreamError,
 )
+from tests.connectors.virtual_api import virtual_api
 from tests.fakes.clock import VirtualClock as _Clock
+from tests.fakes.timeouts import TimingOut
 
 pytestmark = pytest.mark.anyio
 
@@ -35,13 +37,7 @@ class _Policy(VendorPolicy):
 def _api(handler: Callable[[httpx2.Request], httpx2.Response], clock: _Clock | None = None) -> HttpApi:
     clock = clock or _Clock()
     client = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-    return HttpApi(
-        _Policy(),
-        base_url="https://acme.example",
-        client=client,
-        sleep=clock.sleep,
-        monotonic=clock.monotonic,
-    )
+    return virtual_api(_Policy(), client, clock, base_url="https://acme.example")
 
 
 def _scripted(
@@ -105,16 +101,10 @@ async def test_non_idempotent_post_is_not_retried_on_5xx() -> None:
 
 
 async def test_timeout_becomes_upstream_error_after_retries() -> None:
-    calls = 0
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        nonlocal calls
-        calls += 1
-        raise httpx2.ReadTimeout("slow", request=request)
-
+    handler = TimingOut()
     with pytest.raises(UpstreamError, match="timed out"):
         await _api(handler).get("/x")
-    assert calls == 3
+    assert handler.attempts == 3
 
 
 @pytest.mark.parametrize(
@@ -226,13 +216,7 @@ async def test_a_transient_failure_reported_in_a_200_body_is_retried() -> None:
     ]
     client = httpx2.AsyncClient(transport=httpx2.MockTransport(lambda r: replies.pop(0)))
     clock = _Clock()
-    api = HttpApi(
-        SlackLike(),
-        base_url="https://slack.example",
-        client=client,
-        sleep=clock.sleep,
-        monotonic=clock.monotonic,
-    )
+    api = virtual_api(SlackLike(), client, clock, base_url="https://slack.example")
     assert await api.get("/api/search.messages") == {"ok": True}
     assert replies == []
 

@@ -6,11 +6,10 @@ The fixtures live in tests/fixtures/vendors/hubspot/; their names, ids and text 
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 import httpx2
@@ -29,40 +28,21 @@ from customer_escalation.connectors.hubspot.models import (
 )
 from customer_escalation.connectors.records import Contact, Person
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import shape_differences, vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.hubspot import BASE_URL, HubSpotFake
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vendors" / "hubspot"
 FREE_FORM = frozenset({"properties"})
 """Keys whose members are data (a record's property names), not part of the shape."""
 
-
-def _fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+_fixture = partial(vendor_fixture, "hubspot")
+_shape_differences = partial(shape_differences, free_form=FREE_FORM)
 
 
 def _parse(model: type[BaseModel], body: Any, endpoint: str) -> Any:
     return parse_body(model, body, system="hubspot", endpoint=endpoint)
-
-
-def _shape_differences(documented: Any, served: Any, path: str = "body", depth: int = 3) -> list[str]:
-    """Where `served` has other keys than `documented`: objects key by key, lists by first element."""
-    if depth == 0:
-        return []
-    if isinstance(documented, dict) != isinstance(served, dict):
-        return [f"{path}: one is an object, the other is not"]
-    if isinstance(documented, dict):
-        differences = []
-        if set(documented) != set(served):
-            differences.append(f"{path}: keys differ by {sorted(set(documented) ^ set(served))}")
-        for key in sorted((set(documented) & set(served)) - FREE_FORM):
-            differences += _shape_differences(documented[key], served[key], f"{path}.{key}", depth - 1)
-        return differences
-    if isinstance(documented, list) and isinstance(served, list) and documented and served:
-        return _shape_differences(documented[0], served[0], f"{path}[0]", depth)
-    return []
 
 
 # --- (a) the documented shapes read as we expect ----------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,8 @@ from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.jira import JiraProjectTracker, from_settings
 from customer_escalation.connectors.records import Dataset, IssueStatus, Ref, TrackerIssue
 from customer_escalation.connectors.settings import load_settings
+from tests.connectors.conftest import ClientTo
+from tests.connectors.virtual_api import atlassian_api
 from tests.contract.dataset import CONTRACT_DATASET, NOW, ago
 from tests.fakes.clock import VirtualClock as Clock
 from tests.fakes.jira import API_TOKEN, EMAIL, SITE, JiraFake, adf_problem, text_to_adf
@@ -40,9 +42,8 @@ Make = Callable[..., tuple[JiraProjectTracker, JiraFake]]
 
 
 @pytest.fixture
-async def make(clock: Clock) -> AsyncIterator[Make]:
+def make(clock: Clock, client_to: ClientTo) -> Make:
     """Build a connector over a fresh fake (or over `fake`, to share one site between connectors)."""
-    clients: list[httpx2.AsyncClient] = []
 
     def build(
         dataset: Dataset = CONTRACT_DATASET,
@@ -53,26 +54,10 @@ async def make(clock: Clock) -> AsyncIterator[Make]:
     ) -> tuple[JiraProjectTracker, JiraFake]:
         if fake is None:
             fake = JiraFake(dataset, clock=clock.monotonic, now=clock.wall, **(fake_options or {}))
-        client = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=SITE)
-        clients.append(client)
-        auth = AtlassianAuth.basic(EMAIL, API_TOKEN, variables="JIRA_EMAIL and JIRA_API_TOKEN")
-        api = HttpApi(
-            AtlassianPolicy(system="jira", auth=auth, clock=clock.wall),
-            base_url=SITE,
-            client=client,
-            sleep=clock.sleep,
-            monotonic=clock.monotonic,
-        )
+        api = atlassian_api("jira", client_to(fake.app, SITE), clock, base_url=SITE)
         return JiraProjectTracker(api, **options), fake
 
-    yield build
-    for client in clients:
-        await client.aclose()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+    return build
 
 
 def issue(key: str, title: str, **fields: Any) -> TrackerIssue:

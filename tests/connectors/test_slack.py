@@ -35,6 +35,7 @@ from customer_escalation.connectors.slack import (
     mrkdwn_to_text,
     ts_to_datetime,
 )
+from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CHANNELS, CONTRACT_DATASET, NOW, THREAD_ROOT
 from tests.fakes.clock import VirtualClock as _Clock
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
@@ -66,12 +67,8 @@ async def build() -> AsyncIterator[Build]:
             clock = clock or _Clock()
 
             def api(token: str, variable: str) -> HttpApi:
-                return HttpApi(
-                    SlackPolicy(token, variable=variable),
-                    base_url=DEFAULT_BASE_URL,
-                    client=client,
-                    sleep=clock.sleep,
-                    monotonic=clock.monotonic,
+                return virtual_api(
+                    SlackPolicy(token, variable=variable), client, clock, base_url=DEFAULT_BASE_URL
                 )
 
             options.setdefault("clock", lambda: NOW)

@@ -8,10 +8,8 @@ from the documented shape. The connector also reads the documented answers end t
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -34,11 +32,11 @@ from customer_escalation.connectors.slack.models import (
     UserInfo,
 )
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import vendor_fixture
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vendors" / "slack"
 MODELS: dict[str, type[BaseModel]] = {
     "search.messages": SearchAnswer,
     "conversations.replies": MessagePage,
@@ -51,7 +49,7 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _fixture(method: str) -> Any:
-    return json.loads((FIXTURES / f"{method}.json").read_text(encoding="utf-8"))
+    return vendor_fixture("slack", f"{method}.json")
 
 
 def _parsed(method: str, body: Any) -> Any:

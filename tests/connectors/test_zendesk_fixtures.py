@@ -9,10 +9,8 @@ documented shape unnoticed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -27,13 +25,14 @@ from customer_escalation.connectors.zendesk import (
     ZendeskSupportPlatform,
     models,
 )
+from tests.connectors.vendor_shapes import VENDOR_FIXTURES, vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.clock import VirtualClock
 from tests.fakes.zendesk import ZendeskFake
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vendors" / "zendesk"
+FIXTURES = VENDOR_FIXTURES / "zendesk"
 BASE_URL = "https://brightpine.zendesk.com"
 TOKEN = "zd-test-token"
 
@@ -90,7 +89,7 @@ IDS = [endpoint.fixture.removesuffix(".json") for endpoint in ENDPOINTS]
 
 
 def _fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return vendor_fixture("zendesk", name)
 
 
 def _record_keys(body: dict[str, Any], key: str) -> set[str]:

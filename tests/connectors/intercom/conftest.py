@@ -11,6 +11,7 @@ import httpx2
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.intercom import IntercomHelpCenter, IntercomPolicy, IntercomSupport
 from customer_escalation.connectors.intercom.mapping import Mapper, Priorities
+from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock
 from tests.fakes.intercom import BASE_URL, DEFAULT_ADMIN_ID, PRIORITY_ATTRIBUTE, WORKSPACE_ID, IntercomFake
@@ -28,7 +29,7 @@ def fake_on(clock: VirtualClock, **options: Any) -> IntercomFake:
 
 def _api(client: httpx2.AsyncClient, clock: VirtualClock, token: str) -> HttpApi:
     policy = IntercomPolicy(token, wall_clock=lambda: clock.wall().timestamp())
-    return HttpApi(policy, base_url=BASE_URL, client=client, sleep=clock.sleep, monotonic=clock.monotonic)
+    return virtual_api(policy, client, clock, base_url=BASE_URL)
 
 
 @asynccontextmanager

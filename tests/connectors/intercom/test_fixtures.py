@@ -6,9 +6,8 @@ The fixtures live in tests/fixtures/vendors/intercom/; their names, ids and text
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 import httpx2
@@ -30,6 +29,7 @@ from customer_escalation.connectors.intercom.models import (
 )
 from customer_escalation.connectors.records import Person, SlaTarget
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import shape_differences, vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.intercom import BASE_URL, IntercomFake
 
@@ -37,34 +37,14 @@ from .conftest import scripted
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "vendors" / "intercom"
 CONTACT = "6a1f0c9e2b7d4e8f9a0b1c2d"
 COMPANY = "64c2a9f0e1d3b5a7c9e1f203"
 FREE_FORM = frozenset({"custom_attributes", "topics"})
 """Maps whose keys each workspace chooses: their keys are not part of the shape."""
 
 
-def _fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def _shape_differences(documented: Any, served: Any, path: str = "body", depth: int = 4) -> list[str]:
-    """Where `served` has other keys than `documented`: objects key by key, lists by first element."""
-    if depth == 0:
-        return []
-    if isinstance(documented, dict) != isinstance(served, dict):
-        return [f"{path}: one is an object, the other is not"]
-    if isinstance(documented, dict):
-        differences = []
-        if set(documented) != set(served):
-            differences.append(f"{path}: keys differ by {sorted(set(documented) ^ set(served))}")
-        for key in sorted(set(documented) & set(served)):
-            if documented[key] is not None and served[key] is not None and key not in FREE_FORM:
-                differences += _shape_differences(documented[key], served[key], f"{path}.{key}", depth - 1)
-        return differences
-    if isinstance(documented, list) and isinstance(served, list) and documented and served:
-        return _shape_differences(documented[0], served[0], f"{path}[0]", depth)
-    return []
+_fixture = partial(vendor_fixture, "intercom")
+_shape_differences = partial(shape_differences, depth=4, free_form=FREE_FORM, nulls_match=True)
 
 
 # --- (a) the documented shapes read as we expect ----------------------------------------------------

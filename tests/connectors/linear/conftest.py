@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-import httpx2
 import pytest
 
-from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.linear import LinearPolicy, LinearProjectTracker
 from customer_escalation.connectors.records import Dataset
+from tests.connectors.conftest import ClientTo
+from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock
 from tests.fakes.linear import ACCOUNT_URL, API_KEY, BASE_URL, TICKET_URL, LinearFake
@@ -19,14 +19,8 @@ Make = Callable[..., tuple[LinearProjectTracker, LinearFake]]
 
 
 @pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
-
-
-@pytest.fixture
-async def make(clock: VirtualClock) -> AsyncIterator[Make]:
+def make(clock: VirtualClock, client_to: ClientTo) -> Make:
     """Build a connector over a fresh fake (or over `fake`, to share one workspace between connectors)."""
-    clients: list[httpx2.AsyncClient] = []
 
     def build(
         dataset: Dataset = CONTRACT_DATASET,
@@ -38,13 +32,9 @@ async def make(clock: VirtualClock) -> AsyncIterator[Make]:
     ) -> tuple[LinearProjectTracker, LinearFake]:
         if fake is None:
             fake = LinearFake(dataset, clock=clock.monotonic, now=clock.wall, **(fake_options or {}))
-        client = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=BASE_URL)
-        clients.append(client)
         policy = LinearPolicy(authorization, variable="LINEAR_API_KEY", clock=clock.wall)
-        api = HttpApi(policy, base_url=BASE_URL, client=client, sleep=clock.sleep, monotonic=clock.monotonic)
+        api = virtual_api(policy, client_to(fake.app, BASE_URL), clock, base_url=BASE_URL)
         options = {"ticket_url": TICKET_URL, "account_url": ACCOUNT_URL, **options}
         return LinearProjectTracker(api, **options), fake
 
-    yield build
-    for client in clients:
-        await client.aclose()
+    return build

@@ -7,10 +7,8 @@ match the fixture's at every depth, so the fake cannot drift from the documented
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -29,17 +27,17 @@ from customer_escalation.connectors.linear.models import (
     TeamsData,
 )
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.linear import API_KEY, BASE_URL, LinearFake
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "vendors" / "linear"
 LINKS = Links("https://tundra.zendesk.com/agent/tickets/{id}", None)
 
 
 def fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return vendor_fixture("linear", name)
 
 
 def parse(model: type[BaseModel], name: str) -> Any:

@@ -9,20 +9,15 @@ from typing import Any
 import httpx2
 import pytest
 
-from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.notion import NotionApi, NotionKnowledgeBase, NotionPolicy, RateGate
 from customer_escalation.connectors.records import Dataset
+from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock
 from tests.fakes.notion import BASE_URL, TOKEN, VERSION, NotionFake
 
 Opened = tuple[NotionFake, NotionKnowledgeBase]
 Make = Callable[..., AbstractAsyncContextManager[Opened]]
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
 
 
 @pytest.fixture
@@ -45,13 +40,7 @@ def make(clock: VirtualClock) -> Make:
             setup(fake)
         transport = httpx2.ASGITransport(app=fake.app)
         async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as client:
-            http = HttpApi(
-                NotionPolicy(token, version),
-                base_url=BASE_URL,
-                client=client,
-                sleep=clock.sleep,
-                monotonic=clock.monotonic,
-            )
+            http = virtual_api(NotionPolicy(token, version), client, clock, base_url=BASE_URL)
             api = NotionApi(http, RateGate(sleep=clock.sleep, monotonic=clock.monotonic))
             yield fake, NotionKnowledgeBase(api, **connector_options)
 

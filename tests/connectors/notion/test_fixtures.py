@@ -6,8 +6,7 @@ The fixtures live in tests/fixtures/vendors/notion/; their ids, names and text a
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 import httpx2
@@ -19,40 +18,21 @@ from customer_escalation.connectors.notion.mapping import to_article
 from customer_escalation.connectors.notion.models import BlockList, ErrorBody, PageObject, SearchResults
 from customer_escalation.connectors.notion.text import Node
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import shape_differences, vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.notion import BASE_URL, TOKEN, VERSION, NotionFake
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "vendors" / "notion"
 FREE_FORM = frozenset({"properties"})
 """Keys whose members are data (a page's property names), not part of the shape."""
 
-
-def _fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+_fixture = partial(vendor_fixture, "notion")
+_shape_differences = partial(shape_differences, free_form=FREE_FORM)
 
 
 def _parse(model: type[BaseModel], body: Any) -> Any:
     return parse_body(model, body, system="notion", endpoint="test")
-
-
-def _shape_differences(documented: Any, served: Any, path: str = "body", depth: int = 3) -> list[str]:
-    """Where `served` has other keys than `documented`: objects key by key, lists by first element."""
-    if depth == 0:
-        return []
-    if isinstance(documented, dict) != isinstance(served, dict):
-        return [f"{path}: one is an object, the other is not"]
-    if isinstance(documented, dict):
-        differences = []
-        if set(documented) != set(served):
-            differences.append(f"{path}: keys differ by {sorted(set(documented) ^ set(served))}")
-        for key in sorted((set(documented) & set(served)) - FREE_FORM):
-            differences += _shape_differences(documented[key], served[key], f"{path}.{key}", depth - 1)
-        return differences
-    if isinstance(documented, list) and isinstance(served, list) and documented and served:
-        return _shape_differences(documented[0], served[0], f"{path}[0]", depth)
-    return []
 
 
 # --- the documented shapes read as we expect --------------------------------------------------------

@@ -11,6 +11,7 @@ import httpx2
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.records import Account, Contact, Dataset, Ref
 from customer_escalation.connectors.salesforce import FieldMap, SalesforceCRM, SalesforcePolicy
+from tests.connectors.virtual_api import virtual_api
 from tests.fakes.clock import VirtualClock
 from tests.fakes.salesforce import BASE_URL, ORG_FIELDS, SalesforceFake
 
@@ -26,14 +27,9 @@ async def connected(
     clock = clock or VirtualClock()
     options.setdefault("fields", ORG_FIELD_MAP)
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=fake.app), base_url=BASE_URL) as client:
-        api = HttpApi(
-            SalesforcePolicy(fake.token),
-            base_url=BASE_URL,
-            client=client,
-            sleep=clock.sleep,
-            monotonic=clock.monotonic,
+        yield SalesforceCRM(
+            virtual_api(SalesforcePolicy(fake.token), client, clock, base_url=BASE_URL), **options
         )
-        yield SalesforceCRM(api, **options)
 
 
 @asynccontextmanager

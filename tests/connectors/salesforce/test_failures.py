@@ -19,6 +19,7 @@ from customer_escalation.connectors.salesforce import ApiUsage, FieldMap
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock
 from tests.fakes.salesforce import SalesforceFake
+from tests.fakes.timeouts import TimingOut
 
 from .conftest import QUERY, connected, scripted
 
@@ -149,14 +150,8 @@ async def test_check_runs_one_tiny_query_and_reports_an_expired_session() -> Non
 
 
 async def test_a_timeout_after_retries_is_an_upstream_error_naming_the_endpoint() -> None:
-    attempts = 0
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        nonlocal attempts
-        attempts += 1
-        raise httpx2.ReadTimeout("no answer", request=request)
-
+    handler = TimingOut()
     async with scripted(handler) as crm:
         with pytest.raises(UpstreamError, match=f"GET {QUERY} timed out"):
             await crm.get_account("001Hs0000000001")
-    assert attempts == 3
+    assert handler.attempts == 3

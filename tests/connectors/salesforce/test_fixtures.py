@@ -6,9 +6,8 @@ The fixtures live in tests/fixtures/vendors/salesforce/; their names, ids and te
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 import httpx2
@@ -18,6 +17,7 @@ from customer_escalation.connectors.errors import AuthError, InvalidQueryError, 
 from customer_escalation.connectors.records import Contact, Person
 from customer_escalation.connectors.salesforce.models import QueryResult, read_errors
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import shape_differences, vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.salesforce import BASE_URL, SalesforceFake
 
@@ -25,34 +25,14 @@ from .conftest import QUERY, scripted
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "vendors" / "salesforce"
 ACCOUNT_ID = "001Qw00000R7kLmIAJ"
 
-
-def _fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+_fixture = partial(vendor_fixture, "salesforce")
+_shape_differences = partial(shape_differences, depth=4)
 
 
 def _result(body: Any) -> QueryResult:
     return parse_body(QueryResult, body, system="salesforce", endpoint=f"GET {QUERY}")
-
-
-def _shape_differences(documented: Any, served: Any, path: str = "body", depth: int = 4) -> list[str]:
-    """Where `served` has other keys than `documented`: objects key by key, lists by first element."""
-    if depth == 0:
-        return []
-    if isinstance(documented, dict) != isinstance(served, dict):
-        return [f"{path}: one is an object, the other is not"]
-    if isinstance(documented, dict):
-        differences = []
-        if set(documented) != set(served):
-            differences.append(f"{path}: keys differ by {sorted(set(documented) ^ set(served))}")
-        for key in sorted(set(documented) & set(served)):
-            differences += _shape_differences(documented[key], served[key], f"{path}.{key}", depth - 1)
-        return differences
-    if isinstance(documented, list) and isinstance(served, list) and documented and served:
-        return _shape_differences(documented[0], served[0], f"{path}[0]", depth)
-    return []
 
 
 # --- (a) the documented shapes read as we expect ----------------------------------------------------

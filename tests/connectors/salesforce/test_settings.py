@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
-import uvicorn
 
 from customer_escalation.connectors.base import CRM
 from customer_escalation.connectors.errors import ConfigError
@@ -20,7 +15,9 @@ from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.salesforce import from_settings
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.cli import main
+from tests.connectors.settings_checks import one_line_refusal
 from tests.contract.dataset import CONTRACT_DATASET
+from tests.fakes.loopback import served
 from tests.fakes.salesforce import SalesforceFake
 
 REQUIRED = {
@@ -72,12 +69,10 @@ def test_every_invalid_setting_is_named_on_one_line_without_its_value() -> None:
         "SALESFORCE_INSTANCE_URL": "ftp://acme-internal",
         "SALESFORCE_HEALTH_FIELD": "health score",
     }
-    with pytest.raises(ConfigError) as info:
-        from_settings(_settings(**env), "crm")
-    message = str(info.value)
-    assert "\n" not in message and all(variable in message for variable in env)
-    assert not any(
-        part in message for part in ("00Dsecret!4417", "X-Injected", "acme-internal", "health score")
+    one_line_refusal(
+        lambda: from_settings(_settings(**env), "crm"),
+        names=env,
+        hides=("00Dsecret!4417", "X-Injected", "acme-internal", "health score"),
     )
 
 
@@ -110,22 +105,6 @@ async def test_the_factory_builds_the_crm_from_settings_with_version_fields_and_
 # --- connectors check ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _served(app: Any) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 def _crm_row(capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
     rows = json.loads(capsys.readouterr().out)
     (row,) = [r for r in rows if r["category"] == "crm"]
@@ -152,7 +131,7 @@ def test_connectors_check_probes_the_org_and_reports_an_expired_session(
     demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake = SalesforceFake(CONTRACT_DATASET)
-    with _served(fake.app) as url:
+    with served(fake.app) as url:
         monkeypatch.setenv("CUSTOMER_ESCALATION_CRM", "salesforce")
         monkeypatch.setenv("SALESFORCE_INSTANCE_URL", url)
         monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", fake.token)

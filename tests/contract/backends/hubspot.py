@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
-import httpx2
-
-from customer_escalation.connectors.base import Category
 from customer_escalation.connectors.hubspot import from_settings
-from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.settings import load_settings
 from tests.fakes.hubspot import HubSpotFake
 
-from . import Backend
+from . import Backend, over_fake
 
 
-@asynccontextmanager
-async def _open(dataset: Dataset, category: Category) -> AsyncIterator[Any]:
-    fake = HubSpotFake(dataset)
-    settings = load_settings(
-        {
-            "CUSTOMER_ESCALATION_CRM": "hubspot",
-            "HUBSPOT_ACCESS_TOKEN": fake.token,
-            "HUBSPOT_PORTAL_ID": fake.portal_id,
-        }
+def _variables(fake: HubSpotFake) -> dict[str, str]:
+    return {
+        "CUSTOMER_ESCALATION_CRM": "hubspot",
+        "HUBSPOT_ACCESS_TOKEN": fake.token,
+        "HUBSPOT_PORTAL_ID": fake.portal_id,
+    }
+
+
+BACKENDS = [
+    Backend(
+        name="hubspot", categories=frozenset({"crm"}), open=over_fake(HubSpotFake, _variables, from_settings)
     )
-    async with httpx2.AsyncClient(
-        transport=httpx2.ASGITransport(app=fake.app), base_url=fake.base_url
-    ) as client:
-        connector = from_settings(settings, category, client=client)
-        try:
-            yield connector
-        finally:
-            await connector.aclose()
-
-
-BACKENDS = [Backend(name="hubspot", categories=frozenset({"crm"}), open=_open)]
+]

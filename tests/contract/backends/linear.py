@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
-import httpx2
-
-from customer_escalation.connectors.base import Category
 from customer_escalation.connectors.linear import from_settings
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.settings import load_settings
 from tests.contract.dataset import NOW
 from tests.fakes.linear import LinearFake
 
-from . import Backend
+from . import Backend, over_fake
 
 
-@asynccontextmanager
-async def _open(dataset: Dataset, category: Category) -> AsyncIterator[Any]:
-    fake = LinearFake(dataset, now=lambda: NOW)
-    settings = load_settings(
-        {
-            "CUSTOMER_ESCALATION_TRACKER": "linear",
-            "LINEAR_API_KEY": fake.api_key,
-            "LINEAR_TICKET_URL": fake.ticket_url,
-            "LINEAR_ACCOUNT_URL": fake.account_url,
-        }
-    )
-    async with httpx2.AsyncClient(
-        transport=httpx2.ASGITransport(app=fake.app), base_url=fake.base_url
-    ) as client:
-        connector = from_settings(settings, category, client=client)
-        try:
-            yield connector
-        finally:
-            await connector.aclose()
+def _fake(dataset: Dataset) -> LinearFake:
+    return LinearFake(dataset, now=lambda: NOW)
+
+
+def _variables(fake: LinearFake) -> dict[str, str]:
+    return {
+        "CUSTOMER_ESCALATION_TRACKER": "linear",
+        "LINEAR_API_KEY": fake.api_key,
+        "LINEAR_TICKET_URL": fake.ticket_url,
+        "LINEAR_ACCOUNT_URL": fake.account_url,
+    }
 
 
 BACKENDS = [
-    Backend(name="linear", categories=frozenset({"tracker"}), open=_open, writes=frozenset({"tracker"}))
+    Backend(
+        name="linear",
+        categories=frozenset({"tracker"}),
+        open=over_fake(_fake, _variables, from_settings),
+        writes=frozenset({"tracker"}),
+    )
 ]

@@ -2,47 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
-import httpx2
-
-from customer_escalation.connectors.base import Category
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.settings import load_settings
 from customer_escalation.connectors.zendesk import from_settings
 from tests.contract.dataset import NOW
 from tests.fakes.zendesk import ZendeskFake
 
-from . import Backend
+from . import Backend, over_fake
 
 
-@asynccontextmanager
-async def _open(dataset: Dataset, category: Category) -> AsyncIterator[Any]:
-    fake = ZendeskFake(dataset, clock=lambda: NOW)
-    settings = load_settings(
-        {
-            "ZENDESK_SUBDOMAIN": "acme",
-            "ZENDESK_EMAIL": fake.email,
-            "ZENDESK_API_TOKEN": "zd-test-token",
-        }
-    )
-    async with httpx2.AsyncClient(
-        transport=httpx2.ASGITransport(app=fake.app), base_url=fake.base_url
-    ) as client:
-        connector = from_settings(settings, category, client=client)
-        try:
-            yield connector
-        finally:
-            await connector.aclose()
+def _fake(dataset: Dataset) -> ZendeskFake:
+    return ZendeskFake(dataset, clock=lambda: NOW)
+
+
+def _variables(fake: ZendeskFake) -> dict[str, str]:
+    return {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": fake.email, "ZENDESK_API_TOKEN": "zd-test-token"}
 
 
 BACKENDS = [
     Backend(
         name="zendesk",
         categories=frozenset({"support", "kb"}),
-        open=_open,
+        open=over_fake(_fake, _variables, from_settings),
         writes=frozenset({"support"}),
     )
 ]
