@@ -3,15 +3,25 @@ escalation that already covers it, a fix that worked, earlier tickets solved in 
 
 from __future__ import annotations
 
+from ....connectors.records import Article
 from ..attempts import any_tried
 from ..facts import Facts
 from ..refs import article_ref, ticket_ref
+from .outcomes import listed
 from .registry import Outcome, rule
 
 
 def _answer_failed(f: Facts) -> bool:
     """The customer says a fix a current article documents did not help."""
     return any_tried(f.current_articles, f.hits_of("workaround_failed"))
+
+
+def _titled(a: Article) -> str:
+    return f"{a.id}: {a.title}"
+
+
+def _ref(a: Article) -> str:
+    return article_ref(a.id)
 
 
 @rule(
@@ -23,11 +33,7 @@ def _answer_failed(f: Facts) -> bool:
 def documented_workaround(f: Facts) -> Outcome:
     failed = _answer_failed(f)
     found = [a for a in f.current_articles if a.kind == "known-issue" and a.workaround and not failed]
-    return Outcome(
-        met=bool(found),
-        reason=", ".join(f"{a.id}: {a.title}" for a in found) or "no known-issue article with a workaround",
-        evidence=[article_ref(a.id) for a in found],
-    )
+    return listed(found, _titled, _ref, absent="no known-issue article with a workaround")
 
 
 @rule(
@@ -39,12 +45,8 @@ def documented_workaround(f: Facts) -> Outcome:
 def documented_fix(f: Facts) -> Outcome:
     failed = _answer_failed(f)
     found = [a for a in f.current_articles if a.kind == "troubleshooting" and not failed]
-    return Outcome(
-        met=bool(found),
-        reason=", ".join(f"{a.id}: {a.title}" for a in found)
-        or ("the customer says the documented fix did not help" if failed else "no troubleshooting article"),
-        evidence=[article_ref(a.id) for a in found],
-    )
+    absent = "the customer says the documented fix did not help" if failed else "no troubleshooting article"
+    return listed(found, _titled, _ref, absent=absent)
 
 
 @rule(
@@ -75,11 +77,7 @@ def guidance_needed(f: Facts) -> Outcome:
 )
 def known_limitation(f: Facts) -> Outcome:
     found = [a for a in f.current_articles if a.kind in {"reference", "known-issue"} and a.workaround]
-    return Outcome(
-        met=bool(found),
-        reason=", ".join(f"{a.id} documents an alternative" for a in found) or "none",
-        evidence=[article_ref(a.id) for a in found],
-    )
+    return listed(found, lambda a: f"{a.id} documents an alternative", _ref)
 
 
 @rule(
