@@ -4,9 +4,12 @@ filters, and the project (or team) a draft is written to."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import get_args
 
+from .base import MAX_PAGE_SIZE
+from .cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
 from .errors import InvalidQueryError, WriteRefusedError
 from .records import IssueKind, IssueStatus
 
@@ -31,6 +34,46 @@ def check_issue_filters(
         raise InvalidQueryError("since must be timezone-aware", system=system)
 
 
+@dataclass(frozen=True)
+class IssueSearch:
+    """A tracker search's arguments, checked: the page size, the statuses once each, and where to start."""
+
+    limit: int
+    statuses: tuple[IssueStatus, ...]
+    fingerprint: str
+    start: str | None
+    """The vendor's page token the cursor holds; None on the first page."""
+
+    def next_cursor(self, token: str | None) -> str | None:
+        """The cursor that resumes this search at the vendor's `token`; None after the last page."""
+        return encode_cursor(self.fingerprint, token) if token else None
+
+
+def issue_search(
+    text: str,
+    scope: Sequence[str],
+    *,
+    status: Sequence[IssueStatus] | None,
+    kind: IssueKind | None,
+    since: datetime | None,
+    limit: int,
+    cursor: str | None,
+    system: str,
+) -> IssueSearch:
+    """Check the arguments of `ProjectTracker.search_issues` for the search of `text` within `scope`.
+
+    Raises:
+        InvalidQueryError: a bad limit, status, kind, `since` or cursor.
+    """
+    limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=system)
+    statuses = tuple(dict.fromkeys(status or ()))
+    check_issue_filters(statuses, kind, since, system=system)
+    fingerprint = query_fingerprint(
+        system, text, ",".join(statuses), kind, since.isoformat() if since else None, tuple(scope)
+    )
+    return IssueSearch(limit, statuses, fingerprint, decode_token(cursor, fingerprint, system=system))
+
+
 def write_target(name: str, scope: Sequence[str], *, noun: str, variable: str, system: str) -> str:
     """`name`, the project (or team) a draft is created in, once it is known to lie in the read `scope`.
 
@@ -48,4 +91,4 @@ def write_target(name: str, scope: Sequence[str], *, noun: str, variable: str, s
     return name
 
 
-__all__ = ["check_issue_filters", "write_target"]
+__all__ = ["IssueSearch", "check_issue_filters", "issue_search", "write_target"]

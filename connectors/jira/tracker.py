@@ -22,12 +22,11 @@ import httpx2
 
 from .._http import HttpApi
 from ..atlassian import AtlassianPolicy
-from ..base import MAX_PAGE_SIZE, Category, IssueDraft, WriteReceipt
-from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
+from ..base import Category, IssueDraft, WriteReceipt
 from ..errors import ConfigError, InvalidQueryError, NotFoundError
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
 from ..settings import Settings
-from ..tracker_args import check_issue_filters, write_target
+from ..tracker_args import issue_search, write_target
 from .client import JiraClient
 from .jql import Jql, SiteNames
 from .mapping import SYSTEM, IssueMapping, Vocabulary
@@ -138,27 +137,30 @@ class JiraProjectTracker:
             EndpointGoneError: Jira removed the search endpoint.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
-        statuses = tuple(dict.fromkeys(status or ()))
-        check_issue_filters(statuses, kind, since, system=SYSTEM)
-        fingerprint = query_fingerprint(
-            SYSTEM, query, ",".join(statuses), kind, since.isoformat() if since else None, self._projects
-        )
-        start = decode_token(cursor, fingerprint, system=SYSTEM)
-        jql = self._jql.search(
+        search = issue_search(
             query,
-            statuses=statuses,
+            self._projects,
+            status=status,
             kind=kind,
             since=since,
-            site=await self._site_names() if kind is not None or statuses else None,
+            limit=limit,
+            cursor=cursor,
+            system=SYSTEM,
+        )
+        jql = self._jql.search(
+            query,
+            statuses=search.statuses,
+            kind=kind,
+            since=since,
+            site=await self._site_names() if kind is not None or search.statuses else None,
             zone=await self._account_zone() if since is not None else None,
         )
         if jql is None:
             return Page(items=())  # the filter names only statuses or types this site does not have
-        issues, token = await self._client.search(jql, SEARCH_FIELDS, limit=limit, start=start)
-        next_cursor = encode_cursor(fingerprint, token) if token else None
+        issues, token = await self._client.search(jql, SEARCH_FIELDS, limit=search.limit, start=search.start)
         return Page(
-            items=tuple(self._mapping.issue(i, snippet=True) for i in issues), next_cursor=next_cursor
+            items=tuple(self._mapping.issue(i, snippet=True) for i in issues),
+            next_cursor=search.next_cursor(token),
         )
 
     async def get_issue(self, key: str) -> TrackerIssue:

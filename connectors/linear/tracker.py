@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from .._http import HttpApi
-from ..base import MAX_PAGE_SIZE, IssueDraft, WriteReceipt
-from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
+from ..base import IssueDraft, WriteReceipt
 from ..errors import InvalidQueryError, NotFoundError, PermissionDeniedError
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
 from ..text import single_line
-from ..tracker_args import check_issue_filters, write_target
+from ..tracker_args import issue_search, write_target
 from .client import LinearClient
 from .filters import Filters
 from .mapping import SYSTEM, IssueMapping, Links, Vocabulary
@@ -106,25 +105,30 @@ class LinearProjectTracker:
             InvalidQueryError: a bad limit, status, kind or cursor, or a filter Linear rejects.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
-        statuses = tuple(dict.fromkeys(status or ()))
-        check_issue_filters(statuses, kind, since, system=SYSTEM)
         term = single_line(query)[:TERM_CHARS]
-        fingerprint = query_fingerprint(
-            SYSTEM, term, ",".join(statuses), kind, since.isoformat() if since else None, self._teams
+        search = issue_search(
+            term,
+            self._teams,
+            status=status,
+            kind=kind,
+            since=since,
+            limit=limit,
+            cursor=cursor,
+            system=SYSTEM,
         )
-        start = decode_token(cursor, fingerprint, system=SYSTEM)
-        issue_filter = self._filters.search(statuses=statuses, kind=kind, since=since)
+        issue_filter = self._filters.search(statuses=search.statuses, kind=kind, since=since)
         if issue_filter is None:
             return Page(items=())  # only statuses no Linear state stands for
         total: int | None = None
         if any(ch.isalnum() for ch in term):
-            issues, token, total = await self._client.search(term, issue_filter, limit=limit, start=start)
+            issues, token, total = await self._client.search(
+                term, issue_filter, limit=search.limit, start=search.start
+            )
         else:
-            issues, token = await self._client.recent(issue_filter, limit=limit, start=start)
+            issues, token = await self._client.recent(issue_filter, limit=search.limit, start=search.start)
         return Page(
             items=tuple(self._mapping.issue(i, snippet=True) for i in issues),
-            next_cursor=encode_cursor(fingerprint, token) if token else None,
+            next_cursor=search.next_cursor(token),
             total=total,
         )
 
