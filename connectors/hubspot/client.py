@@ -19,7 +19,7 @@ from typing import Any
 
 from .._http import HttpApi
 from ..base import MAX_PAGE_SIZE
-from ..crm_values import is_digits, query_domain
+from ..crm_values import deal_order, is_digits, query_domain
 from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
 from ..errors import NotFoundError
 from ..records import Account, Opportunity, Page, Person
@@ -33,7 +33,6 @@ from .mapping import (
     PropertyMap,
     Stage,
     closed_stage_ids,
-    deal_order,
     to_contact,
     to_owner,
     to_stages,

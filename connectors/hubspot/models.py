@@ -13,21 +13,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, ValidationError
 
-from ..crm_values import is_digits
+from ..crm_values import is_digits, scalar_text
 from ..vendor import NullAsEmptyMapping, OrEmpty, OrNone, VendorModel
-
-
-def _property_text(value: object) -> str | None:
-    """HubSpot documents property values as strings; numbers and booleans are read as their text."""
-    match value:
-        case bool():
-            return "true" if value else "false"
-        case str():
-            return value
-        case int() | float():
-            return str(value)
-        case _:
-            return None
 
 
 def _numeric_id(value: object) -> str:
@@ -41,7 +28,8 @@ def _numeric_id(value: object) -> str:
     raise ValueError("not a numeric id")
 
 
-PropertyText = Annotated[str | None, BeforeValidator(_property_text)]
+PropertyText = Annotated[str | None, BeforeValidator(scalar_text)]
+"""HubSpot documents property values as strings; numbers and booleans are read as their text."""
 """A property value as text; a value that is neither text, number nor boolean reads as None."""
 RecordId = Annotated[str, BeforeValidator(_numeric_id)]
 """A record id: digits, sent as a string (v3) or a number (v4 associations)."""
