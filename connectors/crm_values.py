@@ -13,10 +13,24 @@ import re
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from .records import Health, Tier
+from .records import Health, Opportunity, Tier
 from .text import compact, single_line
 
 DealKind = Literal["new", "renewal", "expansion", "other"]
+
+
+def scalar_text(value: object) -> str | None:
+    """A scalar value as the text a CRM would show: booleans as ``true``/``false``, numbers as their
+    digits; anything but a string, number or boolean is None."""
+    match value:
+        case bool():
+            return "true" if value else "false"
+        case str():
+            return value
+        case int() | float():
+            return str(value)
+        case _:
+            return None
 
 
 def is_digits(text: str) -> bool:
@@ -188,8 +202,17 @@ def is_executive(title: str) -> bool:
     return bool(_EXECUTIVE.search(title))
 
 
+def deal_order(deal: Opportunity) -> tuple[int, int, int, str]:
+    """Open deals first, soonest close first; then closed deals, latest close first; undated last."""
+    if deal.close_date is None:
+        return (0 if deal.is_open else 1, 1, 0, deal.name)
+    ordinal = deal.close_date.toordinal()
+    return (0 if deal.is_open else 1, 0, ordinal if deal.is_open else -ordinal, deal.name)
+
+
 __all__ = [
     "DealKind",
+    "deal_order",
     "is_digits",
     "is_executive",
     "normalise_domain",
@@ -203,4 +226,5 @@ __all__ = [
     "parse_tier",
     "parse_timestamp",
     "query_domain",
+    "scalar_text",
 ]

@@ -68,6 +68,23 @@ def decode_offset(cursor: str | None, fingerprint: str, *, system: str = "unknow
     return position
 
 
+def decode_token(
+    cursor: str | None, fingerprint: str, *, system: str = "unknown", max_chars: int | None = None
+) -> str | None:
+    """A vendor's own page token from a cursor made with `encode_cursor(fingerprint, token)`; None
+    without one. `max_chars` bounds the token's length where the vendor bounds it.
+
+    Raises:
+        InvalidQueryError: the cursor is malformed, belongs to a different query or holds no token.
+    """
+    if cursor is None or cursor == "":
+        return None
+    position = decode_cursor(cursor, fingerprint, system=system)
+    if not isinstance(position, str) or not position or (max_chars is not None and len(position) > max_chars):
+        raise InvalidQueryError("cursor is not valid; omit it to start over", system=system)
+    return position
+
+
 def clamp_limit(limit: int, *, maximum: int, system: str = "unknown") -> int:
     """Validate a requested page size: at least 1, at most `maximum`.
 
@@ -81,4 +98,11 @@ def clamp_limit(limit: int, *, maximum: int, system: str = "unknown") -> int:
     return min(limit, maximum)
 
 
-__all__ = ["clamp_limit", "decode_cursor", "decode_offset", "encode_cursor", "query_fingerprint"]
+__all__ = [
+    "clamp_limit",
+    "decode_cursor",
+    "decode_offset",
+    "decode_token",
+    "encode_cursor",
+    "query_fingerprint",
+]

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from .errors import UpstreamError
 
@@ -25,6 +32,33 @@ class VendorModel(BaseModel):
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
+
+
+def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+def _or_empty(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        return ()
+
+
+OrNone = WrapValidator(_or_none)
+"""For a field a record can do without: a value that does not validate reads as None, as a missing one."""
+OrEmpty = WrapValidator(_or_empty)
+"""For a list field a record can do without: a value that does not validate reads as an empty list."""
+NullAsEmpty = BeforeValidator(lambda value: () if value is None else value)
+"""For a list field: null reads as an empty list."""
+NullAsEmptyMapping = BeforeValidator(lambda value: {} if value is None else value)
+"""For a mapping field: null reads as an empty mapping."""
+Lenient = Annotated[T | None, OrNone]
+"""`T`, or None when the value does not validate as one."""
 
 
 def parse_body(model: type[ModelT], body: Json, *, system: str, endpoint: str) -> ModelT:
@@ -75,4 +109,14 @@ async def collect_pages(
     return items[:max_items], token
 
 
-__all__ = ["ModelT", "VendorModel", "collect_pages", "parse_body"]
+__all__ = [
+    "Lenient",
+    "ModelT",
+    "NullAsEmpty",
+    "NullAsEmptyMapping",
+    "OrEmpty",
+    "OrNone",
+    "VendorModel",
+    "collect_pages",
+    "parse_body",
+]

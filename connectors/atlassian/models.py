@@ -13,7 +13,7 @@ once where the HTTP call returns. Field types say how forgiving a field is:
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import (
     BeforeValidator,
@@ -21,28 +21,12 @@ from pydantic import (
     JsonValue,
     StrictStr,
     StringConstraints,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
 )
 from pydantic.functional_validators import PlainValidator
 from pydantic_core import PydanticCustomError
 
-from ..vendor import VendorModel
+from ..vendor import Lenient, NullAsEmpty, VendorModel
 from .text import parse_optional_time, parse_time
-
-T = TypeVar("T")
-
-
-def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return None
-
-
-def _null_as_empty(value: Any) -> Any:
-    return [] if value is None else value
 
 
 def _objects_only(value: Any) -> Any:
@@ -61,8 +45,6 @@ def _empty_as_object(value: Any) -> Any:
     return value or {}
 
 
-NullAsEmpty = BeforeValidator(_null_as_empty)
-"""For a list field: null reads as an empty list."""
 ObjectsOnly = BeforeValidator(_objects_only)
 """For a list field: entries that are not objects are skipped."""
 ObjectOrNone = BeforeValidator(_object_or_none)
@@ -71,9 +53,6 @@ ObjectOrEmpty = BeforeValidator(_object_or_empty)
 """For an object field whose parts all have defaults: anything but an object reads as ``{}``."""
 EmptyAsObject = BeforeValidator(_empty_as_object)
 """For an object field whose parts all have defaults: null (or another empty value) reads as ``{}``."""
-
-Lenient = Annotated[T | None, WrapValidator(_or_none)]
-"""`T`, or None when the value does not validate as one."""
 
 Text = Lenient[Annotated[StrictStr, StringConstraints(min_length=1)]]
 """A non-empty string, or None."""

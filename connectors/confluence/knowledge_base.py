@@ -18,7 +18,7 @@ import httpx2
 from .._http import HttpApi
 from ..atlassian import AtlassianPolicy, has_words, quote_literal, text_literal
 from ..base import MAX_PAGE_SIZE, Category
-from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
+from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
 from ..errors import ConfigError, InvalidQueryError, NotFoundError
 from ..records import Article, ArticleKind, Page
 from ..settings import Settings
@@ -78,11 +78,7 @@ class ConfluenceKnowledgeBase:
         if kind is not None and kind not in KIND_LABELS:
             raise InvalidQueryError(f"unknown article kind {kind!r}", system=SYSTEM)
         fingerprint = query_fingerprint(SYSTEM, query, kind, self._spaces)
-        start: str | None = None
-        if cursor:
-            start = decode_cursor(cursor, fingerprint, system=SYSTEM)
-            if not isinstance(start, str) or not start:
-                raise InvalidQueryError("cursor is not valid; omit it to start over", system=SYSTEM)
+        start = decode_token(cursor, fingerprint, system=SYSTEM)
         cql = self._cql(query, kind)
         received = 0
         total: int | None = None

@@ -19,9 +19,9 @@ from typing import Any
 
 from .._http import HttpApi
 from ..base import MAX_PAGE_SIZE
-from ..crm_values import is_digits, query_domain
-from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError
+from ..crm_values import deal_order, is_digits, query_domain
+from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
+from ..errors import NotFoundError
 from ..records import Account, Opportunity, Page, Person
 from ..text import single_line
 from ..vendor import collect_pages
@@ -33,7 +33,6 @@ from .mapping import (
     PropertyMap,
     Stage,
     closed_stage_ids,
-    deal_order,
     to_contact,
     to_owner,
     to_stages,
@@ -142,7 +141,7 @@ class HubSpotCRM:
         found, next_after = await collect_pages(
             fetch,
             max_items=size,
-            first=_decode_after(cursor, fingerprint),
+            first=decode_token(cursor, fingerprint, system=SYSTEM, max_chars=200),
             max_pages=-(-size // self._page_size) + 1,
         )
         accounts = tuple(self._map.account(company) for company in found)
@@ -273,15 +272,6 @@ def _room_below_cap(after: str | None) -> int:
     if after is None or not is_digits(after):
         return VENDOR_PAGE_MAX
     return max(0, SEARCH_RESULT_CAP - int(after))
-
-
-def _decode_after(cursor: str | None, fingerprint: str) -> str | None:
-    if cursor is None or cursor == "":
-        return None
-    position = decode_cursor(cursor, fingerprint, system=SYSTEM)
-    if not isinstance(position, str) or not position or len(position) > 200:
-        raise InvalidQueryError("cursor is not valid; omit it to start over", system=SYSTEM)
-    return position
 
 
 def _record_id(value: str, kind: str) -> str:

@@ -187,14 +187,6 @@ def to_stages(pipelines: Pipelines) -> dict[str, Stage]:
     return stages
 
 
-def deal_order(deal: Opportunity) -> tuple[int, int, int, str]:
-    """Open deals first, soonest close first; then closed deals, latest close first; undated last."""
-    if deal.close_date is None:
-        return (0 if deal.is_open else 1, 1, 0, deal.name)
-    ordinal = deal.close_date.toordinal()
-    return (0 if deal.is_open else 1, 0, ordinal if deal.is_open else -ordinal, deal.name)
-
-
 __all__ = [
     "CONTACT_PROPERTIES",
     "DEFAULT_UI_DOMAIN",
@@ -203,7 +195,6 @@ __all__ = [
     "PropertyMap",
     "Stage",
     "closed_stage_ids",
-    "deal_order",
     "to_contact",
     "to_owner",
     "to_stages",

@@ -9,25 +9,12 @@ absent one does. Ids and the lists that carry the records are strict.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BeforeValidator, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import BeforeValidator, Field, ValidationError
 
-from ..crm_values import is_digits
-from ..vendor import VendorModel
-
-
-def _property_text(value: object) -> str | None:
-    """HubSpot documents property values as strings; numbers and booleans are read as their text."""
-    match value:
-        case bool():
-            return "true" if value else "false"
-        case str():
-            return value
-        case int() | float():
-            return str(value)
-        case _:
-            return None
+from ..crm_values import is_digits, scalar_text
+from ..vendor import NullAsEmptyMapping, OrEmpty, OrNone, VendorModel
 
 
 def _numeric_id(value: object) -> str:
@@ -41,37 +28,20 @@ def _numeric_id(value: object) -> str:
     raise ValueError("not a numeric id")
 
 
-def _none_as_empty(value: object) -> object:
-    return {} if value is None else value
-
-
-def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return None
-
-
-def _or_empty(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return ()
-
-
-PropertyText = Annotated[str | None, BeforeValidator(_property_text)]
+PropertyText = Annotated[str | None, BeforeValidator(scalar_text)]
+"""HubSpot documents property values as strings; numbers and booleans are read as their text."""
 """A property value as text; a value that is neither text, number nor boolean reads as None."""
 RecordId = Annotated[str, BeforeValidator(_numeric_id)]
 """A record id: digits, sent as a string (v3) or a number (v4 associations)."""
-OptionalText = Annotated[str | None, WrapValidator(_or_none)]
-OptionalCount = Annotated[int | None, WrapValidator(_or_none)]
+OptionalText = Annotated[str | None, OrNone]
+OptionalCount = Annotated[int | None, OrNone]
 
 
 class CrmObject(VendorModel):
     """One company, contact or deal: an id, string-or-null properties and a creation time."""
 
     id: RecordId
-    properties: Annotated[Mapping[str, PropertyText], BeforeValidator(_none_as_empty)] = {}
+    properties: Annotated[Mapping[str, PropertyText], NullAsEmptyMapping] = {}
     created_at: OptionalText = Field(None, alias="createdAt")
 
 
@@ -132,7 +102,7 @@ class StageMetadata(VendorModel):
 class PipelineStage(VendorModel):
     id: OptionalText = None
     label: PropertyText = None
-    metadata: Annotated[StageMetadata | None, WrapValidator(_or_none)] = None
+    metadata: Annotated[StageMetadata | None, OrNone] = None
 
 
 class Pipeline(VendorModel):
@@ -146,19 +116,17 @@ class Pipelines(VendorModel):
 
 
 class ErrorContext(VendorModel):
-    required_granular_scopes: Annotated[tuple[PropertyText, ...], WrapValidator(_or_empty)] = Field(
+    required_granular_scopes: Annotated[tuple[PropertyText, ...], OrEmpty] = Field(
         (), alias="requiredGranularScopes"
     )
-    required_scopes: Annotated[tuple[PropertyText, ...], WrapValidator(_or_empty)] = Field(
-        (), alias="requiredScopes"
-    )
+    required_scopes: Annotated[tuple[PropertyText, ...], OrEmpty] = Field((), alias="requiredScopes")
 
 
 class ErrorDetail(VendorModel):
-    context: Annotated[ErrorContext | None, WrapValidator(_or_none)] = None
+    context: Annotated[ErrorContext | None, OrNone] = None
 
 
-_LenientDetail = Annotated[ErrorDetail | None, WrapValidator(_or_none)]
+_LenientDetail = Annotated[ErrorDetail | None, OrNone]
 
 
 class ErrorBody(VendorModel):
@@ -168,7 +136,7 @@ class ErrorBody(VendorModel):
     category: OptionalText = None
     correlation_id: OptionalText = Field(None, alias="correlationId")
     policy_name: OptionalText = Field(None, alias="policyName")
-    errors: Annotated[tuple[_LenientDetail, ...], WrapValidator(_or_empty)] = ()
+    errors: Annotated[tuple[_LenientDetail, ...], OrEmpty] = ()
 
     @classmethod
     def read(cls, body: object) -> ErrorBody | None:

@@ -15,11 +15,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from .._http import check_base_url
-from ..errors import ConfigError
+from ..setting_values import Token, checked_base_url, setting_problem
 from ..settings import VendorSettings, split_list
 from .mapping import DEFAULT_UI_DOMAIN, PropertyMap
 
@@ -31,42 +29,24 @@ _HOSTNAME = re.compile(
 )
 
 
-def _problem(message: str) -> PydanticCustomError:
-    return PydanticCustomError("hubspot_setting", message)
-
-
-def _single_token(value: str) -> str:
-    token = value.strip()
-    if not token or any(ch.isspace() for ch in token):
-        raise _problem("must be a single token without spaces or line breaks")
-    return token
-
-
-def _base_url(value: str) -> str:
-    try:
-        return check_base_url(value.strip(), variable="HUBSPOT_BASE_URL")
-    except ConfigError:
-        raise _problem("must be an https URL (plain http is only allowed for localhost)") from None
-
-
 def _portal_id(value: str) -> str:
     text = value.strip()
     if not (text.isascii() and text.isdigit()):
-        raise _problem("must be the numeric HubSpot account id")
+        raise setting_problem("must be the numeric HubSpot account id")
     return text
 
 
 def _host_name(value: str) -> str:
     host = value.strip().lower()
     if not _HOSTNAME.fullmatch(host):
-        raise _problem(f"must be a host name such as {DEFAULT_UI_DOMAIN}, without scheme or path")
+        raise setting_problem(f"must be a host name such as {DEFAULT_UI_DOMAIN}, without scheme or path")
     return host
 
 
 def _property_name(value: str) -> str:
     name = value.strip()
     if not _PROPERTY_NAME.fullmatch(name):
-        raise _problem("must be a HubSpot property's internal name (letters, digits and underscores)")
+        raise setting_problem("must be a HubSpot property's internal name (letters, digits and underscores)")
     return name
 
 
@@ -76,9 +56,11 @@ PropertyName = Annotated[str, AfterValidator(_property_name)]
 class HubSpotSettings(VendorSettings):
     """Everything the HubSpot connector is configured with; each alias is the variable that sets it."""
 
-    access_token: Annotated[SecretStr, BeforeValidator(_single_token)] = Field(alias="HUBSPOT_ACCESS_TOKEN")
+    access_token: Token = Field(alias="HUBSPOT_ACCESS_TOKEN")
     """The private app's access token, which reads companies, contacts, deals and owners."""
-    base_url: Annotated[str, AfterValidator(_base_url)] = Field(DEFAULT_BASE_URL, alias="HUBSPOT_BASE_URL")
+    base_url: Annotated[str, checked_base_url("HUBSPOT_BASE_URL")] = Field(
+        DEFAULT_BASE_URL, alias="HUBSPOT_BASE_URL"
+    )
     portal_id: Annotated[str, AfterValidator(_portal_id)] | None = Field(None, alias="HUBSPOT_PORTAL_ID")
     ui_domain: Annotated[str, AfterValidator(_host_name)] = Field(
         DEFAULT_UI_DOMAIN, alias="HUBSPOT_UI_DOMAIN"

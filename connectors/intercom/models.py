@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import BeforeValidator, ValidationError
 
-from ..vendor import VendorModel
+from ..vendor import NullAsEmptyMapping, OrEmpty, OrNone, VendorModel
 
 
 def _id_text(value: object) -> str:
@@ -34,30 +34,12 @@ def _optional_id(value: object) -> str | None:
         return None
 
 
-def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return None
-
-
-def _or_empty(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return ()
-
-
-def _none_as_empty(value: object) -> object:
-    return {} if value is None else value
-
-
 Id = Annotated[str, BeforeValidator(_id_text)]
 """An Intercom id: a string, or a number read as its digits."""
 OptionalId = Annotated[str | None, BeforeValidator(_optional_id)]
 """An id that may be missing; a value that is not an id reads as None."""
-OptionalText = Annotated[str | None, WrapValidator(_or_none)]
-OptionalTime = Annotated[int | None, WrapValidator(_or_none)]
+OptionalText = Annotated[str | None, OrNone]
+OptionalTime = Annotated[int | None, OrNone]
 """UNIX seconds, or None."""
 
 
@@ -67,7 +49,7 @@ class Tag(VendorModel):
 
 
 class TagList(VendorModel):
-    tags: Annotated[tuple[Tag, ...], WrapValidator(_or_empty)] = ()
+    tags: Annotated[tuple[Tag, ...], OrEmpty] = ()
 
 
 class Author(VendorModel):
@@ -86,7 +68,7 @@ class Source(VendorModel):
     delivered_as: OptionalText = None
     subject: OptionalText = None
     body: OptionalText = None
-    author: Annotated[Author | None, WrapValidator(_or_none)] = None
+    author: Annotated[Author | None, OrNone] = None
     url: OptionalText = None
 
 
@@ -119,13 +101,13 @@ class Part(VendorModel):
     part_type: OptionalText = None
     body: OptionalText = None
     created_at: int
-    author: Annotated[Author | None, WrapValidator(_or_none)] = None
+    author: Annotated[Author | None, OrNone] = None
     redacted: bool = False
 
 
 class Parts(VendorModel):
     conversation_parts: tuple[Part, ...] = ()
-    total_count: Annotated[int | None, WrapValidator(_or_none)] = None
+    total_count: Annotated[int | None, OrNone] = None
 
 
 class Conversation(VendorModel):
@@ -139,13 +121,13 @@ class Conversation(VendorModel):
     priority: OptionalText = None
     admin_assignee_id: OptionalId = None
     team_assignee_id: OptionalId = None
-    source: Annotated[Source | None, WrapValidator(_or_none)] = None
-    contacts: Annotated[ContactRefs | None, WrapValidator(_or_none)] = None
-    tags: Annotated[TagList | None, WrapValidator(_or_none)] = None
-    sla_applied: Annotated[SlaApplied | None, WrapValidator(_or_none)] = None
-    statistics: Annotated[Statistics | None, WrapValidator(_or_none)] = None
-    custom_attributes: Annotated[Mapping[str, Any], BeforeValidator(_none_as_empty)] = {}
-    conversation_parts: Annotated[Parts | None, WrapValidator(_or_none)] = None
+    source: Annotated[Source | None, OrNone] = None
+    contacts: Annotated[ContactRefs | None, OrNone] = None
+    tags: Annotated[TagList | None, OrNone] = None
+    sla_applied: Annotated[SlaApplied | None, OrNone] = None
+    statistics: Annotated[Statistics | None, OrNone] = None
+    custom_attributes: Annotated[Mapping[str, Any], NullAsEmptyMapping] = {}
+    conversation_parts: Annotated[Parts | None, OrNone] = None
 
     def contact_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.contacts.contacts) if self.contacts is not None else ()
@@ -165,10 +147,10 @@ class NextPage(VendorModel):
 class Pages(VendorModel):
     """`cursor_pages`: `next.starting_after` is there only when another page exists."""
 
-    page: Annotated[int | None, WrapValidator(_or_none)] = None
-    per_page: Annotated[int | None, WrapValidator(_or_none)] = None
-    total_pages: Annotated[int | None, WrapValidator(_or_none)] = None
-    next: Annotated[NextPage | None, WrapValidator(_or_none)] = None
+    page: Annotated[int | None, OrNone] = None
+    per_page: Annotated[int | None, OrNone] = None
+    total_pages: Annotated[int | None, OrNone] = None
+    next: Annotated[NextPage | None, OrNone] = None
 
     def after(self) -> str | None:
         return self.next.starting_after if self.next is not None else None
@@ -178,8 +160,8 @@ class ConversationList(VendorModel):
     """`POST /conversations/search`."""
 
     conversations: tuple[Conversation, ...]
-    total_count: Annotated[int | None, WrapValidator(_or_none)] = None
-    pages: Annotated[Pages | None, WrapValidator(_or_none)] = None
+    total_count: Annotated[int | None, OrNone] = None
+    pages: Annotated[Pages | None, OrNone] = None
 
 
 class CompanyRef(VendorModel):
@@ -197,7 +179,7 @@ class Contact(VendorModel):
     role: OptionalText = None
     name: OptionalText = None
     email: OptionalText = None
-    companies: Annotated[ContactCompanies | None, WrapValidator(_or_none)] = None
+    companies: Annotated[ContactCompanies | None, OrNone] = None
 
     def company_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.companies.data) if self.companies is not None else ()
@@ -207,8 +189,8 @@ class ContactPage(VendorModel):
     """`GET /companies/{id}/contacts`."""
 
     data: tuple[Contact, ...] = ()
-    total_count: Annotated[int | None, WrapValidator(_or_none)] = None
-    pages: Annotated[Pages | None, WrapValidator(_or_none)] = None
+    total_count: Annotated[int | None, OrNone] = None
+    pages: Annotated[Pages | None, OrNone] = None
 
 
 class Company(VendorModel):
@@ -230,8 +212,8 @@ class Article(VendorModel):
     updated_at: int
     url: OptionalText = None
     parent_id: OptionalId = None
-    parent_ids: Annotated[tuple[Id, ...], WrapValidator(_or_empty)] = ()
-    tags: Annotated[TagList | None, WrapValidator(_or_none)] = None
+    parent_ids: Annotated[tuple[Id, ...], OrEmpty] = ()
+    tags: Annotated[TagList | None, OrNone] = None
 
     def tag_names(self) -> tuple[str, ...]:
         tags = self.tags.tags if self.tags is not None else ()
@@ -249,9 +231,9 @@ class ArticleResults(VendorModel):
 class ArticleSearch(VendorModel):
     """`GET /articles/search`."""
 
-    total_count: Annotated[int | None, WrapValidator(_or_none)] = None
+    total_count: Annotated[int | None, OrNone] = None
     data: ArticleResults
-    pages: Annotated[Pages | None, WrapValidator(_or_none)] = None
+    pages: Annotated[Pages | None, OrNone] = None
 
 
 class ArticleList(VendorModel):
@@ -279,7 +261,7 @@ class ErrorBody(VendorModel):
 
     type: OptionalText = None
     request_id: OptionalText = None
-    errors: Annotated[tuple[ErrorItem, ...], WrapValidator(_or_empty)] = ()
+    errors: Annotated[tuple[ErrorItem, ...], OrEmpty] = ()
 
     @classmethod
     def read(cls, body: object) -> ErrorBody | None:

@@ -9,25 +9,16 @@ before the failure is reported, since Intercom may have stored it.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import html
 from collections.abc import Awaitable, Callable
 
 from ..base import WriteReceipt
-from ..errors import InvalidQueryError, UpstreamError, WriteRefusedError
+from ..errors import UpstreamError, WriteRefusedError
+from ..notes import NOTE_MARKER_PREFIX, marked_note, note_marker
 from ..records import Ref, Ticket
 from . import models
 from .api import IntercomApi
 from .policy import SYSTEM
-from .text import clean_text
-
-NOTE_MARKER_PREFIX = "customer-escalation:"
-
-
-def note_marker(idempotency_key: str) -> str:
-    """The line that ends a note written with `idempotency_key`."""
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]
-    return f"[{NOTE_MARKER_PREFIX}{digest}]"
 
 
 def note_html(text: str, marker: str) -> str:
@@ -58,13 +49,7 @@ class NoteWriter:
 
     async def add(self, conversation_id: str, body: str, *, idempotency_key: str) -> WriteReceipt:
         admin_id = self._writer()
-        key = idempotency_key.strip()
-        text = clean_text(body)
-        if not key:
-            raise InvalidQueryError("idempotency_key must not be empty", system=SYSTEM)
-        if not text:
-            raise InvalidQueryError("the note is empty", system=SYSTEM)
-        marker = note_marker(key)
+        text, marker = marked_note(body, idempotency_key, system=SYSTEM)
         async with self._lock:
             existing = await self._find(conversation_id, marker)
             if existing is not None:

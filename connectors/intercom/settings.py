@@ -20,11 +20,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from .._http import check_base_url
-from ..errors import ConfigError
+from ..setting_values import Token, checked_base_url, setting_problem
 from ..settings import VendorSettings, split_list
 
 DEFAULT_API_VERSION = "2.14"
@@ -40,56 +38,38 @@ _WORKSPACE = re.compile(r"[A-Za-z0-9]{1,40}")
 _ATTRIBUTE = re.compile(r"[A-Za-z0-9_ .-]{1,190}")
 
 
-def _problem(message: str) -> PydanticCustomError:
-    return PydanticCustomError("intercom_setting", message)
-
-
-def _single_token(value: str) -> str:
-    token = value.strip()
-    if not token or any(ch.isspace() for ch in token):
-        raise _problem("must be a single token without spaces or line breaks")
-    return token
-
-
 def _region(value: str) -> str:
     region = value.strip().lower()
     if region not in REGION_URLS:
-        raise _problem("must be us, eu or au")
+        raise setting_problem("must be us, eu or au")
     return region
-
-
-def _base_url(value: str) -> str:
-    try:
-        return check_base_url(value.strip(), variable="INTERCOM_BASE_URL")
-    except ConfigError:
-        raise _problem("must be an https URL (plain http is only allowed for localhost)") from None
 
 
 def _version(value: str) -> str:
     text = value.strip()
     if not _VERSION.fullmatch(text):
-        raise _problem(f"must be an Intercom API version such as {DEFAULT_API_VERSION} (or Unstable)")
+        raise setting_problem(f"must be an Intercom API version such as {DEFAULT_API_VERSION} (or Unstable)")
     return text
 
 
 def _number(value: str) -> str:
     text = value.strip()
     if not (text.isascii() and text.isdigit()):
-        raise _problem("must be a numeric Intercom id")
+        raise setting_problem("must be a numeric Intercom id")
     return text
 
 
 def _numbers(value: str) -> tuple[str, ...]:
     ids = split_list(value)
     if not all(i.isascii() and i.isdigit() for i in ids):
-        raise _problem("must be comma-separated numeric Intercom ids")
+        raise setting_problem("must be comma-separated numeric Intercom ids")
     return ids
 
 
 def _workspace(value: str) -> str:
     text = value.strip()
     if not _WORKSPACE.fullmatch(text):
-        raise _problem("must be the workspace's app id (letters and digits), as in its inbox URL")
+        raise setting_problem("must be the workspace's app id (letters and digits), as in its inbox URL")
     return text
 
 
@@ -100,7 +80,7 @@ def _lower(value: object) -> object:
 def _attribute(value: str) -> str:
     name = value.strip()
     if not _ATTRIBUTE.fullmatch(name):
-        raise _problem("must be a conversation attribute's name (letters, digits, spaces, _ . -)")
+        raise setting_problem("must be a conversation attribute's name (letters, digits, spaces, _ . -)")
     return name
 
 
@@ -110,10 +90,12 @@ Ids = Annotated[tuple[str, ...], BeforeValidator(_numbers)]
 class IntercomSettings(VendorSettings):
     """Everything the Intercom connector is configured with; each alias is the variable that sets it."""
 
-    access_token: Annotated[SecretStr, BeforeValidator(_single_token)] = Field(alias="INTERCOM_ACCESS_TOKEN")
+    access_token: Token = Field(alias="INTERCOM_ACCESS_TOKEN")
     """The app's access token, which reads conversations, contacts, companies and articles."""
     region: Annotated[str, AfterValidator(_region)] = Field("us", alias="INTERCOM_REGION")
-    base_url: Annotated[str, AfterValidator(_base_url)] | None = Field(None, alias="INTERCOM_BASE_URL")
+    base_url: Annotated[str, checked_base_url("INTERCOM_BASE_URL")] | None = Field(
+        None, alias="INTERCOM_BASE_URL"
+    )
     api_version: Annotated[str, AfterValidator(_version)] = Field(
         DEFAULT_API_VERSION, alias="INTERCOM_API_VERSION"
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from .._http import HttpApi
 from ..base import MAX_PAGE_SIZE, WriteReceipt
-from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
+from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
 from ..errors import AuthError, InvalidQueryError, NotFoundError
 from ..records import Page, Ticket, TicketStatus
 from . import models
@@ -111,7 +111,7 @@ class IntercomSupport:
             since.isoformat() if since else None,
             organization_id,
         )
-        after = _decode_after(cursor, fingerprint)
+        after = decode_token(cursor, fingerprint, system=SYSTEM, max_chars=500)
         contact_ids = await self._organization_contacts(organization_id) if organization_id else None
         if contact_ids == []:
             return Page[Ticket](items=(), total=0)
@@ -244,15 +244,6 @@ def conversation_id(value: str) -> str:
 
 def _no_conversation(number: str) -> NotFoundError:
     return NotFoundError(f"no Intercom conversation {number} that this connector may read", system=SYSTEM)
-
-
-def _decode_after(cursor: str | None, fingerprint: str) -> str | None:
-    if cursor is None or cursor == "":
-        return None
-    position = decode_cursor(cursor, fingerprint, system=SYSTEM)
-    if not isinstance(position, str) or not position or len(position) > 500:
-        raise InvalidQueryError("cursor is not valid; omit it to start over", system=SYSTEM)
-    return position
 
 
 __all__ = ["IntercomSupport", "conversation_id"]

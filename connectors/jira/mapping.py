@@ -13,24 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
-from ..atlassian import Named, adf_to_text, clean_text, truncate
-from ..records import IssueKind, IssueStatus, Ref, TrackerIssue
+from ..atlassian import Named, adf_to_text, clean_text
+from ..issue_body import IssueComment, issue_body
+from ..records import IssueKind, IssuePriority, IssueStatus, Ref, TrackerIssue
 from .models import CommentPage, History, Issue, IssueFields
 
 SYSTEM = "jira"
 CLOSED_STATUS = "Closed"
 TICKET_LABEL = "ticket-"
 ACCOUNT_LABEL = "account-"
-SEARCH_BODY_CHARS = 500
-"""Search results carry the start of the description; `get_issue` gives all of it."""
-ISSUE_BODY_CHARS = 20_000
-RECENT_COMMENTS = 5
-"""`get_issue` appends the newest comments to the body, since they often say whether a fix shipped."""
 
-Priority = Literal["highest", "high", "medium", "low", "lowest"]
-_PRIORITY_NAMES: dict[str, Priority] = {
+_PRIORITY_NAMES: dict[str, IssuePriority] = {
     "highest": "highest",
     "blocker": "highest",
     "critical": "high",
@@ -96,11 +90,9 @@ class IssueMapping:
             fields.status.status_category.key if fields.status and fields.status.status_category else None
         )
         history = raw.changelog.histories if raw.changelog else []
-        body = adf_to_text(fields.description)
-        if snippet:
-            body = truncate(body, SEARCH_BODY_CHARS)
-        else:
-            body = truncate(_with_comments(body, fields.comment), ISSUE_BODY_CHARS)
+        comments = () if snippet else _comments(fields.comment)
+        total = fields.comment.total if fields.comment else None
+        body = issue_body(adf_to_text(fields.description), comments, total=total, snippet=snippet)
         labels = fields.labels
         return TrackerIssue(
             ref=self.ref(raw.key),
@@ -139,7 +131,7 @@ def _name(value: Named | None) -> str | None:
     return value.name if value is not None else None
 
 
-def _priority(name: str | None) -> Priority | None:
+def _priority(name: str | None) -> IssuePriority | None:
     return _PRIORITY_NAMES.get(name.casefold()) if name else None
 
 
@@ -159,17 +151,11 @@ def _last_resolved(history: Sequence[History]) -> datetime | None:
     return max(moments) if moments else None
 
 
-def _with_comments(body: str, page: CommentPage | None) -> str:
-    if page is None or not page.comments:
-        return body
-    rendered = []
-    for comment in page.comments[-RECENT_COMMENTS:]:
-        who = comment.author.display_name if comment.author else None
-        when = comment.created.date().isoformat()
-        rendered.append(f"Comment by {who or 'someone'} on {when}:\n{adf_to_text(comment.body)}")
-    total = page.total
-    header = f"## Comments (newest {len(rendered)} of {total})" if total is not None else "## Comments"
-    return "\n\n".join(part for part in (body, header, *rendered) if part)
+def _comments(page: CommentPage | None) -> tuple[IssueComment, ...]:
+    return tuple(
+        IssueComment(c.author.display_name if c.author else None, c.created, adf_to_text(c.body))
+        for c in (page.comments if page else ())
+    )
 
 
 __all__ = ["SYSTEM", "IssueMapping", "Vocabulary"]

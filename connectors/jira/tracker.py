@@ -15,7 +15,6 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,11 +22,11 @@ import httpx2
 
 from .._http import HttpApi
 from ..atlassian import AtlassianPolicy
-from ..base import MAX_PAGE_SIZE, Category, IssueDraft, WriteReceipt
-from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
-from ..errors import ConfigError, InvalidQueryError, NotFoundError, WriteRefusedError
+from ..base import Category, IssueDraft, WriteReceipt
+from ..errors import ConfigError, InvalidQueryError, NotFoundError
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
 from ..settings import Settings
+from ..tracker_args import issue_search, write_target
 from .client import JiraClient
 from .jql import Jql, SiteNames
 from .mapping import SYSTEM, IssueMapping, Vocabulary
@@ -54,8 +53,6 @@ SEARCH_FIELDS = (
     "statuscategorychangedate",
 )
 ISSUE_FIELDS = (*SEARCH_FIELDS, "comment")
-_STATUSES: frozenset[str] = frozenset(get_args(IssueStatus))
-_KINDS: frozenset[str] = frozenset(get_args(IssueKind))
 _KEY = re.compile(r"^(?:[A-Z][A-Z0-9_]+-[1-9]\d*|\d+)$")
 
 
@@ -140,31 +137,30 @@ class JiraProjectTracker:
             EndpointGoneError: Jira removed the search endpoint.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
-        statuses = tuple(dict.fromkeys(status or ()))
-        _check_filters(statuses, kind, since)
-        fingerprint = query_fingerprint(
-            SYSTEM, query, ",".join(statuses), kind, since.isoformat() if since else None, self._projects
-        )
-        start: str | None = None
-        if cursor:
-            start = decode_cursor(cursor, fingerprint, system=SYSTEM)
-            if not isinstance(start, str) or not start:
-                raise InvalidQueryError("cursor is not valid; omit it to start over", system=SYSTEM)
-        jql = self._jql.search(
+        search = issue_search(
             query,
-            statuses=statuses,
+            self._projects,
+            status=status,
             kind=kind,
             since=since,
-            site=await self._site_names() if kind is not None or statuses else None,
+            limit=limit,
+            cursor=cursor,
+            system=SYSTEM,
+        )
+        jql = self._jql.search(
+            query,
+            statuses=search.statuses,
+            kind=kind,
+            since=since,
+            site=await self._site_names() if kind is not None or search.statuses else None,
             zone=await self._account_zone() if since is not None else None,
         )
         if jql is None:
             return Page(items=())  # the filter names only statuses or types this site does not have
-        issues, token = await self._client.search(jql, SEARCH_FIELDS, limit=limit, start=start)
-        next_cursor = encode_cursor(fingerprint, token) if token else None
+        issues, token = await self._client.search(jql, SEARCH_FIELDS, limit=search.limit, start=search.start)
         return Page(
-            items=tuple(self._mapping.issue(i, snippet=True) for i in issues), next_cursor=next_cursor
+            items=tuple(self._mapping.issue(i, snippet=True) for i in issues),
+            next_cursor=search.next_cursor(token),
         )
 
     async def get_issue(self, key: str) -> TrackerIssue:
@@ -214,17 +210,8 @@ class JiraProjectTracker:
         return WriteReceipt(ref=self._written[marker], created=True)
 
     def _target_project(self, draft: IssueDraft) -> str:
-        project = draft.project.strip() or self._default_project
-        if not project:
-            raise InvalidQueryError(
-                "the draft names no project (the action layer takes it from CUSTOMER_ESCALATION_WRITE_PROJECTS)",
-                system=SYSTEM,
-            )
-        if self._projects and project not in self._projects:
-            raise WriteRefusedError(
-                f"project {project} is outside JIRA_PROJECTS ({', '.join(self._projects)})", system=SYSTEM
-            )
-        return project
+        project = draft.project.strip() or self._default_project or ""
+        return write_target(project, self._projects, noun="project", variable="JIRA_PROJECTS", system=SYSTEM)
 
     # -- what the site is like --------------------------------------------------------------------
 
@@ -248,16 +235,6 @@ class JiraProjectTracker:
             logger.warning("jira: unknown account time zone %r; reading JQL dates as UTC", name)
             self._zone = ZoneInfo("UTC")
         return self._zone
-
-
-def _check_filters(statuses: Sequence[str], kind: str | None, since: datetime | None) -> None:
-    unknown = [s for s in statuses if s not in _STATUSES]
-    if unknown:
-        raise InvalidQueryError(f"unknown issue status {unknown[0]!r}", system=SYSTEM)
-    if kind is not None and kind not in _KINDS:
-        raise InvalidQueryError(f"unknown issue kind {kind!r}; use bug, feature or task", system=SYSTEM)
-    if since is not None and since.tzinfo is None:
-        raise InvalidQueryError("since must be timezone-aware", system=SYSTEM)
 
 
 def from_settings(

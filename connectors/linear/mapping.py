@@ -20,10 +20,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
-from ..records import IssueKind, IssueStatus, Ref, TrackerIssue
-from ..text import clean_text, single_line, truncate
+from ..issue_body import IssueComment, issue_body
+from ..records import IssueKind, IssuePriority, IssueStatus, Ref, TrackerIssue
+from ..text import clean_text, single_line
 from .models import Attachment, CommentConnection, HistoryEntry, Issue, State
 
 SYSTEM = "linear"
@@ -31,16 +31,9 @@ DONE_TYPES = ("completed", "canceled")
 OPEN_TYPES = ("triage", "backlog", "unstarted")
 TICKET_META = "ticketId"
 ACCOUNT_META = "accountId"
-SEARCH_BODY_CHARS = 500
-"""Search results carry the start of the description; `get_issue` gives all of it."""
-ISSUE_BODY_CHARS = 20_000
-RECENT_COMMENTS = 5
-"""`get_issue` appends the newest comments to the body, since they often say whether a fix shipped."""
-
-Priority = Literal["highest", "high", "medium", "low", "lowest"]
-PRIORITIES: dict[int, Priority] = {1: "highest", 2: "high", 3: "medium", 4: "low"}
+PRIORITIES: dict[int, IssuePriority] = {1: "highest", 2: "high", 3: "medium", 4: "low"}
 """Linear's priority numbers (0 is "no priority") as the record's priorities."""
-PRIORITY_NUMBERS: dict[Priority, int] = {"highest": 1, "high": 2, "medium": 3, "low": 4, "lowest": 4}
+PRIORITY_NUMBERS: dict[IssuePriority, int] = {"highest": 1, "high": 2, "medium": 3, "low": 4, "lowest": 4}
 
 
 @dataclass(frozen=True)
@@ -103,11 +96,8 @@ class IssueMapping:
         labels = [name for node in (raw.labels.nodes if raw.labels else ()) if (name := node.name)]
         attachments = raw.attachments.nodes if raw.attachments else ()
         history = raw.history.nodes if raw.history else ()
-        body = clean_text(raw.description)
-        if snippet:
-            body = truncate(body, SEARCH_BODY_CHARS)
-        else:
-            body = truncate(_with_comments(body, raw.comments), ISSUE_BODY_CHARS)
+        comments = () if snippet else _comments(raw.comments)
+        body = issue_body(clean_text(raw.description), comments, total=len(comments), snippet=snippet)
         done = raw.state is not None and raw.state.type in DONE_TYPES
         project = raw.project.name if raw.project else None
         return TrackerIssue(
@@ -162,17 +152,11 @@ def _last_move(history: Sequence[HistoryEntry], *, into_done: bool) -> datetime 
     return max(moments) if moments else None
 
 
-def _with_comments(body: str, comments: CommentConnection | None) -> str:
-    if comments is None or not comments.nodes:
-        return body
-    ordered = sorted(comments.nodes, key=lambda comment: comment.created_at)
-    rendered = []
-    for comment in ordered[-RECENT_COMMENTS:]:
-        who = comment.user.name if comment.user else None
-        when = comment.created_at.date().isoformat()
-        rendered.append(f"Comment by {who or 'someone'} on {when}:\n{clean_text(comment.body)}")
-    header = f"## Comments (newest {len(rendered)} of {len(ordered)})"
-    return "\n\n".join(part for part in (body, header, *rendered) if part)
+def _comments(comments: CommentConnection | None) -> tuple[IssueComment, ...]:
+    ordered = sorted(comments.nodes if comments else (), key=lambda comment: comment.created_at)
+    return tuple(
+        IssueComment(c.user.name if c.user else None, c.created_at, clean_text(c.body)) for c in ordered
+    )
 
 
 __all__ = [

@@ -26,21 +26,11 @@ from pydantic import (
     StrictStr,
     StringConstraints,
     ValidationError,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
 )
 
-from ..vendor import VendorModel
+from ..vendor import Lenient, VendorModel
 
-T = TypeVar("T")
 DataT = TypeVar("DataT")
-
-
-def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return None
 
 
 def _objects_only(value: Any) -> Any:
@@ -49,8 +39,6 @@ def _objects_only(value: Any) -> Any:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else value
 
 
-Lenient = Annotated[T | None, WrapValidator(_or_none)]
-"""`T`, or None when the value does not validate as one."""
 Text = Lenient[Annotated[StrictStr, StringConstraints(min_length=1)]]
 """A non-empty string, or None."""
 Key = Annotated[StrictStr, StringConstraints(min_length=1)]

@@ -20,10 +20,11 @@ import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
-from pydantic_core import PydanticCustomError, PydanticUseDefault
+from pydantic_core import PydanticUseDefault
 
 from .._http import check_base_url
 from ..errors import ConfigError
+from ..setting_values import checked_base_url, setting_problem, single_token
 from ..settings import Settings, VendorSettings, split_list
 
 DEFAULT_BASE_URL = "https://api.linear.app"
@@ -32,26 +33,11 @@ OAUTH_TOKEN_VAR = "LINEAR_OAUTH_TOKEN"
 _TEAM_KEY = re.compile(r"[A-Z0-9][A-Z0-9_]{0,6}")
 
 
-def _problem(message: str) -> PydanticCustomError:
-    return PydanticCustomError("linear_setting", message)
-
-
 def _single_token(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    token = value.strip()
-    if not token or any(ch.isspace() for ch in token):
-        raise _problem("must be a single token without spaces or line breaks")
-    if token.lower().startswith("bearer"):
-        raise _problem("must be the key or token alone, without a 'Bearer' prefix")
+    token = single_token(value)
+    if isinstance(token, str) and token.lower().startswith("bearer"):
+        raise setting_problem("must be the key or token alone, without a 'Bearer' prefix")
     return token
-
-
-def _base_url(value: str) -> str:
-    try:
-        return check_base_url(value.strip(), variable="LINEAR_BASE_URL")
-    except ConfigError:
-        raise _problem("must be an https URL (plain http is only allowed for localhost)") from None
 
 
 def _team_keys(value: Any) -> Any:
@@ -59,7 +45,7 @@ def _team_keys(value: Any) -> Any:
     if isinstance(keys, tuple):
         keys = tuple(dict.fromkeys(key.upper() for key in keys))
         if any(not _TEAM_KEY.fullmatch(key) for key in keys):
-            raise _problem("must be team keys such as ENG (letters and digits, as in ENG-123)")
+            raise setting_problem("must be team keys such as ENG (letters and digits, as in ENG-123)")
     return keys
 
 
@@ -75,11 +61,11 @@ def _names(value: Any) -> Any:
 def _link_template(value: str) -> str:
     template = value.strip()
     if template.count("{id}") != 1 or re.search(r"\{(?!id\})", template):
-        raise _problem("must contain {id} exactly once, where the record's id goes")
+        raise setting_problem("must contain {id} exactly once, where the record's id goes")
     try:
         check_base_url(template.replace("{id}", "1"), variable="the link")
     except ConfigError:
-        raise _problem("must be an https address (plain http is only allowed for localhost)") from None
+        raise setting_problem("must be an https address (plain http is only allowed for localhost)") from None
     return template
 
 
@@ -94,7 +80,9 @@ class LinearSettings(VendorSettings):
 
     api_key: Secret | None = Field(None, alias=API_KEY_VAR)
     oauth_token: Secret | None = Field(None, alias=OAUTH_TOKEN_VAR)
-    base_url: Annotated[str, AfterValidator(_base_url)] = Field(DEFAULT_BASE_URL, alias="LINEAR_BASE_URL")
+    base_url: Annotated[str, checked_base_url("LINEAR_BASE_URL")] = Field(
+        DEFAULT_BASE_URL, alias="LINEAR_BASE_URL"
+    )
     teams: TeamKeys = Field((), alias="LINEAR_TEAMS")
     bug_labels: Names = Field(("Bug",), alias="LINEAR_BUG_LABELS")
     feature_labels: Names = Field(("Feature", "Improvement"), alias="LINEAR_FEATURE_LABELS")

@@ -11,14 +11,13 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import get_args
 
 from .._http import HttpApi
-from ..base import MAX_PAGE_SIZE, IssueDraft, WriteReceipt
-from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError, PermissionDeniedError, WriteRefusedError
+from ..base import IssueDraft, WriteReceipt
+from ..errors import InvalidQueryError, NotFoundError, PermissionDeniedError
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
 from ..text import single_line
+from ..tracker_args import issue_search, write_target
 from .client import LinearClient
 from .filters import Filters
 from .mapping import SYSTEM, IssueMapping, Links, Vocabulary
@@ -28,8 +27,6 @@ from .writes import attachment_inputs, create_input, issue_id_for
 logger = logging.getLogger("customer_escalation.connectors.linear")
 
 TERM_CHARS = 256
-_STATUSES: frozenset[str] = frozenset(get_args(IssueStatus))
-_KINDS: frozenset[str] = frozenset(get_args(IssueKind))
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_]{1,7}-[1-9]\d{0,8}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -108,25 +105,30 @@ class LinearProjectTracker:
             InvalidQueryError: a bad limit, status, kind or cursor, or a filter Linear rejects.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
-        statuses = tuple(dict.fromkeys(status or ()))
-        _check_filters(statuses, kind, since)
         term = single_line(query)[:TERM_CHARS]
-        fingerprint = query_fingerprint(
-            SYSTEM, term, ",".join(statuses), kind, since.isoformat() if since else None, self._teams
+        search = issue_search(
+            term,
+            self._teams,
+            status=status,
+            kind=kind,
+            since=since,
+            limit=limit,
+            cursor=cursor,
+            system=SYSTEM,
         )
-        start = _start(cursor, fingerprint)
-        issue_filter = self._filters.search(statuses=statuses, kind=kind, since=since)
+        issue_filter = self._filters.search(statuses=search.statuses, kind=kind, since=since)
         if issue_filter is None:
             return Page(items=())  # only statuses no Linear state stands for
         total: int | None = None
         if any(ch.isalnum() for ch in term):
-            issues, token, total = await self._client.search(term, issue_filter, limit=limit, start=start)
+            issues, token, total = await self._client.search(
+                term, issue_filter, limit=search.limit, start=search.start
+            )
         else:
-            issues, token = await self._client.recent(issue_filter, limit=limit, start=start)
+            issues, token = await self._client.recent(issue_filter, limit=search.limit, start=search.start)
         return Page(
             items=tuple(self._mapping.issue(i, snippet=True) for i in issues),
-            next_cursor=encode_cursor(fingerprint, token) if token else None,
+            next_cursor=search.next_cursor(token),
             total=total,
         )
 
@@ -194,16 +196,7 @@ class LinearProjectTracker:
 
     def _target_team(self, draft: IssueDraft) -> str:
         team = draft.project.strip().upper()
-        if not team:
-            raise InvalidQueryError(
-                "the draft names no team (the action layer takes it from CUSTOMER_ESCALATION_WRITE_PROJECTS)",
-                system=SYSTEM,
-            )
-        if self._teams and team not in self._teams:
-            raise WriteRefusedError(
-                f"team {team} is outside LINEAR_TEAMS ({', '.join(self._teams)})", system=SYSTEM
-            )
-        return team
+        return write_target(team, self._teams, noun="team", variable="LINEAR_TEAMS", system=SYSTEM)
 
     async def _team_id(self, key: str) -> str:
         if key not in self._team_ids:
@@ -233,25 +226,6 @@ class LinearProjectTracker:
 
 def _usable(label: Label, team_id: str) -> bool:
     return label.team is None or label.team.id == team_id
-
-
-def _start(cursor: str | None, fingerprint: str) -> str | None:
-    if not cursor:
-        return None
-    start = decode_cursor(cursor, fingerprint, system=SYSTEM)
-    if not isinstance(start, str) or not start:
-        raise InvalidQueryError("cursor is not valid; omit it to start over", system=SYSTEM)
-    return start
-
-
-def _check_filters(statuses: Sequence[str], kind: str | None, since: datetime | None) -> None:
-    unknown = [s for s in statuses if s not in _STATUSES]
-    if unknown:
-        raise InvalidQueryError(f"unknown issue status {unknown[0]!r}", system=SYSTEM)
-    if kind is not None and kind not in _KINDS:
-        raise InvalidQueryError(f"unknown issue kind {kind!r}; use bug, feature or task", system=SYSTEM)
-    if since is not None and since.tzinfo is None:
-        raise InvalidQueryError("since must be timezone-aware", system=SYSTEM)
 
 
 __all__ = ["LinearProjectTracker"]

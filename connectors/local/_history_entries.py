@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ..records import HANDLED_IN_SUPPORT, ActionEvent, Decision, EscalationEntry, Outcome, Ref
+
+
+class BriefFields(TypedDict):
+    """What a brief (or a write naming an escalation, with `brief` None) says of the escalation."""
+
+    summary: str
+    decision: Decision
+    severity: str | None
+    target: str | None
+    brief: str | None
+    data: dict[str, Any] | None
 
 
 def updated(
@@ -19,23 +30,18 @@ def updated(
     account_ids: Sequence[str],
     ticket_ids: Sequence[str],
     issue_keys: Sequence[str],
-    *,
-    summary: str,
-    decision: Decision,
-    severity: str | None,
-    target: str | None,
-    brief: str | None,
-    data: dict[str, Any] | None,
+    **fields: Unpack[BriefFields],
 ) -> EscalationEntry:
     """`found` updated by a new brief about the same thing (or a write naming it, without a brief)."""
+    brief, data = fields["brief"], fields["data"]
     keep_brief = brief is None
     keys = merged(keys_of(found.data), issue_keys)
     kept = found.data if data is None else data
     update: dict[str, Any] = {
-        "summary": summary or found.summary,
-        "decision": decision if not keep_brief else found.decision,
-        "severity": severity if not keep_brief else found.severity,
-        "target": target if not keep_brief else found.target,
+        "summary": fields["summary"] or found.summary,
+        "decision": fields["decision"] if not keep_brief else found.decision,
+        "severity": fields["severity"] if not keep_brief else found.severity,
+        "target": fields["target"] if not keep_brief else found.target,
         "account_ids": merged(found.account_ids, account_ids),
         "ticket_ids": merged(found.ticket_ids, ticket_ids),
         "brief": found.brief if brief is None else brief,
@@ -43,7 +49,7 @@ def updated(
         "updated_at": now,
         "runs": found.runs + (0 if keep_brief else 1),
     }
-    if found.status != "open" and brief is not None and decision == "escalate":
+    if found.status != "open" and brief is not None and fields["decision"] == "escalate":
         # Handled in support before, escalated now: it becomes an open escalation.
         update.update(status="open", status_reason=None, status_changed_at=now)
     return found.model_copy(update=update)
@@ -57,25 +63,20 @@ def new(
     account_ids: Sequence[str],
     ticket_ids: Sequence[str],
     issue_keys: Sequence[str],
-    *,
-    summary: str,
-    decision: Decision,
-    severity: str | None,
-    target: str | None,
-    brief: str | None,
-    data: dict[str, Any] | None,
+    **fields: Unpack[BriefFields],
 ) -> EscalationEntry:
     """Escalation `number`: open, or recorded closed when it is a support-handling decision."""
-    handled = decision == "handle_in_support" and brief is not None
+    brief, data = fields["brief"], fields["data"]
+    handled = fields["decision"] == "handle_in_support" and brief is not None
     keys = tuple(dict.fromkeys(issue_keys))
     return EscalationEntry(
         id=f"ESC-{number}",
         fingerprint=fingerprint,
         issue=issue,
-        summary=summary,
-        decision=decision,
-        severity=severity,
-        target=target,
+        summary=fields["summary"],
+        decision=fields["decision"],
+        severity=fields["severity"],
+        target=fields["target"],
         status="closed" if handled else "open",
         status_reason=HANDLED_IN_SUPPORT if handled else None,
         status_changed_at=now if handled else None,

@@ -16,39 +16,17 @@ from typing import Annotated, Any
 
 from pydantic import (
     AwareDatetime,
-    BeforeValidator,
     Field,
     StrictBool,
     StrictStr,
     ValidationError,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
     model_validator,
 )
 
-from ..vendor import VendorModel
+from ..vendor import NullAsEmpty, OrEmpty, OrNone, VendorModel
 
-
-def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return None
-
-
-def _or_empty(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return ()
-
-
-def _null_as_empty(value: Any) -> Any:
-    return () if value is None else value
-
-
-Lenient = Annotated[Any, WrapValidator(_or_none)]
-OptionalText = Annotated[StrictStr | None, WrapValidator(_or_none)]
+Lenient = Annotated[Any, OrNone]
+OptionalText = Annotated[StrictStr | None, OrNone]
 Timestamp = AwareDatetime
 
 
@@ -58,7 +36,7 @@ class Link(VendorModel):
 
 class TextContent(VendorModel):
     content: OptionalText = None
-    link: Annotated[Link | None, WrapValidator(_or_none)] = None
+    link: Annotated[Link | None, OrNone] = None
 
 
 class Annotations(VendorModel):
@@ -74,11 +52,11 @@ class RichText(VendorModel):
     type: StrictStr = "text"
     plain_text: OptionalText = None
     href: OptionalText = None
-    text: Annotated[TextContent | None, WrapValidator(_or_none)] = None
-    annotations: Annotated[Annotations | None, WrapValidator(_or_none)] = None
+    text: Annotated[TextContent | None, OrNone] = None
+    annotations: Annotated[Annotations | None, OrNone] = None
 
 
-RichTexts = Annotated[tuple[RichText, ...], BeforeValidator(_null_as_empty)]
+RichTexts = Annotated[tuple[RichText, ...], NullAsEmpty]
 
 
 class Option(VendorModel):
@@ -91,11 +69,11 @@ class Property(VendorModel):
     """A page property value; only the types the mapping reads are modelled."""
 
     type: StrictStr
-    title: Annotated[RichTexts, WrapValidator(_or_empty)] = ()
-    rich_text: Annotated[RichTexts, WrapValidator(_or_empty)] = ()
-    select: Annotated[Option | None, WrapValidator(_or_none)] = None
-    status: Annotated[Option | None, WrapValidator(_or_none)] = None
-    multi_select: Annotated[tuple[Option, ...], WrapValidator(_or_empty)] = ()
+    title: Annotated[RichTexts, OrEmpty] = ()
+    rich_text: Annotated[RichTexts, OrEmpty] = ()
+    select: Annotated[Option | None, OrNone] = None
+    status: Annotated[Option | None, OrNone] = None
+    multi_select: Annotated[tuple[Option, ...], OrEmpty] = ()
 
     def options(self) -> tuple[str, ...]:
         """The names of the chosen options (select, status or multi-select)."""
@@ -128,10 +106,10 @@ class PageObject(VendorModel):
     url: OptionalText = None
     created_time: Timestamp | None = None
     last_edited_time: Timestamp
-    parent: Annotated[Parent | None, WrapValidator(_or_none)] = None
+    parent: Annotated[Parent | None, OrNone] = None
     archived: StrictBool = False
     in_trash: StrictBool = False
-    properties: Mapping[str, Annotated[Property | None, WrapValidator(_or_none)]] = {}
+    properties: Mapping[str, Annotated[Property | None, OrNone]] = {}
 
     def title(self) -> str:
         """The text of the page's title property, whatever the property is called."""
@@ -156,14 +134,14 @@ class SearchResults(VendorModel):
 class BlockContent(VendorModel):
     """The type-named object of a block, with the fields every readable type uses."""
 
-    rich_text: Annotated[RichTexts, WrapValidator(_or_empty)] = ()
-    caption: Annotated[RichTexts, WrapValidator(_or_empty)] = ()
-    checked: Annotated[bool | None, WrapValidator(_or_none)] = None
+    rich_text: Annotated[RichTexts, OrEmpty] = ()
+    caption: Annotated[RichTexts, OrEmpty] = ()
+    checked: Annotated[bool | None, OrNone] = None
     language: OptionalText = None
     title: OptionalText = None
     url: OptionalText = None
     expression: OptionalText = None
-    cells: Annotated[tuple[RichTexts, ...], WrapValidator(_or_empty)] = ()
+    cells: Annotated[tuple[RichTexts, ...], OrEmpty] = ()
     icon: Lenient = None
 
 
@@ -176,7 +154,7 @@ class Block(VendorModel):
     has_children: StrictBool = False
     in_trash: StrictBool = False
     archived: StrictBool = False
-    parent: Annotated[Parent | None, WrapValidator(_or_none)] = None
+    parent: Annotated[Parent | None, OrNone] = None
     content: BlockContent = Field(default_factory=BlockContent)
 
     @model_validator(mode="before")

@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from .._http import check_base_url
-from ..errors import ConfigError
+from ..setting_values import Token, checked_base_url, setting_problem
 from ..settings import VendorSettings, split_list
 
 DEFAULT_BASE_URL = "https://api.notion.com"
@@ -32,10 +30,6 @@ DEFAULT_REQUESTS_PER_SECOND = 3.0
 
 _HEX_ID = re.compile(r"([0-9a-f]{32})(?:[?#].*)?$")
 _VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _problem(message: str) -> PydanticCustomError:
-    return PydanticCustomError("notion_setting", message)
 
 
 def notion_id(value: str) -> str | None:
@@ -49,26 +43,10 @@ def notion_id(value: str) -> str | None:
     return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
 
 
-def _token(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    token = value.strip()
-    if not token or any(ch.isspace() for ch in token):
-        raise _problem("must be a single token without spaces or line breaks")
-    return token
-
-
-def _base_url(value: str) -> str:
-    try:
-        return check_base_url(value.strip(), variable="NOTION_BASE_URL")
-    except ConfigError:
-        raise _problem("must be an https URL (plain http is only allowed for localhost)") from None
-
-
 def _version(value: str) -> str:
     version = value.strip()
     if not _VERSION.fullmatch(version):
-        raise _problem(f"must be a Notion API version date such as {DEFAULT_VERSION}")
+        raise setting_problem(f"must be a Notion API version date such as {DEFAULT_VERSION}")
     return version
 
 
@@ -79,7 +57,7 @@ def _roots(value: Any) -> Any:
     for part in split_list(value):
         found = notion_id(part)
         if found is None:
-            raise _problem("must list Notion page or database ids (32 hex digits) or their URLs")
+            raise setting_problem("must list Notion page or database ids (32 hex digits) or their URLs")
         roots.append(found)
     return tuple(dict.fromkeys(roots))
 
@@ -87,8 +65,10 @@ def _roots(value: Any) -> Any:
 class NotionSettings(VendorSettings):
     """The Notion connector's settings; build with `NotionSettings.from_settings`."""
 
-    token: Annotated[SecretStr, BeforeValidator(_token)] = Field(alias="NOTION_TOKEN")
-    base_url: Annotated[str, AfterValidator(_base_url)] = Field(DEFAULT_BASE_URL, alias="NOTION_BASE_URL")
+    token: Token = Field(alias="NOTION_TOKEN")
+    base_url: Annotated[str, checked_base_url("NOTION_BASE_URL")] = Field(
+        DEFAULT_BASE_URL, alias="NOTION_BASE_URL"
+    )
     version: Annotated[str, AfterValidator(_version)] = Field(DEFAULT_VERSION, alias="NOTION_VERSION")
     root_pages: Annotated[tuple[str, ...], BeforeValidator(_roots)] = Field((), alias="NOTION_ROOT_PAGES")
     scan_pages: int = Field(DEFAULT_SCAN_PAGES, ge=0, le=MAX_SCAN_PAGES, alias="NOTION_SCAN_PAGES")

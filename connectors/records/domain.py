@@ -231,6 +231,7 @@ class Thread(Record):
 
 IssueKind = Literal["bug", "feature", "task"]
 IssueStatus = Literal["open", "in_progress", "resolved", "closed", "reopened", "wont_fix"]
+IssuePriority = Literal["highest", "high", "medium", "low", "lowest"]
 
 
 class TrackerIssue(Record):
@@ -242,7 +243,7 @@ class TrackerIssue(Record):
     body: Untrusted
     kind: IssueKind
     status: IssueStatus
-    priority: Literal["highest", "high", "medium", "low", "lowest"] | None = None
+    priority: IssuePriority | None = None
     project: str | None = None
     labels: tuple[str, ...] = ()
     components: tuple[str, ...] = ()
@@ -339,6 +340,7 @@ __all__ = [
     "Decision",
     "Health",
     "IssueKind",
+    "IssuePriority",
     "IssueStatus",
     "Opportunity",
     "Organization",

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 
 from .._http import HttpApi
 from ..base import MAX_PAGE_SIZE
+from ..crm_values import deal_order
 from ..cursor import clamp_limit, decode_offset, encode_cursor, query_fingerprint
 from ..errors import NotFoundError, UpstreamError
 from ..records import Account, Opportunity, Page
-from .mapping import CONTACT_FIELDS, FieldMap, Mapper, deal_order, to_contact
+from .mapping import CONTACT_FIELDS, FieldMap, Mapper, to_contact
 from .models import QueryResult, SObject
 from .policy import SYSTEM, ApiUsage, SalesforcePolicy
 from .soql import Select, in_list, is_record_id, like_contains, like_literal, literal

@@ -141,21 +141,12 @@ def to_owner(row: SObject) -> Person | None:
     return Person(name=name, email=email, role="internal")
 
 
-def deal_order(deal: Opportunity) -> tuple[int, int, int, str]:
-    """Open deals first, soonest close first; then closed deals, latest close first; undated last."""
-    if deal.close_date is None:
-        return (0 if deal.is_open else 1, 1, 0, deal.name)
-    ordinal = deal.close_date.toordinal()
-    return (0 if deal.is_open else 1, 0, ordinal if deal.is_open else -ordinal, deal.name)
-
-
 __all__ = [
     "ACCOUNT_FIELDS",
     "CONTACT_FIELDS",
     "OPPORTUNITY_FIELDS",
     "FieldMap",
     "Mapper",
-    "deal_order",
     "to_contact",
     "to_owner",
 ]

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationError, WrapValidator, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
-from ..vendor import VendorModel
+from ..vendor import OrNone, VendorModel
 from .soql import is_record_id
 
 FieldValue = str | int | float | bool | None
@@ -31,15 +31,8 @@ def _record_id(value: object) -> str:
     raise ValueError("not a Salesforce record id")
 
 
-def _or_none(value: Any, handler: Any) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return None
-
-
 RecordId = Annotated[str, BeforeValidator(_record_id)]
-OptionalText = Annotated[str | None, WrapValidator(_or_none)]
+OptionalText = Annotated[str | None, OrNone]
 
 
 class Attributes(VendorModel):
@@ -50,7 +43,7 @@ class Attributes(VendorModel):
 class Related(VendorModel):
     """A record reached through a relationship field (`Owner`), with the fields the query named."""
 
-    attributes: Annotated[Attributes | None, WrapValidator(_or_none)] = None
+    attributes: Annotated[Attributes | None, OrNone] = None
     name: OptionalText = Field(None, alias="Name")
     email: OptionalText = Field(None, alias="Email")
 
@@ -65,10 +58,10 @@ class SObject(VendorModel):
     """One record of a query: its id, its scalar fields by API name and its related records."""
 
     id: RecordId = Field(alias="Id")
-    attributes: Annotated[Attributes | None, WrapValidator(_or_none)] = None
+    attributes: Annotated[Attributes | None, OrNone] = None
     values: Mapping[str, FieldValue] = {}
     """Every scalar field of the record, by API name (custom fields included)."""
-    owner: Annotated[Related | None, WrapValidator(_or_none)] = Field(None, alias="Owner")
+    owner: Annotated[Related | None, OrNone] = Field(None, alias="Owner")
 
     @model_validator(mode="before")
     @classmethod

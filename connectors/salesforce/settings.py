@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from .._http import check_base_url
 from ..errors import ConfigError
+from ..setting_values import Token, setting_problem
 from ..settings import VendorSettings, split_list
 from .mapping import FieldMap
 from .soql import is_field_name
@@ -30,45 +30,36 @@ DEFAULT_API_VERSION = "66.0"
 _VERSION = re.compile(r"v?([1-9][0-9]{1,2}\.0)")
 
 
-def _problem(message: str) -> PydanticCustomError:
-    return PydanticCustomError("salesforce_setting", message)
-
-
-def _single_token(value: str) -> str:
-    token = value.strip()
-    if not token or any(ch.isspace() for ch in token):
-        raise _problem("must be a single token without spaces or line breaks")
-    return token
-
-
 def _instance_url(value: str) -> str:
     try:
         url = check_base_url(value.strip(), variable="SALESFORCE_INSTANCE_URL")
     except ConfigError:
-        raise _problem("must be the org's https URL, such as https://acme.my.salesforce.com") from None
+        raise setting_problem("must be the org's https URL, such as https://acme.my.salesforce.com") from None
     if url.count("/") > 2:
-        raise _problem("must be the org's URL without a path, such as https://acme.my.salesforce.com")
+        raise setting_problem("must be the org's URL without a path, such as https://acme.my.salesforce.com")
     return url
 
 
 def _api_version(value: str) -> str:
     match = _VERSION.fullmatch(value.strip())
     if match is None:
-        raise _problem(f"must be a REST API version such as {DEFAULT_API_VERSION}")
+        raise setting_problem(f"must be a REST API version such as {DEFAULT_API_VERSION}")
     return match.group(1)
 
 
 def _field(value: str) -> str:
     name = value.strip()
     if not is_field_name(name):
-        raise _problem("must be one field's API name, such as ARR__c (letters, digits and underscores)")
+        raise setting_problem(
+            "must be one field's API name, such as ARR__c (letters, digits and underscores)"
+        )
     return name
 
 
 def _account_types(value: str) -> tuple[str, ...]:
     types = split_list(value)
     if any(len(t) > 255 or not t.isprintable() for t in types):
-        raise _problem("must be comma-separated Account Type values")
+        raise setting_problem("must be comma-separated Account Type values")
     return types
 
 
@@ -79,9 +70,7 @@ class SalesforceSettings(VendorSettings):
     """Everything the Salesforce connector is configured with; each alias is the variable that sets it."""
 
     instance_url: Annotated[str, AfterValidator(_instance_url)] = Field(alias="SALESFORCE_INSTANCE_URL")
-    access_token: Annotated[SecretStr, BeforeValidator(_single_token)] = Field(
-        alias="SALESFORCE_ACCESS_TOKEN"
-    )
+    access_token: Token = Field(alias="SALESFORCE_ACCESS_TOKEN")
     api_version: Annotated[str, AfterValidator(_api_version)] = Field(
         DEFAULT_API_VERSION, alias="SALESFORCE_API_VERSION"
     )

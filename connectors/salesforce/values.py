@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from typing import Literal
 
 from ..crm_values import (
+    DealKind,
     is_executive,
     normalise_domain,
     parse_bool,
@@ -25,23 +25,14 @@ from ..crm_values import (
     parse_tier,
     parse_timestamp,
     query_domain,
+    scalar_text,
 )
 from ..text import compact, single_line
 from .models import FieldValue
 
-DealKind = Literal["new", "renewal", "expansion", "other"]
-
 
 def to_text(value: FieldValue) -> str | None:
-    match value:
-        case bool():
-            return "true" if value else "false"
-        case str():
-            return value
-        case int() | float():
-            return str(value)
-        case _:
-            return None
+    return scalar_text(value)
 
 
 def to_number(value: FieldValue) -> float | None:

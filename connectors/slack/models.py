@@ -24,7 +24,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from ..vendor import VendorModel
+from ..vendor import NullAsEmpty, VendorModel
 
 TS = re.compile(r"^(\d{1,12})(?:\.(\d{1,6}))?$")
 """A Slack `ts`: epoch seconds, then up to six digits of microseconds."""
@@ -51,10 +51,6 @@ def _count(value: Any) -> int | None:
         except (ValueError, OverflowError):
             return None
     return None
-
-
-def _none_as_empty(value: Any) -> Any:
-    return () if value is None else value
 
 
 def _readable_items(value: Any, handler: ValidatorFunctionWrapHandler) -> tuple[Any, ...]:
@@ -166,7 +162,7 @@ class CursorPage(VendorModel):
 class MessagePage(CursorPage):
     """`conversations.history` and `conversations.replies`."""
 
-    messages: Annotated[tuple[Message, ...], BeforeValidator(_none_as_empty)] = ()
+    messages: Annotated[tuple[Message, ...], NullAsEmpty] = ()
     has_more: bool | None = None
 
 
@@ -176,7 +172,7 @@ class Paging(VendorModel):
 
 
 class SearchResults(VendorModel):
-    matches: Annotated[tuple[Match, ...], BeforeValidator(_none_as_empty)] = ()
+    matches: Annotated[tuple[Match, ...], NullAsEmpty] = ()
     total: Count = None
     paging: Paging | None = None
 
@@ -201,7 +197,7 @@ class ChannelInfo(VendorModel):
 class ChannelList(CursorPage):
     """`conversations.list`."""
 
-    channels: Annotated[tuple[Channel, ...], BeforeValidator(_none_as_empty)] = ()
+    channels: Annotated[tuple[Channel, ...], NullAsEmpty] = ()
 
 
 class Profile(VendorModel):

@@ -10,7 +10,6 @@ that marker before writing, so a retried or repeated write (even from a restarte
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,9 +17,9 @@ from typing import Any
 from .._http import HttpApi
 from ..base import MAX_PAGE_SIZE, WriteReceipt
 from ..cursor import clamp_limit, query_fingerprint
-from ..errors import AuthError, InvalidQueryError, PermissionDeniedError, UpstreamError, WriteRefusedError
+from ..errors import AuthError, PermissionDeniedError, UpstreamError, WriteRefusedError
+from ..notes import NOTE_MARKER_PREFIX, marked_note, note_marker
 from ..records import Comment, Page, Ref, Ticket, TicketStatus
-from ..text import clean_text
 from ..vendor import collect_pages, parse_body
 from . import models
 from .mapping import Directory, comment_text, ticket_description, to_comment, to_ticket
@@ -31,19 +30,12 @@ from .sla import sla_targets, solved_time
 
 MAX_COMMENT_PAGES = 50
 """With 100 comments a page this covers Zendesk's own limit of 5,000 comments per ticket."""
-NOTE_MARKER_PREFIX = "customer-escalation:"
 
 _ME = "/api/v2/users/me.json"
 _SEARCH = "/api/v2/search.json"
 _TICKET = "GET /api/v2/tickets/{id}.json"
 _UPDATE = "PUT /api/v2/tickets/{id}.json"
 _COMMENTS = "GET /api/v2/tickets/{id}/comments.json"
-
-
-def note_marker(idempotency_key: str) -> str:
-    """The line appended to an internal note so a repeated write with the same key can be recognised."""
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]
-    return f"[{NOTE_MARKER_PREFIX}{digest}]"
 
 
 class ZendeskSupportPlatform:
@@ -181,13 +173,7 @@ class ZendeskSupportPlatform:
                 system=SYSTEM,
             )
         number = numeric_id(ticket_id, "ticket")
-        key = idempotency_key.strip()
-        text = clean_text(body)
-        if not key:
-            raise InvalidQueryError("idempotency_key must not be empty", system=SYSTEM)
-        if not text:
-            raise InvalidQueryError("the note is empty", system=SYSTEM)
-        marker = note_marker(key)
+        text, marker = marked_note(body, idempotency_key, system=SYSTEM)
         async with self._write_lock:
             existing = await self._find_marked(number, marker)
             if existing is not None:

@@ -5,56 +5,21 @@ issues, articles), with times relative to a clock (`times`), built into a `Datas
 `WorldBuilder` and layered over another world with `layered`.
 """
 
+from . import specs
 from .builder import SYSTEM, WorldBuilder, WorldError
 from .files import WorldFile, clock_of, field_path, read_model, read_world, read_yaml
 from .merge import layered
-from .specs import (
-    AccountSpec,
-    ArticleSpec,
-    ChannelSpec,
-    CommentSpec,
-    ContactSpec,
-    IssueSpec,
-    MessageSpec,
-    OpportunitySpec,
-    OrganizationSpec,
-    PersonField,
-    PersonSpec,
-    Records,
-    SlaPolicySpec,
-    SlaSpec,
-    Spec,
-    StaffSpec,
-    TicketSpec,
-    WorldSettings,
-)
+from .specs import *  # noqa: F403  (the names listed in specs.__all__)
 from .times import Day, Moment, at, format_offset, moment, on, parse_offset
 
 __all__ = [
+    *specs.__all__,
     "SYSTEM",
-    "AccountSpec",
-    "ArticleSpec",
-    "ChannelSpec",
-    "CommentSpec",
-    "ContactSpec",
     "Day",
-    "IssueSpec",
-    "MessageSpec",
     "Moment",
-    "OpportunitySpec",
-    "OrganizationSpec",
-    "PersonField",
-    "PersonSpec",
-    "Records",
-    "SlaPolicySpec",
-    "SlaSpec",
-    "Spec",
-    "StaffSpec",
-    "TicketSpec",
     "WorldBuilder",
     "WorldError",
     "WorldFile",
-    "WorldSettings",
     "at",
     "clock_of",
     "field_path",

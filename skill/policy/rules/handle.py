@@ -3,10 +3,12 @@ escalation that already covers it, a fix that worked, earlier tickets solved in 
 
 from __future__ import annotations
 
+from ....connectors.records import Article
 from ..attempts import any_tried
 from ..facts import Facts
 from ..refs import article_ref, ticket_ref
-from .registry import Outcome, rule
+from .outcomes import listed
+from .registry import Outcome, support_rule
 
 
 def _answer_failed(f: Facts) -> bool:
@@ -14,45 +16,30 @@ def _answer_failed(f: Facts) -> bool:
     return any_tried(f.current_articles, f.hits_of("workaround_failed"))
 
 
-@rule(
-    "documented_workaround",
-    "Documented solution or known workaround",
-    strength="soft",
-    side="handle_in_support",
-)
+def _titled(a: Article) -> str:
+    return f"{a.id}: {a.title}"
+
+
+def _ref(a: Article) -> str:
+    return article_ref(a.id)
+
+
+@support_rule("documented_workaround", "Documented solution or known workaround")
 def documented_workaround(f: Facts) -> Outcome:
     failed = _answer_failed(f)
     found = [a for a in f.current_articles if a.kind == "known-issue" and a.workaround and not failed]
-    return Outcome(
-        met=bool(found),
-        reason=", ".join(f"{a.id}: {a.title}" for a in found) or "no known-issue article with a workaround",
-        evidence=[article_ref(a.id) for a in found],
-    )
+    return listed(found, _titled, _ref, absent="no known-issue article with a workaround")
 
 
-@rule(
-    "documented_fix",
-    "Configuration or setup issue support can resolve",
-    strength="soft",
-    side="handle_in_support",
-)
+@support_rule("documented_fix", "Configuration or setup issue support can resolve")
 def documented_fix(f: Facts) -> Outcome:
     failed = _answer_failed(f)
     found = [a for a in f.current_articles if a.kind == "troubleshooting" and not failed]
-    return Outcome(
-        met=bool(found),
-        reason=", ".join(f"{a.id}: {a.title}" for a in found)
-        or ("the customer says the documented fix did not help" if failed else "no troubleshooting article"),
-        evidence=[article_ref(a.id) for a in found],
-    )
+    absent = "the customer says the documented fix did not help" if failed else "no troubleshooting article"
+    return listed(found, _titled, _ref, absent=absent)
 
 
-@rule(
-    "guidance_needed",
-    "Customer needs guidance or training, not a fix",
-    strength="soft",
-    side="handle_in_support",
-)
+@support_rule("guidance_needed", "Customer needs guidance or training, not a fix")
 def guidance_needed(f: Facts) -> Outcome:
     question = bool(f.issue_how_to) or f.only_questions
     guides = [a for a in f.current_articles if a.kind in {"how-to", "reference"}]
@@ -67,26 +54,16 @@ def guidance_needed(f: Facts) -> Outcome:
     )
 
 
-@rule(
-    "known_limitation",
-    "Known limitation with a documented alternative",
-    strength="soft",
-    side="handle_in_support",
-)
+@support_rule("known_limitation", "Known limitation with a documented alternative")
 def known_limitation(f: Facts) -> Outcome:
     found = [a for a in f.current_articles if a.kind in {"reference", "known-issue"} and a.workaround]
-    return Outcome(
-        met=bool(found),
-        reason=", ".join(f"{a.id} documents an alternative" for a in found) or "none",
-        evidence=[article_ref(a.id) for a in found],
-    )
+    return listed(found, lambda a: f"{a.id} documents an alternative", _ref)
 
 
-@rule(
+@support_rule(
     "already_escalated",
     "Already escalated: the same open incident has an escalation; add this customer to it",
     strength="hard",
-    side="handle_in_support",
 )
 def already_escalated(f: Facts) -> Outcome:
     """An open escalation covers one of the open bugs, and this issue brings customers it does not list."""
@@ -109,11 +86,8 @@ def already_escalated(f: Facts) -> Outcome:
     )
 
 
-@rule(
-    "resolved_by_customer",
-    "The issue resolved itself or the fix worked: de-escalate, and document the cause",
-    strength="soft",
-    side="handle_in_support",
+@support_rule(
+    "resolved_by_customer", "The issue resolved itself or the fix worked: de-escalate, and document the cause"
 )
 def resolved_by_customer(f: Facts) -> Outcome:
     sources = sorted(f.resolved_sources)
@@ -126,12 +100,7 @@ def resolved_by_customer(f: Facts) -> Outcome:
     )
 
 
-@rule(
-    "previously_solved",
-    "Previous similar tickets were resolved at the support level",
-    strength="soft",
-    side="handle_in_support",
-)
+@support_rule("previously_solved", "Previous similar tickets were resolved at the support level")
 def previously_solved(f: Facts) -> Outcome:
     """Earlier tickets solved without a link to a bug, while no bug is open."""
     solved = [t for t in f.earlier if t.status in {"solved", "closed"}]

@@ -7,19 +7,14 @@ from ..attempts import any_tried
 from ..facts import Facts, hit_refs, where_found
 from ..models import Strength
 from ..refs import issue_ref
+from .outcomes import signalled
 from .registry import Outcome, rule
 
 
 @rule("data_loss", "Data corruption or loss, data integrity at risk", strength="hard")
 def data_loss(f: Facts) -> Outcome:
-    data = f.hits_of("data_loss")
-    return Outcome(
-        met=bool(data),
-        reason=f"data integrity signal: {where_found(data)}"
-        if data
-        else "no sign of data loss or corruption",
-        evidence=hit_refs(data),
-        hits=data,
+    return signalled(
+        f.hits_of("data_loss"), label="data integrity signal", absent="no sign of data loss or corruption"
     )
 
 

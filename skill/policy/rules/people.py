@@ -8,6 +8,7 @@ from datetime import timedelta
 from ....connectors.records import OPEN_TICKET_STATUSES
 from ..facts import Facts, hit_refs, where_found
 from ..refs import account_ref, issue_ref, ticket_ref
+from .outcomes import listed, signalled
 from .registry import Outcome, rule
 
 
@@ -33,37 +34,28 @@ def high_value_at_risk(f: Facts) -> Outcome:
 
 @rule("sla_breach", "SLA breach imminent or occurred", strength="hard")
 def sla_breach(f: Facts) -> Outcome:
-    live = [s for s in f.sla if s.status in {"breached", "at_risk"}]
-    return Outcome(
-        met=bool(live),
-        reason="; ".join(
-            f"ticket {s.ticket_id} {s.metric.replace('_', ' ')} {s.status.replace('_', ' ')}" for s in live
-        )
-        or "no running SLA metric is breached or at risk",
-        evidence=[ticket_ref(s.ticket_id) for s in live],
+    return listed(
+        [s for s in f.sla if s.status in {"breached", "at_risk"}],
+        lambda s: f"ticket {s.ticket_id} {s.metric.replace('_', ' ')} {s.status.replace('_', ' ')}",
+        lambda s: ticket_ref(s.ticket_id),
+        absent="no running SLA metric is breached or at risk",
+        sep="; ",
     )
 
 
 @rule("sla_met_late", "SLA was breached earlier on this issue", strength="soft")
 def sla_met_late(f: Facts) -> Outcome:
-    late = [s for s in f.sla if s.status == "met_late"]
-    return Outcome(
-        met=bool(late),
-        reason="; ".join(f"ticket {s.ticket_id} {s.metric.replace('_', ' ')} met late" for s in late)
-        or "none",
-        evidence=[ticket_ref(s.ticket_id) for s in late],
+    return listed(
+        [s for s in f.sla if s.status == "met_late"],
+        lambda s: f"ticket {s.ticket_id} {s.metric.replace('_', ' ')} met late",
+        lambda s: ticket_ref(s.ticket_id),
+        sep="; ",
     )
 
 
 @rule("executive_request", "Customer requesting executive involvement", strength="hard")
 def executive_request(f: Facts) -> Outcome:
-    exec_hits = f.hits_of("executive")
-    return Outcome(
-        met=bool(exec_hits),
-        reason=f"executive request: {where_found(exec_hits)}" if exec_hits else "no request for executives",
-        evidence=hit_refs(exec_hits),
-        hits=exec_hits,
-    )
+    return signalled(f.hits_of("executive"), label="executive request", absent="no request for executives")
 
 
 @rule(
@@ -73,21 +65,16 @@ def executive_request(f: Facts) -> Outcome:
 )
 def long_wait(f: Facts) -> Outcome:
     limit = timedelta(days=f.config.long_wait_days)
-    long_open = [t for t in f.current if t.status in OPEN_TICKET_STATUSES and f.now - t.created_at >= limit]
-    return Outcome(
-        met=bool(long_open),
-        reason=", ".join(f"ticket {t.id} open {(f.now - t.created_at).days} days" for t in long_open)
-        or "none",
-        evidence=[ticket_ref(t.id) for t in long_open],
+    return listed(
+        [t for t in f.current if t.status in OPEN_TICKET_STATUSES and f.now - t.created_at >= limit],
+        lambda t: f"ticket {t.id} open {(f.now - t.created_at).days} days",
+        lambda t: ticket_ref(t.id),
     )
 
 
 @rule("customer_blocked", "Customer blocked with no working alternative", strength="soft")
 def customer_blocked(f: Facts) -> Outcome:
-    blocked = f.hits_of("blocked")
-    return Outcome(
-        met=bool(blocked), reason=where_found(blocked) or "none", evidence=hit_refs(blocked), hits=blocked
-    )
+    return signalled(f.hits_of("blocked"))
 
 
 @rule("exception_to_policy", "Exception to policy required", strength="hard")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..facts import Facts, hit_refs, where_found
+from ..facts import Facts
 from ..models import PastEscalation
 from ..refs import account_ref, issue_ref, ticket_ref
+from .outcomes import signalled
 from .registry import Outcome, rule
 
 
@@ -15,19 +16,20 @@ from .registry import Outcome, rule
 )
 def pattern_customers(f: Facts) -> Outcome:
     """Only questions, however many, are not a pattern of failure."""
-    customers = len(f.affected_ids)
-    return Outcome(
-        met=customers >= f.config.pattern_customer_count and not f.only_questions,
-        reason=f"{customers} distinct customers affected",
-        evidence=[account_ref(a) for a in f.affected_ids],
-    )
+    return _customers(f, at_least=f.config.pattern_customer_count, questions_count=False)
 
 
 @rule("multiple_customers", "Multiple customers affected", strength="soft", corroborating=True)
 def multiple_customers(f: Facts) -> Outcome:
+    return _customers(f, at_least=2, questions_count=True)
+
+
+def _customers(f: Facts, *, at_least: int, questions_count: bool) -> Outcome:
+    """Met when `at_least` distinct customers are affected (and, unless `questions_count`, not all of them
+    only ask questions)."""
     customers = len(f.affected_ids)
     return Outcome(
-        met=customers >= 2,
+        met=customers >= at_least and (questions_count or not f.only_questions),
         reason=f"{customers} distinct customers affected",
         evidence=[account_ref(a) for a in f.affected_ids],
     )
@@ -72,8 +74,7 @@ def recurring(f: Facts) -> Outcome:
     corroborating=True,
 )
 def recurring_claim(f: Facts) -> Outcome:
-    said = f.hits_of("recurring")
-    return Outcome(met=bool(said), reason=where_found(said) or "none", evidence=hit_refs(said), hits=said)
+    return signalled(f.hits_of("recurring"))
 
 
 @rule(

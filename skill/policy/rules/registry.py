@@ -83,6 +83,11 @@ def rule(
     return make
 
 
+def support_rule(name: str, criterion: str, *, strength: Strength = "soft") -> Callable[[Check], Rule]:
+    """Make the decorated check a `Rule` that argues for handling the issue in support."""
+    return rule(name, criterion, strength=strength, side="handle_in_support")
+
+
 def registry(*rules: Rule) -> Mapping[str, Rule]:
     """A read-only mapping of `rules` by name, in the order given.
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..facts import Facts, hit_refs, where_found
+from ..facts import Facts
+from .outcomes import signalled
 from .registry import Outcome, rule
 
 
@@ -13,16 +14,9 @@ from .registry import Outcome, rule
     target="Security",
 )
 def security_concern(f: Facts) -> Outcome:
-    security = f.hits_of("security")
-    return Outcome(
-        met=bool(security),
-        reason=f"security signal: {where_found(security)}" if security else "no security signal",
-        evidence=hit_refs(security),
-        hits=security,
-    )
+    return signalled(f.hits_of("security"), label="security signal", absent="no security signal")
 
 
 @rule("legal_or_pr_risk", "PR or legal risk", strength="soft")
 def legal_or_pr_risk(f: Facts) -> Outcome:
-    legal = f.hits_of("legal") + f.hits_of("reputation")
-    return Outcome(met=bool(legal), reason=where_found(legal) or "none", evidence=hit_refs(legal), hits=legal)
+    return signalled(f.hits_of("legal") + f.hits_of("reputation"))
