@@ -153,9 +153,15 @@ class Facts:
         return [a for a in self.ev.articles if a.status == "current"]
 
     @property
+    def trusted_articles(self) -> list[Article]:
+        """Current articles whose knowledge base has not flagged them as needing verification (a Guru card
+        that is unverified or expired): only these can settle an issue in support on their own."""
+        return [a for a in self.current_articles if a.verified is not False]
+
+    @property
     def documented_answers(self) -> list[Article]:
-        """Current troubleshooting and known-issue articles: support's documented fixes."""
-        return [a for a in self.current_articles if a.kind in _ANSWER_KINDS]
+        """Trusted troubleshooting and known-issue articles: support's documented fixes."""
+        return [a for a in self.trusted_articles if a.kind in _ANSWER_KINDS]
 
     @property
     def only_questions(self) -> bool:

@@ -142,7 +142,11 @@ def bug(
 
 
 def article(
-    article_id: str, *, kind: str = "known-issue", workaround: str | None = "Do X instead."
+    article_id: str,
+    *,
+    kind: str = "known-issue",
+    workaround: str | None = "Do X instead.",
+    verified: bool | None = None,
 ) -> Article:
     return Article(
         ref=Ref(system="local", id=article_id),
@@ -152,6 +156,7 @@ def article(
         kind=kind,  # type: ignore[arg-type]
         workaround=workaround,
         updated_at=ago(days=100),
+        verified=verified,
     )
 
 

@@ -267,6 +267,22 @@ def test_documented_workaround_is_handled_in_support() -> None:
     assert a.priority == "P4"
 
 
+@pytest.mark.parametrize("verified", [True, False])
+def test_a_card_its_knowledge_base_flags_as_unverified_is_not_a_documented_workaround(verified: bool) -> None:
+    # a Guru card that needs verification is weaker evidence than a verified one: cited, not decisive
+    issue = "Exports fail with a timeout for one customer"
+    a = judge(
+        evidence(
+            issue,
+            tickets=(ticket("1", issue),),
+            accounts=(account("pro-co"),),
+            articles=(article("KB-1", verified=verified),),
+        )
+    )
+    assert ("documented_workaround" in {f.rule for f in a.handle_findings if f.met}) is verified
+    assert ("article:KB-1" in a.resolving_records) is verified
+
+
 def test_troubleshooting_article_resolves_a_configuration_issue() -> None:
     # spec: "It's a configuration or setup issue you can resolve"
     a = judge(

@@ -27,14 +27,14 @@ def _ref(a: Article) -> str:
 @support_rule("documented_workaround", "Documented solution or known workaround")
 def documented_workaround(f: Facts) -> Outcome:
     failed = _answer_failed(f)
-    found = [a for a in f.current_articles if a.kind == "known-issue" and a.workaround and not failed]
+    found = [a for a in f.trusted_articles if a.kind == "known-issue" and a.workaround and not failed]
     return listed(found, _titled, _ref, absent="no known-issue article with a workaround")
 
 
 @support_rule("documented_fix", "Configuration or setup issue support can resolve")
 def documented_fix(f: Facts) -> Outcome:
     failed = _answer_failed(f)
-    found = [a for a in f.current_articles if a.kind == "troubleshooting" and not failed]
+    found = [a for a in f.trusted_articles if a.kind == "troubleshooting" and not failed]
     absent = "the customer says the documented fix did not help" if failed else "no troubleshooting article"
     return listed(found, _titled, _ref, absent=absent)
 
@@ -42,7 +42,7 @@ def documented_fix(f: Facts) -> Outcome:
 @support_rule("guidance_needed", "Customer needs guidance or training, not a fix")
 def guidance_needed(f: Facts) -> Outcome:
     question = bool(f.issue_how_to) or f.only_questions
-    guides = [a for a in f.current_articles if a.kind in {"how-to", "reference"}]
+    guides = [a for a in f.trusted_articles if a.kind in {"how-to", "reference"}]
     if question and guides:
         reason = f"a how-to question answered by {', '.join(a.id for a in guides)}"
     else:
@@ -56,7 +56,7 @@ def guidance_needed(f: Facts) -> Outcome:
 
 @support_rule("known_limitation", "Known limitation with a documented alternative")
 def known_limitation(f: Facts) -> Outcome:
-    found = [a for a in f.current_articles if a.kind in {"reference", "known-issue"} and a.workaround]
+    found = [a for a in f.trusted_articles if a.kind in {"reference", "known-issue"} and a.workaround]
     return listed(found, lambda a: f"{a.id} documents an alternative", _ref)
 
 
