@@ -35,6 +35,7 @@ from customer_escalation.connectors.zendesk import (
     ZendeskSupportPlatform,
     from_settings,
 )
+from tests.connectors.paging import every_page, ids_of
 from tests.connectors.settings_checks import one_line_refusal
 from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET, NOW
@@ -298,14 +299,9 @@ async def test_search_results_are_compact() -> None:
 async def test_a_search_spanning_five_pages_fetches_exactly_five_pages() -> None:
     fake = _fake(Dataset(tickets=bulk_tickets(50, "gizmo")))
     support = _support(fake)
-    seen: list[str] = []
-    cursor = None
-    for _ in range(20):
-        page = await support.search_tickets("gizmo", limit=10, cursor=cursor)
-        seen.extend(t.id for t in page.items)
-        cursor = page.next_cursor
-        if cursor is None:
-            break
+    seen = ids_of(
+        await every_page(lambda cursor: support.search_tickets("gizmo", limit=10, cursor=cursor), most=20)
+    )
     assert len(fake.requests_to(SEARCH)) == 5
     assert len(seen) == len(set(seen)) == 50
     assert [c.params["page"] for c in fake.requests_to(SEARCH)] == ["1", "2", "3", "4", "5"]
@@ -314,18 +310,11 @@ async def test_a_search_spanning_five_pages_fetches_exactly_five_pages() -> None
 async def test_the_result_cap_stops_paging_before_zendesk_refuses() -> None:
     fake = _fake(Dataset(tickets=bulk_tickets(1_050, "widget")))
     support = _support(fake)
-    pages = 0
-    items = 0
-    cursor = None
-    while True:
-        page = await support.search_tickets("widget", limit=100, cursor=cursor)
-        pages += 1
-        items += len(page.items)
-        assert page.total == 1_050
-        cursor = page.next_cursor
-        if cursor is None or pages > 20:
-            break
-    assert pages == 10 and items == 1_000
+    pages = await every_page(
+        lambda cursor: support.search_tickets("widget", limit=100, cursor=cursor), most=20
+    )
+    assert all(page.total == 1_050 for page in pages)
+    assert len(pages) == 10 and len(ids_of(pages)) == 1_000
     assert len(fake.requests_to(SEARCH)) == 10
     assert all(int(c.params["page"]) <= 10 for c in fake.calls)
 

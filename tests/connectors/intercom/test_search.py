@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError
+from tests.connectors.paging import every_page, ids_of
 from tests.contract.dataset import NOW
 from tests.fakes.clock import VirtualClock
 from tests.fakes.intercom import DEFAULT_TEAM_ID
@@ -71,16 +72,11 @@ async def test_an_empty_query_lists_every_conversation_latest_update_first() -> 
 async def test_pages_follow_intercoms_starting_after_until_the_last_page() -> None:
     clock = VirtualClock()
     fake = fake_on(clock)
-    seen: list[str] = []
-    cursor = None
     async with support_on(fake, clock) as support:
-        for _ in range(10):
-            page = await support.search_tickets("webhook", limit=3, cursor=cursor)
-            seen.extend(t.id for t in page.items)
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-    assert seen == ["101", "104", "102", "105"]
+        pages = await every_page(
+            lambda cursor: support.search_tickets("webhook", limit=3, cursor=cursor), most=10
+        )
+    assert ids_of(pages) == ["101", "104", "102", "105"]
     afters = [c.body["pagination"].get("starting_after") for c in fake.requests_to(SEARCH, "POST")]
     assert afters[0] is None and afters[1] is not None and len(afters) == 2
 

@@ -9,8 +9,8 @@ from typing import Any
 import httpx2
 
 from customer_escalation.connectors._http import HttpApi
-from customer_escalation.connectors.records import Account, Contact, Dataset, Ref
 from customer_escalation.connectors.salesforce import FieldMap, SalesforceCRM, SalesforcePolicy
+from tests.connectors.crm_datasets import acme_accounts, one_account
 from tests.connectors.virtual_api import virtual_api
 from tests.fakes.clock import VirtualClock
 from tests.fakes.salesforce import BASE_URL, ORG_FIELDS, SalesforceFake
@@ -46,22 +46,4 @@ async def scripted(
         yield SalesforceCRM(api, fields=ORG_FIELD_MAP)
 
 
-def acme_accounts(count: int) -> Dataset:
-    return Dataset(
-        accounts=tuple(
-            Account(
-                ref=Ref(system="local", id=f"acme-{n:02d}"),
-                id=f"acme-{n:02d}",
-                name=f"Acme Widgets {n:02d}",
-                domains=(f"acme{n:02d}.example",),
-            )
-            for n in range(1, count + 1)
-        )
-    )
-
-
-def one_account(name: str, *contacts: Contact, domain: str = "wide.example") -> Dataset:
-    account = Account(
-        ref=Ref(system="local", id="wide"), id="wide", name=name, domains=(domain,), contacts=contacts
-    )
-    return Dataset(accounts=(account,))
+__all__ = ["ORG_FIELD_MAP", "QUERY", "acme_accounts", "connected", "one_account", "scripted"]

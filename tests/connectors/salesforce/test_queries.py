@@ -10,6 +10,7 @@ import pytest
 from customer_escalation.connectors.errors import InvalidQueryError, UpstreamError
 from customer_escalation.connectors.salesforce import FieldMap
 from customer_escalation.connectors.salesforce.soql import Select, field_name, like_contains, literal
+from tests.connectors.paging import every_page, ids_of
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.salesforce import SalesforceFake
 
@@ -151,15 +152,10 @@ async def test_batches_are_followed_through_next_records_url() -> None:
 
 async def test_following_next_cursor_visits_every_match_once_and_then_stops() -> None:
     fake = SalesforceFake(acme_accounts(12))
-    seen: list[str] = []
-    cursor: str | None = None
     async with connected(fake) as crm:
-        for _ in range(10):
-            page = await crm.search_accounts("acme", limit=5, cursor=cursor)
-            seen.extend(a.id for a in page.items)
-            cursor = page.next_cursor
-            if cursor is None:
-                break
+        seen = ids_of(
+            await every_page(lambda cursor: crm.search_accounts("acme", limit=5, cursor=cursor), most=10)
+        )
     assert len(seen) == 12 and len(set(seen)) == 12
     assert [q.rsplit("LIMIT ", 1)[1] for q in fake.queries()] == ["6", "6 OFFSET 5", "6 OFFSET 10"]
 
@@ -185,16 +181,11 @@ async def test_paging_stops_at_salesforces_offset_limit_of_2000() -> None:
         ]
         return httpx2.Response(200, json={"totalSize": limit, "done": True, "records": records})
 
-    pages = 0
     async with scripted(handler) as crm:
-        cursor: str | None = None
-        while True:
-            page = await crm.search_accounts("acme", limit=100, cursor=cursor)
-            pages += 1
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-    assert pages == 21  # offsets 0, 100, ..., 2000
+        pages = await every_page(
+            lambda cursor: crm.search_accounts("acme", limit=100, cursor=cursor), most=100
+        )
+    assert len(pages) == 21  # offsets 0, 100, ..., 2000
 
 
 async def test_a_next_records_url_to_another_host_is_never_followed() -> None:
