@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ._hubspot_search import BadRequestError
+from .faults import QueuedFaults, RejectedError
 
 _SCOPES = (
     ("/crm/v3/objects/companies", "crm.objects.companies.read"),
@@ -41,18 +42,11 @@ class Call:
     authorization: str | None
 
 
-class RejectedError(Exception):
-    """Answer the request with `response` instead of the endpoint's."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
-class HubSpotGateway:
+class HubSpotGateway(QueuedFaults):
     """Auth, scopes, limits and faults for a HubSpot fake; wrap each endpoint with `_wrap`."""
 
     def __init__(self, *, token: str, portal_id: str, clock: Callable[[], float]) -> None:
+        QueuedFaults.__init__(self)
         self.token = token
         self.portal_id = portal_id
         self.clock = clock
@@ -62,8 +56,6 @@ class HubSpotGateway:
         self.daily_limit_reached = False
         self.rate_limit_next: list[str] = []
         self.secondly_limit: int | None = None
-        self.fail_next: list[int] = []
-        self.malformed_next = 0
         self.removed_paths: set[str] = set()
         self.rate_limited = 0
         """How many 429s the fake has answered."""
@@ -147,17 +139,11 @@ class HubSpotGateway:
             self._window = (second, used)
             if used > self.secondly_limit:
                 raise RejectedError(self._rate_limit("SECONDLY" if search else "TEN_SECONDLY_ROLLING"))
-        if self.fail_next:
-            status = self.fail_next.pop(0)
-            if status == 500:
-                raise RejectedError(self.error(500, "internal error", "INTERNAL_ERROR"))
-            html = f"<html><body><h1>{status}</h1>upstream unavailable</body></html>"
-            raise RejectedError(Response(html, status_code=status, media_type="text/html"))
-        if self.malformed_next:
-            self.malformed_next -= 1
-            raise RejectedError(
-                Response('{"results": [{"id": "9100000001", "propert', media_type="application/json")
-            )
+        self._raise_queued_fault(
+            lambda: self.error(500, "internal error", "INTERNAL_ERROR"),
+            outage="upstream unavailable",
+            cut_short='{"results": [{"id": "9100000001", "propert',
+        )
 
     def _wrap(
         self, handler: Callable[[Request, Any], Awaitable[Response]], *, search: bool = False

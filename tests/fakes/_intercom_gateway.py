@@ -21,6 +21,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .faults import QueuedFaults, RejectedError
+
 SUPPORTED_VERSIONS = frozenset({*(f"2.{n}" for n in range(7, 16)), "Unstable"})
 WINDOW_SECONDS = 10.0
 
@@ -39,14 +41,6 @@ class Call:
     authorization: str | None
 
 
-class RejectedError(Exception):
-    """Answer the request with `response` instead of the endpoint's."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
 def error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
     """Intercom's error body."""
     body = {
@@ -57,7 +51,7 @@ def error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-class IntercomGateway:
+class IntercomGateway(QueuedFaults):
     """Auth, version, rate limits and faults for the Intercom fake; wrap endpoints with `_wrap`.
 
     Args:
@@ -67,14 +61,13 @@ class IntercomGateway:
     """
 
     def __init__(self, *, token: str, clock: Callable[[], float], wall_clock: Callable[[], float]) -> None:
+        QueuedFaults.__init__(self)
         self.token = token
         self.calls: list[Call] = []
         self.unauthorized = False
         self.plan_restricted = False
         self.rate_limit = 1000
         self.rate_limited_next = 0
-        self.fail_next: list[int] = []
-        self.malformed_next = 0
         self._clock = clock
         self._wall_clock = wall_clock
         self._window_start: float | None = None
@@ -114,15 +107,11 @@ class IntercomGateway:
         if self.rate_limited_next or not self._count():
             self.rate_limited_next = max(0, self.rate_limited_next - 1)
             raise RejectedError(error(429, "rate_limit_exceeded", "You have exceeded the rate limit"))
-        if self.fail_next:
-            status = self.fail_next.pop(0)
-            if status == 500:
-                raise RejectedError(error(500, "server_error", "Server Error"))
-            html = f"<html><body><h1>{status}</h1>We'll be right back.</body></html>"
-            raise RejectedError(Response(html, status_code=status, media_type="text/html"))
-        if self.malformed_next:
-            self.malformed_next -= 1
-            raise RejectedError(Response('{"type": "conversation", "id": "1', media_type="application/json"))
+        self._raise_queued_fault(
+            lambda: error(500, "server_error", "Server Error"),
+            outage="We'll be right back.",
+            cut_short='{"type": "conversation", "id": "1',
+        )
 
     def _wrap(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:

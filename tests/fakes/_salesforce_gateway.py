@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ._salesforce_soql import SoqlError
+from .faults import QueuedFaults, RejectedError
 
 SUPPORTED_VERSIONS = frozenset(f"{n}.0" for n in range(31, 67))
 _VERSION = re.compile(r"/services/data/v(\d+\.\d)(?:/|$)")
@@ -38,30 +39,21 @@ class Call:
         return self.query.get("q")
 
 
-class RejectedError(Exception):
-    """Answer the request with `response` instead of the endpoint's."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
 def errors(status: int, code: str, message: str, **headers: str) -> JSONResponse:
     return JSONResponse([{"message": message, "errorCode": code}], status_code=status, headers=headers)
 
 
-class SalesforceGateway:
+class SalesforceGateway(QueuedFaults):
     """Auth, versions, the daily allowance and faults for a Salesforce fake; wrap endpoints with `_wrap`."""
 
     def __init__(self, *, token: str, daily_allowance: int) -> None:
+        QueuedFaults.__init__(self)
         self.token = token
         self.calls: list[Call] = []
         self.unauthorized = False
         self.daily_allowance = daily_allowance
         self.api_used = 0
         self.concurrent_limit_next = 0
-        self.fail_next: list[int] = []
-        self.malformed_next = 0
 
     def queries(self) -> list[str]:
         """The SOQL text of every query request, in order."""
@@ -88,19 +80,11 @@ class SalesforceGateway:
                     403, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.", **self._usage()
                 )
             )
-        if self.fail_next:
-            status = self.fail_next.pop(0)
-            if status == 500:
-                raise RejectedError(
-                    errors(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please try again.")
-                )
-            html = f"<html><body><h1>{status}</h1>Service unavailable</body></html>"
-            raise RejectedError(Response(html, status_code=status, media_type="text/html"))
-        if self.malformed_next:
-            self.malformed_next -= 1
-            raise RejectedError(
-                Response('{"totalSize": 1, "done": true, "recor', media_type="application/json")
-            )
+        self._raise_queued_fault(
+            lambda: errors(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please try again."),
+            outage="Service unavailable",
+            cut_short='{"totalSize": 1, "done": true, "recor',
+        )
 
     def _wrap(
         self, handler: Callable[[Request], Awaitable[Response]]
