@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from string import Template
 from typing import Any
 
 from graphql import (
@@ -22,7 +23,19 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-SDL = """
+_ISSUE_FIELDS = """\
+  id: ID! identifier: String! number: Float! title: String! description: String url: String!
+  priority: Float! priorityLabel: String!
+  createdAt: DateTime! updatedAt: DateTime! completedAt: DateTime canceledAt: DateTime startedAt: DateTime
+  state: WorkflowState! team: Team! project: Project projectMilestone: ProjectMilestone assignee: User
+  labels(first: Int, after: String): IssueLabelConnection!
+  attachments(first: Int, after: String): AttachmentConnection!
+  comments(first: Int, after: String): CommentConnection!
+  history(first: Int, after: String): IssueHistoryConnection!
+"""
+"""The fields an issue and an issue search result both carry in Linear's schema."""
+
+SDL = Template("""
 scalar DateTime
 scalar JSONObject
 
@@ -49,26 +62,10 @@ type IssueHistory { id: ID! createdAt: DateTime! fromState: WorkflowState toStat
 type IssueHistoryConnection { nodes: [IssueHistory!]! pageInfo: PageInfo! }
 
 type Issue {
-  id: ID! identifier: String! number: Float! title: String! description: String url: String!
-  priority: Float! priorityLabel: String!
-  createdAt: DateTime! updatedAt: DateTime! completedAt: DateTime canceledAt: DateTime startedAt: DateTime
-  state: WorkflowState! team: Team! project: Project projectMilestone: ProjectMilestone assignee: User
-  labels(first: Int, after: String): IssueLabelConnection!
-  attachments(first: Int, after: String): AttachmentConnection!
-  comments(first: Int, after: String): CommentConnection!
-  history(first: Int, after: String): IssueHistoryConnection!
-}
+$issue_fields}
 
 type IssueSearchResult {
-  id: ID! identifier: String! number: Float! title: String! description: String url: String!
-  priority: Float! priorityLabel: String!
-  createdAt: DateTime! updatedAt: DateTime! completedAt: DateTime canceledAt: DateTime startedAt: DateTime
-  state: WorkflowState! team: Team! project: Project projectMilestone: ProjectMilestone assignee: User
-  labels(first: Int, after: String): IssueLabelConnection!
-  attachments(first: Int, after: String): AttachmentConnection!
-  comments(first: Int, after: String): CommentConnection!
-  history(first: Int, after: String): IssueHistoryConnection!
-  metadata: JSONObject!
+$issue_fields  metadata: JSONObject!
 }
 
 type IssueConnection { nodes: [Issue!]! pageInfo: PageInfo! }
@@ -118,7 +115,7 @@ type Mutation {
   issueCreate(input: IssueCreateInput!): IssuePayload!
   attachmentCreate(input: AttachmentCreateInput!): AttachmentPayload!
 }
-"""
+""").substitute(issue_fields=_ISSUE_FIELDS)
 
 DEFAULT_FIRST = 50
 MAX_FIRST = 250
