@@ -23,8 +23,9 @@ import httpx2
 from .._http import HttpApi
 from ..atlassian import AtlassianPolicy
 from ..base import Category, IssueDraft, WriteReceipt
-from ..errors import InvalidQueryError, NotFoundError
+from ..errors import NotFoundError
 from ..factory import VendorFactory
+from ..idempotency import checked_key
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
 from ..settings import Settings
 from ..tracker_args import issue_search, write_target
@@ -196,8 +197,7 @@ class JiraProjectTracker:
             WriteRefusedError: the project is outside ``JIRA_PROJECTS``.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        if not idempotency_key.strip():
-            raise InvalidQueryError("idempotency_key must not be empty", system=SYSTEM)
+        checked_key(idempotency_key, system=SYSTEM)
         project = self._target_project(draft)
         marker = idempotency_label(idempotency_key)
         if (known := self._written.get(marker)) is not None:
