@@ -1,14 +1,16 @@
 """Build the connector registry that the settings describe.
 
 Every category defaults to the local workspace. A vendor module is imported only when a category
-uses it, and exposes ``from_settings(settings, category, *, client=None)`` returning the connector.
+uses it, and exposes ``from_settings(settings, category, *, client=None)`` returning the connector
+(a `VendorFactory`).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx2
 
@@ -19,6 +21,47 @@ from .settings import LOCAL, NONE, Settings, default_workspace_path
 if TYPE_CHECKING:
     from .local.history_store import SqliteHistoryStore
     from .postgres.history import PostgresHistoryStore
+
+C = TypeVar("C", bound=Connector)
+
+Build = Callable[[Settings, Category, httpx2.AsyncClient | None], C]
+"""What builds a vendor's connector once the category is known to be one it serves."""
+
+
+class VendorFactory(Generic[C]):
+    """A vendor package's ``from_settings(settings, category, *, client=None)``.
+
+    It refuses a category the vendor cannot serve, in the vendor's own words, then builds the connector.
+
+    Args:
+        build: the connector from the settings, the category and the HTTP client to use (None: the
+            connector makes its own). It raises ConfigError, naming each variable missing or invalid
+            (never its value).
+        serves: the categories the vendor can serve.
+        refusal: the error for any other category; ``{category}`` in it is replaced by that category.
+    """
+
+    def __init__(self, build: Build[C], *, serves: Collection[Category], refusal: str) -> None:
+        self._build = build
+        self.serves: frozenset[Category] = frozenset(serves)
+        self._refusal = refusal
+        self.__doc__ = (
+            f"{(build.__doc__ or '').rstrip()}\n\nRaises:\n    ConfigError: a category other than "
+            f"{', '.join(sorted(self.serves))}, or a variable missing or invalid."
+        )
+
+    def __call__(
+        self, settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+    ) -> C:
+        """The vendor's connector for `category`, configured from `settings`, sending through `client`.
+
+        Raises:
+            ConfigError: the vendor cannot serve `category`, or a variable is missing or invalid.
+        """
+        if category not in self.serves:
+            raise ConfigError(self._refusal.format(category=category))
+        return self._build(settings, category, client)
+
 
 VENDOR_MODULES: dict[str, str] = {
     "zendesk": ".zendesk",
@@ -137,4 +180,12 @@ def open_history_store(
     return SqliteHistoryStore.open(path, clock=clock, create=create)
 
 
-__all__ = ["VENDOR_MODULES", "build_registry", "build_vendor", "creates_demo", "open_history_store"]
+__all__ = [
+    "VENDOR_MODULES",
+    "Build",
+    "VendorFactory",
+    "build_registry",
+    "build_vendor",
+    "creates_demo",
+    "open_history_store",
+]

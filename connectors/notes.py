@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from .errors import InvalidQueryError
+from .idempotency import checked_key
 from .text import clean_text
 
 NOTE_MARKER_PREFIX = "customer-escalation:"
@@ -24,10 +25,8 @@ def marked_note(body: str, idempotency_key: str, *, system: str) -> tuple[str, s
     Raises:
         InvalidQueryError: the key or the note is empty.
     """
-    key = idempotency_key.strip()
+    key = checked_key(idempotency_key, system=system)
     text = clean_text(body)
-    if not key:
-        raise InvalidQueryError("idempotency_key must not be empty", system=system)
     if not text:
         raise InvalidQueryError("the note is empty", system=system)
     return text, note_marker(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,19 @@ class VendorModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+class VendorErrorBody(VendorModel):
+    """Base of a vendor's error-body model, read where a request failed: a body of another shape (an
+    HTML page from a proxy, say) must not fail the error path, so it reads as no error body."""
+
+    @classmethod
+    def read(cls, body: object) -> Self | None:
+        """The error body, or None when the body is not one."""
+        try:
+            return cls.model_validate(body)
+        except ValidationError:
+            return None
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -116,6 +129,7 @@ __all__ = [
     "NullAsEmptyMapping",
     "OrEmpty",
     "OrNone",
+    "VendorErrorBody",
     "VendorModel",
     "collect_pages",
     "parse_body",

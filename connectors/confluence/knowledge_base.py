@@ -19,7 +19,8 @@ from .._http import HttpApi
 from ..atlassian import AtlassianPolicy, has_words, quote_literal, text_literal
 from ..base import MAX_PAGE_SIZE, Category
 from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
-from ..errors import ConfigError, InvalidQueryError, NotFoundError
+from ..errors import InvalidQueryError, NotFoundError
+from ..factory import VendorFactory
 from ..records import Article, ArticleKind, Page
 from ..settings import Settings
 from ..vendor import collect_pages
@@ -158,22 +159,21 @@ class ConfluenceKnowledgeBase:
         return self._space_ids
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+def _connector(
+    settings: Settings, _category: Category, client: httpx2.AsyncClient | None
 ) -> ConfluenceKnowledgeBase:
     """A Confluence connector configured from ``CONFLUENCE_*`` variables, falling back on Jira's site
-    and credentials (`ConfluenceSettings`; see CONNECTORS.md).
-
-    Raises:
-        ConfigError: Confluence cannot serve `category`, or a variable is missing or invalid.
-    """
-    if category != "kb":
-        raise ConfigError(f"confluence serves only the knowledge base, not {category}")
+    and credentials (`ConfluenceSettings`; see CONNECTORS.md)."""
     config = ConfluenceSettings.from_settings(settings)
     base_url = config.wiki_url(PURPOSE)
     auth = config.credentials().auth(PURPOSE, fallback=config.jira_credentials())
     api = HttpApi(AtlassianPolicy(system=SYSTEM, auth=auth), base_url=base_url, client=client)
     return ConfluenceKnowledgeBase(api, spaces=config.spaces)
+
+
+from_settings = VendorFactory(
+    _connector, serves={"kb"}, refusal="confluence serves only the knowledge base, not {category}"
+)
 
 
 __all__ = ["ConfluenceKnowledgeBase", "from_settings"]

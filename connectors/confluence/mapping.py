@@ -13,6 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..article_labels import (
+    ARTICLE_BODY_CHARS,
+    KIND_ORDER,
+    OUTDATED,
+    SEARCH_BODY_CHARS,
+    WORKAROUND_CHARS,
+    area_of_labels,
+    kind_of_labels,
+    plain_labels,
+)
 from ..atlassian import clean_text, quote_literal, truncate
 from ..records import Article, ArticleKind, Ref
 from .models import Body, PageV2, SearchResult
@@ -20,13 +30,8 @@ from .storage import parse_storage
 from .text import storage_text, workaround_section
 
 SYSTEM = "confluence"
-KIND_LABELS: tuple[ArticleKind, ...] = ("known-issue", "troubleshooting", "reference", "how-to")
+KIND_LABELS = KIND_ORDER
 """Labels that set an article's kind; when a page has several, the first in this order wins."""
-AREA_LABEL = "area-"
-OUTDATED_LABEL = "outdated"
-SEARCH_BODY_CHARS = 600
-ARTICLE_BODY_CHARS = 20_000
-WORKAROUND_CHARS = 2_000
 
 _HIGHLIGHT = re.compile(r"@@@(?:end)?hl@@@")
 
@@ -105,21 +110,16 @@ def _article(
 ) -> Article:
     document = parse_storage(storage)
     workaround = workaround_section(document)
-    area = next((label[len(AREA_LABEL) :] for label in labels if label.startswith(AREA_LABEL)), None)
     return Article(
         ref=Ref(system=SYSTEM, id=page_id, url=url),
         id=page_id,
         title=clean_text(title),
         body=truncate(storage_text(document), body_chars),
-        kind=next((kind for kind in KIND_LABELS if kind in labels), "how-to"),
+        kind=kind_of_labels(labels),
         workaround=truncate(workaround, WORKAROUND_CHARS) if workaround else None,
-        product_area=area or None,
-        labels=tuple(
-            label
-            for label in labels
-            if label not in KIND_LABELS and label != OUTDATED_LABEL and not label.startswith(AREA_LABEL)
-        ),
-        status="outdated" if archived or OUTDATED_LABEL in labels else "current",
+        product_area=area_of_labels(labels),
+        labels=plain_labels(labels),
+        status="outdated" if archived or OUTDATED in labels else "current",
         updated_at=updated,
     )
 

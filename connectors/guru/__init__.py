@@ -17,7 +17,7 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from .knowledge_base import CARD_PATH, SEARCH_PATH, TEAMS_PATH, GuruKnowledgeBase
 from .mapping import KIND_TAGS, SYSTEM, CardMapping
@@ -25,17 +25,10 @@ from .policy import GuruPolicy
 from .settings import DEFAULT_APP_URL, DEFAULT_BASE_URL, GuruSettings
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+def _connector(
+    settings: Settings, _category: Category, client: httpx2.AsyncClient | None
 ) -> GuruKnowledgeBase:
-    """The Guru connector for the ``kb`` category, configured from ``GURU_*`` variables.
-
-    Raises:
-        ConfigError: the category is not ``kb``, or a variable is missing or holds an invalid value
-            (one line naming each such variable, never its value).
-    """
-    if category != "kb":
-        raise ConfigError(f"guru serves only the knowledge base, not {category}")
+    """The Guru connector for the ``kb`` category, configured from ``GURU_*`` variables."""
     config = GuruSettings.from_settings(settings)
     policy = GuruPolicy(config.user, config.api_token.get_secret_value())
     return GuruKnowledgeBase(
@@ -43,6 +36,11 @@ def from_settings(
         app_url=config.app_url,
         collections=config.collections,
     )
+
+
+from_settings = VendorFactory(
+    _connector, serves={"kb"}, refusal="guru serves only the knowledge base, not {category}"
+)
 
 
 __all__ = [

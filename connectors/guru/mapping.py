@@ -13,35 +13,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..article_labels import (
+    AREA_PREFIX,
+    ARTICLE_BODY_CHARS,
+    KIND_ORDER,
+    OUTDATED,
+    SEARCH_BODY_CHARS,
+    WORKAROUND_CHARS,
+    area_of_labels,
+    kind_of_labels,
+    plain_labels,
+)
 from ..confluence.storage import parse_storage
 from ..confluence.text import storage_text, workaround_section
 from ..records import Article, ArticleKind, Ref
-from ..text import clean_text, single_line
+from ..text import clean_text, single_line, truncate
 from .models import Card
 
 SYSTEM = "guru"
-KIND_TAGS: tuple[ArticleKind, ...] = ("known-issue", "troubleshooting", "reference", "how-to")
+KIND_TAGS = KIND_ORDER
 """Tags that set an article's kind; when a card has several, the first in this order wins."""
-AREA_TAG = "area-"
-OUTDATED_TAG = "outdated"
-SEARCH_BODY_CHARS = 600
-ARTICLE_BODY_CHARS = 20_000
-WORKAROUND_CHARS = 2_000
+AREA_TAG = AREA_PREFIX
+OUTDATED_TAG = OUTDATED
 
 
 def kind_of(card: Card) -> ArticleKind:
     """The card's kind, from its tags."""
-    tags = card.tag_values
-    return next((kind for kind in KIND_TAGS if kind in tags), "how-to")
-
-
-def truncate(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, at a word boundary when one is near, marked with "…"."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit * 0.8 else cut).rstrip() + "…"
+    return kind_of_labels(card.tag_values)
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,6 @@ class CardMapping:
         document = parse_storage(card.content or "")
         workaround = workaround_section(document)
         tags = card.tag_values
-        area = next((tag[len(AREA_TAG) :] for tag in tags if tag.startswith(AREA_TAG)), None)
         return Article(
             ref=Ref(system=SYSTEM, id=card.id, url=self.url(card)),
             id=card.id,
@@ -65,13 +62,9 @@ class CardMapping:
             ),
             kind=kind_of(card),
             workaround=truncate(workaround, WORKAROUND_CHARS) if workaround else None,
-            product_area=area or None,
-            labels=tuple(
-                tag
-                for tag in dict.fromkeys(tags)
-                if tag not in KIND_TAGS and tag != OUTDATED_TAG and not tag.startswith(AREA_TAG)
-            ),
-            status="outdated" if OUTDATED_TAG in tags else "current",
+            product_area=area_of_labels(tags),
+            labels=plain_labels(dict.fromkeys(tags)),
+            status="outdated" if OUTDATED in tags else "current",
             updated_at=card.last_modified,
             verified=card.verified,
         )

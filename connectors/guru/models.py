@@ -9,7 +9,7 @@ lenient: a value of the wrong type reads as missing.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -18,21 +18,11 @@ from pydantic import (
     RootModel,
     StrictStr,
     StringConstraints,
-    ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
 )
 
-from ..vendor import VendorModel
-
-T = TypeVar("T")
-
-
-def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError:
-        return None
+from ..vendor import Lenient, VendorErrorBody, VendorModel
 
 
 def _objects_only(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -45,8 +35,6 @@ def _strings_only(value: Any) -> tuple[str, ...]:
     return tuple(item for item in value if isinstance(item, str)) if isinstance(value, list) else ()
 
 
-Lenient = Annotated[T | None, WrapValidator(_or_none)]
-"""`T`, or None when the value is missing or of another shape."""
 Text = Lenient[Annotated[StrictStr, StringConstraints(min_length=1)]]
 Id = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
 
@@ -113,19 +101,11 @@ class TeamList(RootModel[tuple[Team, ...]]):
     model_config = ConfigDict(frozen=True)
 
 
-class ErrorBody(VendorModel):
+class ErrorBody(VendorErrorBody):
     """Guru's error body: a ``description`` (some endpoints say ``message``)."""
 
     description: Text = None
     message: Text = None
-
-    @classmethod
-    def read(cls, body: object) -> ErrorBody | None:
-        """The error body, or None when the body is not an object at all (an HTML page, say)."""
-        try:
-            return cls.model_validate(body)
-        except ValidationError:
-            return None
 
     def reason(self) -> str | None:
         text = self.description or self.message

@@ -21,7 +21,7 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from .client import ASSOCIATIONS_PAGE, BATCH_READ_MAX, SEARCH_RESULT_CAP, VENDOR_PAGE_MAX, HubSpotCRM
 from .mapping import DEFAULT_UI_DOMAIN, PropertyMap
@@ -29,17 +29,8 @@ from .policy import SYSTEM, HubSpotPolicy
 from .settings import DEFAULT_BASE_URL, PROPERTY_VARIABLES, HubSpotSettings
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
-) -> HubSpotCRM:
-    """The HubSpot connector for the ``crm`` category, configured from ``HUBSPOT_*`` variables.
-
-    Raises:
-        ConfigError: the category is not ``crm``, or a variable is missing or holds an invalid value
-            (one line naming each such variable, never its value).
-    """
-    if category != "crm":
-        raise ConfigError(f"hubspot can serve only the crm category, not {category!r}")
+def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> HubSpotCRM:
+    """The HubSpot connector for the ``crm`` category, configured from ``HUBSPOT_*`` variables."""
     config = HubSpotSettings.from_settings(settings)
     policy = HubSpotPolicy(config.access_token.get_secret_value())
     return HubSpotCRM(
@@ -49,6 +40,11 @@ def from_settings(
         portal_id=config.portal_id,
         ui_domain=config.ui_domain,
     )
+
+
+from_settings = VendorFactory(
+    _connector, serves={"crm"}, refusal="hubspot can serve only the crm category, not {category!r}"
+)
 
 
 __all__ = [

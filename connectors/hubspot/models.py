@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field
 
 from ..crm_values import is_digits, scalar_text
-from ..vendor import NullAsEmptyMapping, OrEmpty, OrNone, VendorModel
+from ..vendor import NullAsEmptyMapping, OrEmpty, OrNone, VendorErrorBody, VendorModel
 
 
 def _numeric_id(value: object) -> str:
@@ -129,7 +129,7 @@ class ErrorDetail(VendorModel):
 _LenientDetail = Annotated[ErrorDetail | None, OrNone]
 
 
-class ErrorBody(VendorModel):
+class ErrorBody(VendorErrorBody):
     """HubSpot's error body: `message`, `category`, `correlationId`; `policyName` on a 429."""
 
     message: OptionalText = None
@@ -137,14 +137,6 @@ class ErrorBody(VendorModel):
     correlation_id: OptionalText = Field(None, alias="correlationId")
     policy_name: OptionalText = Field(None, alias="policyName")
     errors: Annotated[tuple[_LenientDetail, ...], OrEmpty] = ()
-
-    @classmethod
-    def read(cls, body: object) -> ErrorBody | None:
-        """The error body, or None when the body is not an object at all (an HTML page, say)."""
-        try:
-            return cls.model_validate(body)
-        except ValidationError:
-            return None
 
     def required_scopes(self) -> list[str]:
         """The scopes a 403 says the token lacks."""

@@ -24,6 +24,7 @@ import httpx2
 from .._http import HttpApi
 from ..base import Category
 from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from .help_center import IntercomHelpCenter
 from .mapping import Mapper, Priorities
@@ -33,17 +34,10 @@ from .settings import DEFAULT_API_VERSION, REGION_URLS, IntercomSettings
 from .support import IntercomSupport
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+def _connector(
+    settings: Settings, category: Category, client: httpx2.AsyncClient | None
 ) -> IntercomSupport | IntercomHelpCenter:
-    """The Intercom connector for `category` (``support`` or ``kb``), configured from ``INTERCOM_*``.
-
-    Raises:
-        ConfigError: Intercom cannot serve `category`, or a variable is missing or holds an invalid
-            value (one line naming each such variable, never its value).
-    """
-    if category not in {"support", "kb"}:
-        raise ConfigError(f"intercom can serve the support and kb categories, not {category!r}")
+    """The Intercom connector for `category` (``support`` or ``kb``), configured from ``INTERCOM_*``."""
     writes = settings.write_tickets and not settings.read_only
     config = _settings(settings, needs_admin=category == "support" and writes)
     api = HttpApi(
@@ -64,6 +58,13 @@ def from_settings(
         admin_id=config.admin_id,
         allow_writes=writes,
     )
+
+
+from_settings = VendorFactory(
+    _connector,
+    serves={"support", "kb"},
+    refusal="intercom can serve the support and kb categories, not {category!r}",
+)
 
 
 def _settings(settings: Settings, *, needs_admin: bool) -> IntercomSettings:

@@ -9,11 +9,11 @@ are lenient: a value of the wrong type reads as missing, as an absent one does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BeforeValidator, ValidationError
+from pydantic import BeforeValidator
 
-from ..vendor import NullAsEmptyMapping, OrEmpty, OrNone, VendorModel
+from ..vendor import NullAsEmptyMapping, OrEmpty, OrNone, VendorErrorBody, VendorModel
 
 
 def _id_text(value: object) -> str:
@@ -256,7 +256,7 @@ class ErrorItem(VendorModel):
     field: OptionalText = None
 
 
-class ErrorBody(VendorModel):
+class ErrorBody(VendorErrorBody):
     """Intercom's error body: `{"type": "error.list", "request_id", "errors": [{code, message}]}`."""
 
     type: OptionalText = None
@@ -264,14 +264,11 @@ class ErrorBody(VendorModel):
     errors: Annotated[tuple[ErrorItem, ...], OrEmpty] = ()
 
     @classmethod
-    def read(cls, body: object) -> ErrorBody | None:
+    def read(cls, body: object) -> Self | None:
         """The error body, or None when the body is not one (an HTML page, say)."""
         if not isinstance(body, dict) or body.get("type") != "error.list":
             return None
-        try:
-            return cls.model_validate(body)
-        except ValidationError:
-            return None
+        return super().read(body)
 
     def codes(self) -> set[str]:
         return {e.code for e in self.errors if e.code}

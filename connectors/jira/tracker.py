@@ -23,7 +23,9 @@ import httpx2
 from .._http import HttpApi
 from ..atlassian import AtlassianPolicy
 from ..base import Category, IssueDraft, WriteReceipt
-from ..errors import ConfigError, InvalidQueryError, NotFoundError
+from ..errors import NotFoundError
+from ..factory import VendorFactory
+from ..idempotency import checked_key
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
 from ..settings import Settings
 from ..tracker_args import issue_search, write_target
@@ -195,8 +197,7 @@ class JiraProjectTracker:
             WriteRefusedError: the project is outside ``JIRA_PROJECTS``.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        if not idempotency_key.strip():
-            raise InvalidQueryError("idempotency_key must not be empty", system=SYSTEM)
+        checked_key(idempotency_key, system=SYSTEM)
         project = self._target_project(draft)
         marker = idempotency_label(idempotency_key)
         if (known := self._written.get(marker)) is not None:
@@ -237,16 +238,10 @@ class JiraProjectTracker:
         return self._zone
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+def _connector(
+    settings: Settings, _category: Category, client: httpx2.AsyncClient | None
 ) -> JiraProjectTracker:
-    """A Jira connector configured from ``JIRA_*`` variables (`JiraSettings`; see CONNECTORS.md).
-
-    Raises:
-        ConfigError: Jira cannot serve `category`, or a variable is missing or invalid.
-    """
-    if category != "tracker":
-        raise ConfigError(f"jira serves only the project tracker, not {category}")
+    """A Jira connector configured from ``JIRA_*`` variables (`JiraSettings`; see CONNECTORS.md)."""
     config = JiraSettings.from_settings(settings)
     auth = config.credentials().auth(PURPOSE)
     api = HttpApi(AtlassianPolicy(system=SYSTEM, auth=auth), base_url=config.base_url, client=client)
@@ -259,6 +254,11 @@ def from_settings(
         wont_fix_resolutions=config.wont_fix_resolutions,
         timezone=config.timezone,
     )
+
+
+from_settings = VendorFactory(
+    _connector, serves={"tracker"}, refusal="jira serves only the project tracker, not {category}"
+)
 
 
 __all__ = ["JiraProjectTracker", "from_settings"]

@@ -17,7 +17,7 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from .policy import SYSTEM, Budget, LinearPolicy
 from .settings import DEFAULT_BASE_URL, LinearSettings
@@ -25,17 +25,10 @@ from .tracker import LinearProjectTracker
 from .writes import issue_id_for
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+def _connector(
+    settings: Settings, _category: Category, client: httpx2.AsyncClient | None
 ) -> LinearProjectTracker:
-    """The Linear connector for the ``tracker`` category, configured from ``LINEAR_*`` variables.
-
-    Raises:
-        ConfigError: the category is not ``tracker``, or a variable is missing or holds an invalid value
-            (one line naming each such variable, never its value).
-    """
-    if category != "tracker":
-        raise ConfigError(f"linear serves only the project tracker, not {category}")
+    """The Linear connector for the ``tracker`` category, configured from ``LINEAR_*`` variables."""
     config = LinearSettings.load(settings)
     authorization, variable = config.authorization()
     api = HttpApi(LinearPolicy(authorization, variable=variable), base_url=config.base_url, client=client)
@@ -48,6 +41,11 @@ def from_settings(
         ticket_url=config.ticket_url,
         account_url=config.account_url,
     )
+
+
+from_settings = VendorFactory(
+    _connector, serves={"tracker"}, refusal="linear serves only the project tracker, not {category}"
+)
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -25,10 +25,9 @@ from pydantic import (
     StrictBool,
     StrictStr,
     StringConstraints,
-    ValidationError,
 )
 
-from ..vendor import Lenient, VendorModel
+from ..vendor import Lenient, VendorErrorBody, VendorModel
 
 DataT = TypeVar("DataT")
 
@@ -253,21 +252,18 @@ class GraphQLError(VendorModel):
         return " ".join((presentable or self.message or self.kind or "error").split())
 
 
-class ErrorBody(VendorModel):
+class ErrorBody(VendorErrorBody):
     """A body carrying GraphQL ``errors`` (with or without ``data``)."""
 
     errors: Annotated[tuple[GraphQLError, ...], ObjectsOnly] = ()
 
     @classmethod
-    def read(cls, body: object) -> ErrorBody | None:
+    def read(cls, body: object) -> Self | None:
         """The errors of `body`, or None when it has none (or is not a GraphQL body at all)."""
         if not isinstance(body, Mapping) or not body.get("errors"):
             return None
-        try:
-            parsed = cls.model_validate(body)
-        except ValidationError:
-            return None
-        return parsed if parsed.errors else None
+        parsed = super().read(body)
+        return parsed if parsed is not None and parsed.errors else None
 
 
 __all__ = [

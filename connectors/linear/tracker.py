@@ -15,6 +15,7 @@ from datetime import datetime
 from .._http import HttpApi
 from ..base import IssueDraft, WriteReceipt
 from ..errors import InvalidQueryError, NotFoundError, PermissionDeniedError
+from ..idempotency import checked_key
 from ..records import IssueKind, IssueStatus, Page, Ref, TrackerIssue
 from ..text import single_line
 from ..tracker_args import issue_search, write_target
@@ -167,8 +168,7 @@ class LinearProjectTracker:
             WriteRefusedError: the team is outside ``LINEAR_TEAMS``.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        if not idempotency_key.strip():
-            raise InvalidQueryError("idempotency_key must not be empty", system=SYSTEM)
+        checked_key(idempotency_key, system=SYSTEM)
         team_key = self._target_team(draft)
         issue_id = issue_id_for(idempotency_key)
         if (known := self._written.get(issue_id)) is not None:

@@ -19,7 +19,7 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from .client import NotionApi
 from .gate import REQUESTS_PER_SECOND, RateGate
@@ -28,23 +28,21 @@ from .policy import SYSTEM, NotionPolicy
 from .settings import DEFAULT_BASE_URL, DEFAULT_VERSION, NotionSettings, notion_id
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+def _connector(
+    settings: Settings, _category: Category, client: httpx2.AsyncClient | None
 ) -> NotionKnowledgeBase:
-    """The Notion connector for the ``kb`` category, configured from ``NOTION_*`` variables.
-
-    Raises:
-        ConfigError: the category is not ``kb``, or a variable is missing or invalid (one line naming
-            each such variable, never its value).
-    """
-    if category != "kb":
-        raise ConfigError(f"notion serves only the knowledge base, not {category}")
+    """The Notion connector for the ``kb`` category, configured from ``NOTION_*`` variables."""
     config = NotionSettings.from_settings(settings)
     policy = NotionPolicy(config.token.get_secret_value(), config.version)
     api = NotionApi(
         HttpApi(policy, base_url=config.base_url, client=client), RateGate(config.requests_per_second)
     )
     return NotionKnowledgeBase(api, roots=config.root_pages, scan_pages=config.scan_pages)
+
+
+from_settings = VendorFactory(
+    _connector, serves={"kb"}, refusal="notion serves only the knowledge base, not {category}"
+)
 
 
 __all__ = [

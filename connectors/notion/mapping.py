@@ -13,17 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..article_labels import (
+    ARTICLE_BODY_CHARS,
+    KIND_ORDER,
+    SEARCH_BODY_CHARS,
+    WORKAROUND_CHARS,
+    kind_of_labels,
+)
 from ..records import Article, ArticleKind, Ref
 from ..text import clean_text, truncate
 from .models import PageObject
 from .policy import SYSTEM
 from .text import Node, blocks_text, workaround_section
-
-KIND_ORDER: tuple[ArticleKind, ...] = ("known-issue", "troubleshooting", "reference", "how-to")
-"""When a page names several kinds, the first in this order wins."""
-SEARCH_BODY_CHARS = 600
-ARTICLE_BODY_CHARS = 20_000
-WORKAROUND_CHARS = 2_000
 
 WORKAROUND = "workaround"
 _KIND_WORDS: dict[str, str] = {
@@ -64,7 +65,7 @@ def page_kinds(page: PageObject) -> set[str]:
 def article_kind(named: set[str]) -> ArticleKind:
     """The article kind for the kinds a page names: a workaround page is a known issue."""
     kinds = {"known-issue" if k == WORKAROUND else k for k in named}
-    return next((kind for kind in KIND_ORDER if kind in kinds), "how-to")
+    return kind_of_labels(kinds)
 
 
 def _area(page: PageObject) -> str | None:

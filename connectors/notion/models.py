@@ -12,18 +12,17 @@ lifts that object into `content`, so the text conversion reads one model whateve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AwareDatetime,
     Field,
     StrictBool,
     StrictStr,
-    ValidationError,
     model_validator,
 )
 
-from ..vendor import NullAsEmpty, OrEmpty, OrNone, VendorModel
+from ..vendor import NullAsEmpty, OrEmpty, OrNone, VendorErrorBody, VendorModel
 
 Lenient = Annotated[Any, OrNone]
 OptionalText = Annotated[StrictStr | None, OrNone]
@@ -181,7 +180,7 @@ class Ancestor(VendorModel):
     parent: Parent | None = None
 
 
-class ErrorBody(VendorModel):
+class ErrorBody(VendorErrorBody):
     """Notion's error body: ``{"object": "error", "status", "code", "message"}``."""
 
     object: OptionalText = None
@@ -189,12 +188,10 @@ class ErrorBody(VendorModel):
     message: OptionalText = None
 
     @classmethod
-    def read(cls, body: Any) -> ErrorBody | None:
-        try:
-            error = cls.model_validate(body)
-        except ValidationError:
-            return None
-        return error if error.object == "error" else None
+    def read(cls, body: Any) -> Self | None:  # `object` names the field here
+        """The error body, or None when the body is not one (its ``object`` is not ``error``)."""
+        error = super().read(body)
+        return error if error is not None and error.object == "error" else None
 
 
 __all__ = [

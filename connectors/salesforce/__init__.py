@@ -20,7 +20,7 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from .client import MAX_OFFSET, SalesforceCRM
 from .mapping import FieldMap
@@ -28,17 +28,8 @@ from .policy import SYSTEM, ApiUsage, SalesforcePolicy
 from .settings import DEFAULT_API_VERSION, FIELD_VARIABLES, SalesforceSettings
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
-) -> SalesforceCRM:
-    """The Salesforce connector for the ``crm`` category, configured from ``SALESFORCE_*`` variables.
-
-    Raises:
-        ConfigError: the category is not ``crm``, or a variable is missing or holds an invalid value
-            (one line naming each such variable, never its value).
-    """
-    if category != "crm":
-        raise ConfigError(f"salesforce can serve only the crm category, not {category!r}")
+def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> SalesforceCRM:
+    """The Salesforce connector for the ``crm`` category, configured from ``SALESFORCE_*`` variables."""
     config = SalesforceSettings.from_settings(settings)
     policy = SalesforcePolicy(config.access_token.get_secret_value())
     return SalesforceCRM(
@@ -47,6 +38,11 @@ def from_settings(
         fields=config.field_map(),
         account_types=config.account_types,
     )
+
+
+from_settings = VendorFactory(
+    _connector, serves={"crm"}, refusal="salesforce can serve only the crm category, not {category!r}"
+)
 
 
 __all__ = [

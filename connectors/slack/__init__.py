@@ -21,7 +21,7 @@ import httpx2
 
 from .._http import DEFAULT_LIMITS, DEFAULT_TIMEOUT, HttpApi
 from ..base import Category
-from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from ..text import strip_invisible
 from .connector import SlackChat
@@ -42,22 +42,9 @@ from .settings import (
 from .text import escape_text, mrkdwn_to_text
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
-) -> SlackChat:
-    """The Slack chat connector configured by the ``SLACK_*`` variables.
-
-    Args:
-        settings: the loaded settings.
-        category: must be ``chat``.
-        client: an HTTP client to use (tests pass one over the fake); created when omitted.
-
-    Raises:
-        ConfigError: wrong category, or a ``SLACK_*`` variable missing or malformed (named, never its
-            value).
-    """
-    if category != "chat":
-        raise ConfigError(f"slack can serve only the chat category, not {category}")
+def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> SlackChat:
+    """The Slack chat connector configured by the ``SLACK_*`` variables; without a `client`, it opens
+    (and closes) its own."""
     config = SlackSettings.from_settings(settings)
     owned = None
     if client is None:
@@ -74,6 +61,11 @@ def from_settings(
         reply_counts=config.reply_counts,
         owned_client=owned,
     )
+
+
+from_settings = VendorFactory(
+    _connector, serves={"chat"}, refusal="slack can serve only the chat category, not {category}"
+)
 
 
 __all__ = [

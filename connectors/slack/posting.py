@@ -14,6 +14,7 @@ from typing import Any
 
 from ..base import Clock, WriteReceipt
 from ..errors import InvalidQueryError
+from ..idempotency import checked_key
 from ..records import Ref
 from .client import SlackClient
 from .directory import Channels
@@ -79,8 +80,7 @@ class Poster:
         self, channel: str, text: str, *, thread_id: str | None, idempotency_key: str
     ) -> WriteReceipt:
         """See `SlackChat.post_message`."""
-        if not idempotency_key.strip():
-            raise InvalidQueryError("idempotency_key must not be empty", system=SYSTEM)
+        checked_key(idempotency_key, system=SYSTEM)
         if not text.strip():
             raise InvalidQueryError("slack: the message text is empty", system=SYSTEM)
         channel_id, _ = await self._channels.resolve_key(channel)

@@ -12,7 +12,7 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
+from ..factory import VendorFactory
 from ..settings import Settings
 from .help_center import ZendeskHelpCenter
 from .paging import SEARCH_RESULT_CAP
@@ -41,21 +41,20 @@ def policy_from(settings: Settings) -> ZendeskPolicy:
     return ZendeskPolicy.from_settings(ZendeskSettings.from_settings(settings))
 
 
-def from_settings(
-    settings: Settings, category: Category, *, client: httpx2.AsyncClient | None = None
+def _connector(
+    settings: Settings, category: Category, client: httpx2.AsyncClient | None
 ) -> ZendeskSupportPlatform | ZendeskHelpCenter:
-    """The Zendesk connector for `category`: `support` or `kb`.
-
-    Raises:
-        ConfigError: a variable is missing or invalid, or Zendesk cannot serve `category`.
-    """
-    if category not in CATEGORIES:
-        raise ConfigError(f"zendesk can serve the support and kb categories, not {category!r}")
+    """The Zendesk connector for `category`: `support` or `kb`."""
     zendesk = ZendeskSettings.from_settings(settings)
     api = HttpApi(ZendeskPolicy.from_settings(zendesk), base_url=zendesk.api_root, client=client)
     if category == "kb":
         return ZendeskHelpCenter(api, locale=zendesk.hc_locale)
     return ZendeskSupportPlatform(api, allow_writes=settings.write_tickets and not settings.read_only)
+
+
+from_settings = VendorFactory(
+    _connector, serves=CATEGORIES, refusal="zendesk can serve the support and kb categories, not {category!r}"
+)
 
 
 __all__ = [
