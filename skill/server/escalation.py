@@ -103,7 +103,6 @@ def register(server: MCPServer, state: ServerState) -> None:
         return state.cap(
             views.assessment_view(assess(evidence, state.policy)),
             "Pass fewer records to see every detail.",
-            lean=False,
         )
 
 
