@@ -66,14 +66,11 @@ Cursor = Annotated[
 Id = Annotated[str, Field(min_length=1, max_length=200), AsText]
 IdList = Annotated[list[Id], Field(max_length=50)]
 EscalationId = Annotated[
-    str | None,
-    Field(max_length=40, description="ESC-<n> from an earlier write result or the history."),
-]
-IssueText = Annotated[
-    str | None,
+    str,
     Field(
-        max_length=4_000,
-        description="The issue in one line, when there is no escalation id; with ticket_ids it names the escalation.",
+        min_length=1,
+        max_length=40,
+        description="ESC-<n>, the escalation_id escalation_compose returned for this brief.",
     ),
 ]
 Detail = Annotated[
@@ -95,7 +92,7 @@ C = TypeVar("C")
 
 RESOURCE_NOT_FOUND = -32002
 """The resource-not-found code of MCP up to 2025-11-25; 2026-07-28 retired it for -32602."""
-_CONNECTOR_HINT = re.compile(r"[;:]\s*(?:search|look|check|try)\b.*$", re.IGNORECASE | re.DOTALL)
+_CONNECTOR_HINT = re.compile(r"[;:]\s*(?:search|look|check|try|list)\b.*$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -226,7 +223,6 @@ __all__ = [
     "EscalationId",
     "Id",
     "IdList",
-    "IssueText",
     "Limit",
     "Query",
     "ServerState",

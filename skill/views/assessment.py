@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import Field
@@ -21,6 +22,8 @@ class AffectedAccountView(View):
     arr: float | None = None
     renewal_date: str | None = None
     high_value: bool = False
+    stated_by_assistant: bool | None = None
+    """True when its figures come from a snapshot the assistant passed, not from the CRM."""
 
 
 class BreadthView(View):
@@ -89,6 +92,8 @@ class SlaStateView(View):
 class AssessmentView(Wrapped):
     """The policy's verdict. Its figures come from records: copy them, do not recompute them."""
 
+    assessment_id: str | None = None
+    """ASM-<n>: pass it to escalation_compose with your draft (absent when the server keeps no history)."""
     decision: str
     decision_reason: str
     criteria_met: list[FindingView] = Field(default_factory=list)
@@ -123,6 +128,9 @@ class AssessmentView(Wrapped):
     signal_disagreements: list[str] = Field(default_factory=list)
     brief_lines: BriefLines | None = None
     """Ready-made brief lines (severity, target, customers, revenue, time in queue, SLA, deadline)."""
+    assistant_supplied: list[str] = Field(default_factory=list)
+    """Records the assistant passed as snapshots that this server's connectors cannot read: weighed as
+    evidence, their quotes checked against their own text, their figures as the assistant stated them."""
     unknowns: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     unavailable: list[str] = Field(default_factory=list)
@@ -139,8 +147,32 @@ def _finding_view(f: Finding) -> FindingView:
     )
 
 
-def assessment_view(a: Assessment) -> AssessmentView:
+def _breadth(a: Assessment, supplied: set[str]) -> BreadthView:
+    breadth = BreadthView.model_validate(a.impact.breadth.model_dump())
+    accounts = [
+        account.model_copy(
+            update={"stated_by_assistant": True if f"account:{account.id}" in supplied else None}
+        )
+        for account in breadth.accounts
+    ]
+    return breadth.model_copy(update={"accounts": accounts})
+
+
+def _brief_lines(a: Assessment, breadth: BreadthView) -> BriefLines | None:
+    if a.decision != "escalate":
+        return None
+    lines = BriefLines.model_validate(facts_from_assessment(a).model_dump())
+    stated = [account.name for account in breadth.accounts if account.stated_by_assistant]
+    if not stated:
+        return lines
+    label = f"{lines.revenue_at_risk} (figures of {', '.join(stated)} as stated by the assistant, not from the CRM)"
+    return lines.model_copy(update={"revenue_at_risk": label})
+
+
+def assessment_view(a: Assessment, supplied: Sequence[str] = ()) -> AssessmentView:
+    """The view of `a`; `supplied` names the records the assistant passed as snapshots."""
     depth = a.impact.depth
+    breadth = _breadth(a, set(supplied))
     return AssessmentView(
         decision=a.decision,
         decision_reason=a.decision_reason,
@@ -155,7 +187,7 @@ def assessment_view(a: Assessment) -> AssessmentView:
         engineering_team=a.engineering_team,
         priority=a.priority,
         incident_level=a.incident_level,
-        breadth=BreadthView.model_validate(a.impact.breadth.model_dump()),
+        breadth=breadth,
         depth=DepthView(
             level=depth.level,
             reason=depth.reason,
@@ -186,9 +218,8 @@ def assessment_view(a: Assessment) -> AssessmentView:
         model_findings=[clean(m, 400) for m in a.model_findings],
         refused_findings=[clean(m, 400) for m in a.refused_findings],
         signal_disagreements=[clean(m, 400) for m in a.signal_disagreements],
-        brief_lines=BriefLines.model_validate(facts_from_assessment(a).model_dump())
-        if a.decision == "escalate"
-        else None,
+        brief_lines=_brief_lines(a, breadth),
+        assistant_supplied=list(supplied),
         unknowns=list(a.unknowns),
         missing=list(a.missing),
         unavailable=list(a.unavailable),

@@ -55,7 +55,8 @@ READ_TOOLS = (
     "escalation_assess",
 )
 WRITE_TOOLS = ("chat_post_message", "tracker_create_issue", "support_add_internal_note", "followup_schedule")
-FUZZED = READ_TOOLS + WRITE_TOOLS
+COMPOSE_TOOLS = ("escalation_compose",)
+FUZZED = READ_TOOLS + COMPOSE_TOOLS + WRITE_TOOLS
 
 NASTY = (
     "'; DROP TABLE tickets; --",
