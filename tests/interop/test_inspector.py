@@ -19,7 +19,7 @@ import anyio
 import pytest
 
 from tests.interop.serving import TEST_TOKEN, HttpServer, hermetic_env, serve_command
-from tests.interop.session_checks import CANARY, CANARY_TICKET, PROMPT, READ_TOOLS, TEMPLATE_URI
+from tests.interop.session_checks import CANARY, CANARY_TICKET, PROMPT, TEMPLATE_URI, TOOLS
 
 NPX = shutil.which("npx")
 pytestmark = [
@@ -100,7 +100,7 @@ def _check(method: str, outcome: Outcome) -> None:
     result = outcome.result
     if method == "tools/list":
         tools = {t["name"]: t for t in result["tools"]}
-        assert set(tools) >= READ_TOOLS
+        assert set(tools) >= TOOLS
         assert tools["support_search_tickets"]["annotations"]["readOnlyHint"] is True
         assert "outputSchema" in tools["support_search_tickets"]
     elif method == "tools/call":
