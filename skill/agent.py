@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from ..connectors.base import Clock, utc_now
 from .brief import EscalationBrief
-from .compose import KnownRecords, compose, ground_prose, grounded
+from .compose import KnownRecords, compose_brief, grounded
 from .draft import BriefDraft
 from .models.base import (
     SUBMIT_TOOL,
@@ -41,7 +41,6 @@ from .prompt_files import render as prompt_render
 from .prompt_files import text as prompt_text
 from .run_options import Limits, RunOptions, Session
 from .run_result import DecisionEvent, ModelTurnEvent, RunResult, StepEvent, TraceEntry, TraceEvent, Usage
-from .views import AssessmentView
 
 STEPS = {
     1: "Understand the issue",
@@ -318,8 +317,7 @@ async def _accept(
     problems = draft.problems()
     if problems:
         return "submit_brief is incomplete: " + "; ".join(problems)
-    draft, unsupported = ground_prose(draft, known)
-    good, invented = grounded(draft, known)
+    good, _ = grounded(draft, known)
     if assessment is None:
         # the user's words are the evidence; the drafter's summary travels apart and is never scanned
         request = _assessment_request(good, result.issue[:4_000] or draft.summary)
@@ -330,32 +328,25 @@ async def _accept(
         if entry.is_error or entry.structured is None:
             return f"call escalation_assess with the related record ids first ({entry.text})"
         assessment = entry.structured
-    unavailable = list(dict.fromkeys([*assessment.get("unavailable", []), *result.unavailable]))
-    notes = []
-    if unavailable:
-        notes.append("Sources unavailable while drafting: " + "; ".join(unavailable))
-    if unsupported:
-        notes.append(
-            "Left out of the drafted text because no record supports them: " + ", ".join(unsupported)
-        )
-    if result.drafted_without_llm:
-        notes.append(
-            "Drafted without an LLM by the offline planner from the records above; read it before sending."
-        )
     try:
-        verdict = AssessmentView.model_validate(assessment)
-        output = compose(
-            draft, assessment, known, reporter=options.reporter, today=_today(options.clock), notes=notes
+        composed = compose_brief(
+            draft,
+            assessment,
+            known,
+            reporter=options.reporter,
+            today=_today(options.clock),
+            unavailable=result.unavailable,
+            drafted_without_llm=result.drafted_without_llm,
         )
     except (ValueError, ValidationError) as exc:
         return f"the draft cannot be used: {exc}"
-    result.assessment = verdict
-    result.unavailable = unavailable
-    result.invented_ids = list(dict.fromkeys([*invented, *unsupported]))
-    if isinstance(output, EscalationBrief):
-        result.brief = output
+    result.assessment = composed.assessment
+    result.unavailable = composed.unavailable
+    result.invented_ids = composed.invented
+    if isinstance(composed.output, EscalationBrief):
+        result.brief = composed.output
     else:
-        result.handling = output
+        result.handling = composed.output
     return result
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from .brief import ContextItem, EscalationBrief, SupportHandling
 from .draft import BriefDraft
+from .views import AssessmentView, from_wire
 from .visible_text import for_people
 
 _ORDER = {"Medium": 0, "High": 1, "Critical": 2}
@@ -58,14 +59,14 @@ class KnownRecords:
                 self._add(
                     f"account:{account['id']}",
                     "account",
-                    f"{_label_text(account['name'])} ({account.get('tier') or 'tier unknown'}) in the CRM",
+                    f"{_label_text(_name(account, 'name'))} ({account.get('tier') or 'tier unknown'}) in the CRM",
                     None,
                 )
         for account in data.get("accounts", []) + ([data["account"]] if "account" in data else []):
             self._add(
                 f"account:{account['id']}",
                 "account",
-                f"{_label_text(account['name'])} ({account.get('tier') or 'tier unknown'}) in the CRM",
+                f"{_label_text(_name(account, 'name'))} ({account.get('tier') or 'tier unknown'}) in the CRM",
                 account.get("url"),
             )
         messages = list(data.get("messages", []))
@@ -74,10 +75,11 @@ class KnownRecords:
             messages += [data["thread"]["root"], *data["thread"].get("replies", [])]
         for message in messages:
             text = message.get("untrusted", {}).get("text", "")
+            channel = _name(message, "channel_name")
             self._add(
                 f"message:{message['channel_id']}:{message['id']}",
                 "thread",
-                f"#{_label_text(message['channel_name'], 40)} {message['created_at'][:10]}: {_label_text(text, 70)}",
+                f"#{_label_text(channel, 40)} {message['created_at'][:10]}: {_label_text(text, 70)}",
                 message.get("url"),
             )
         for issue in data.get("issues", []) + ([data["issue"]] if "issue" in data else []):
@@ -99,7 +101,7 @@ class KnownRecords:
 
     def _ticket(self, ticket: dict[str, Any]) -> None:
         subject = ticket.get("untrusted", {}).get("subject", "")
-        org = ticket.get("organization_name") or "unknown organization"
+        org = _name(ticket, "organization_name") or "unknown organization"
         self._add(
             f"ticket:{ticket['id']}",
             "ticket",
@@ -117,6 +119,11 @@ class KnownRecords:
         order = {"ticket": 0, "thread": 1, "issue": 2, "article": 3, "account": 4}
         found = [self.items[r] for r in dict.fromkeys(refs) if r in self.items]
         return sorted(found, key=lambda item: order.get(item.kind, 9))
+
+
+def _name(record: dict[str, Any], key: str) -> str:
+    """A name a result carries inside `untrusted` (or, from an older server, beside it)."""
+    return str(record.get("untrusted", {}).get(key) or record.get(key) or "")
 
 
 _URL = re.compile(r"https?://[^\s)\]>\"'`“”‘’«»]+")
@@ -238,6 +245,7 @@ def compose(
         )
 
     lines = assessment["brief_lines"]
+    lines = {"whats_needed": [], **lines}
     severity = lines["severity"]
     note = lines.get("severity_note")
     requested = draft.requested_severity
@@ -271,6 +279,63 @@ def compose(
     )
 
 
+@dataclass(frozen=True)
+class Composed:
+    """A brief (or support-handling note) made from a draft and its assessment."""
+
+    output: EscalationBrief | SupportHandling
+    assessment: AssessmentView
+    unavailable: list[str]
+    """Sources that could not be read, from the assessment and the caller."""
+    invented: list[str]
+    """Cited ids, links and ids in the prose that no record supports; left out of the brief."""
+
+
+def compose_brief(
+    draft: BriefDraft,
+    assessment: dict[str, Any],
+    known: KnownRecords,
+    *,
+    reporter: str,
+    today: date,
+    unavailable: list[str] | tuple[str, ...] = (),
+    drafted_without_llm: bool = False,
+) -> Composed:
+    """The one way a draft becomes a brief, for the command line's loop and `escalation_compose`: the
+    prose grounded in the records (`ground_prose`), unknown cited ids dropped, the figures from the
+    policy's assessment, the template exact.
+
+    Args:
+        assessment: the structured result of `escalation_assess`, as sent (lean) or whole.
+        unavailable: sources the caller could not read, added to the assessment's own.
+
+    Raises:
+        ValueError: the draft is incomplete, or its decision differs from the assessment's.
+        pydantic.ValidationError: `assessment` is not an assessment.
+    """
+    problems = draft.problems()
+    if problems:
+        raise ValueError("the draft is incomplete: " + "; ".join(problems))
+    verdict = from_wire(AssessmentView, assessment)
+    whole = verdict.model_dump(mode="json")
+    draft, unsupported = ground_prose(draft, known)
+    _, invented = grounded(draft, known)
+    missing = list(dict.fromkeys([*verdict.unavailable, *unavailable]))
+    notes = []
+    if missing:
+        notes.append("Sources unavailable while drafting: " + "; ".join(missing))
+    if unsupported:
+        notes.append(
+            "Left out of the drafted text because no record supports them: " + ", ".join(unsupported)
+        )
+    if drafted_without_llm:
+        notes.append(
+            "Drafted without an LLM by the offline planner from the records above; read it before sending."
+        )
+    output = compose(draft, whole, known, reporter=reporter, today=today, notes=notes)
+    return Composed(output, verdict, missing, list(dict.fromkeys([*invented, *unsupported])))
+
+
 def _assessment_refs(assessment: dict[str, Any]) -> list[str]:
     refs: list[str] = []
     for finding in assessment.get("criteria_met", []) + assessment.get("handle_criteria_met", []):
@@ -278,4 +343,4 @@ def _assessment_refs(assessment: dict[str, Any]) -> list[str]:
     return [r for r in refs if r.split(":", 1)[0] in {"ticket", "issue", "article", "message", "account"}]
 
 
-__all__ = ["KnownRecords", "compose", "ground_prose", "grounded"]
+__all__ = ["Composed", "KnownRecords", "compose", "compose_brief", "ground_prose", "grounded"]

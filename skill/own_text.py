@@ -49,13 +49,17 @@ def _untrusted(data: Mapping[str, Any], key: str) -> str:
 
 
 def comment_is_ours(comment: Mapping[str, Any]) -> bool:
-    """For a comment as the tools return it (`author_name`, `untrusted.body`)."""
-    return written_by_us(_untrusted(comment, "body"), str(comment.get("author_name") or ""))
+    """For a comment as the tools return it (`untrusted.author_name`, `untrusted.body`)."""
+    return written_by_us(_untrusted(comment, "body"), _author(comment))
 
 
 def message_is_ours(message: Mapping[str, Any]) -> bool:
-    """For a chat message as the tools return it (`author_name`, `untrusted.text`)."""
-    return written_by_us(_untrusted(message, "text"), str(message.get("author_name") or ""))
+    """For a chat message as the tools return it (`untrusted.author_name`, `untrusted.text`)."""
+    return written_by_us(_untrusted(message, "text"), _author(message))
+
+
+def _author(data: Mapping[str, Any]) -> str:
+    return _untrusted(data, "author_name") or str(data.get("author_name") or "")
 
 
 def without_our_comments(ticket: Mapping[str, Any]) -> dict[str, Any]:

@@ -285,6 +285,18 @@ def followup_rows(
     return _followups(rows)
 
 
+def insert_assessment(conn: sqlite3.Connection, at: datetime, data: dict[str, Any]) -> int:
+    cursor = conn.execute(
+        "INSERT INTO assessments (created_at, data) VALUES (?, ?)", (to_micros(at), json.dumps(data))
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def assessment_row(conn: sqlite3.Connection, number: int) -> dict[str, Any] | None:
+    row = conn.execute("SELECT data FROM assessments WHERE n = ?", (number,)).fetchone()
+    return dict(json.loads(row[0])) if row is not None else None
+
+
 def from_micros(micros: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
 

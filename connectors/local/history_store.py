@@ -175,6 +175,26 @@ class SqliteHistoryStore:
             )
         return entry
 
+    def record_assessment(self, data: dict[str, Any]) -> str:
+        """Keep an assessment; its id (``ASM-<n>``)."""
+        with self._transaction() as conn:
+            return f"ASM-{rows.insert_assessment(conn, self._clock(), data)}"
+
+    def assessment(self, assessment_id: str) -> dict[str, Any]:
+        """An assessment kept by `record_assessment`.
+
+        Raises:
+            NotFoundError: no assessment has this id.
+        """
+        head, _, number = assessment_id.strip().rpartition("-")
+        found = None
+        if head.upper() == "ASM" and number.isdigit():
+            with self._db() as conn:
+                found = rows.assessment_row(conn, int(number))
+        if found is None:
+            raise NotFoundError(f"no assessment {assessment_id} in the history", system=SYSTEM)
+        return found
+
     def escalations(
         self, *, since: datetime | None = None, status: Sequence[EscalationStatus] = (), limit: int = 100
     ) -> tuple[EscalationEntry, ...]:

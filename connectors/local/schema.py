@@ -128,6 +128,15 @@ def m003_nfkc_search_text(conn: sqlite3.Connection) -> None:
     normalize_search_text(conn)
 
 
+@migration
+def m004_assessments(conn: sqlite3.Connection) -> None:
+    """Assessments kept by id, so that a brief composed later rests on the very assessment it names."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS assessments (n INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, "
+        "data TEXT NOT NULL)"
+    )
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open `path` (which must exist) in autocommit mode; callers open transactions explicitly.
 

@@ -3,6 +3,7 @@ its transaction for writes) and never commits itself."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -323,3 +324,17 @@ def bounded(limit: int) -> int:
 
 def _followups(rows: Sequence[Any]) -> tuple[FollowUpEntry, ...]:
     return tuple(FollowUpEntry.model_validate_json(data).model_copy(update={"n": n}) for n, data in rows)
+
+
+def insert_assessment(conn: Conn, at: datetime, data: dict[str, Any]) -> int:
+    row = conn.execute(
+        "INSERT INTO assessments (created_at, data) VALUES (%s, %s) RETURNING n",
+        (to_micros(at), json.dumps(data)),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def assessment_row(conn: Conn, number: int) -> dict[str, Any] | None:
+    row = conn.execute("SELECT data FROM assessments WHERE n = %s", (number,)).fetchone()
+    return None if row is None else dict(json.loads(row[0]))

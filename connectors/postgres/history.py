@@ -135,6 +135,22 @@ class PostgresHistoryStore:
             )
         return entry
 
+    def record_assessment(self, data: dict[str, Any]) -> str:
+        """See `HistoryStore.record_assessment`."""
+        with self._pool.transaction() as conn:
+            return f"ASM-{sql.insert_assessment(conn, self._clock(), data)}"
+
+    def assessment(self, assessment_id: str) -> dict[str, Any]:
+        """See `HistoryStore.assessment`."""
+        head, _, number = assessment_id.strip().rpartition("-")
+        found = None
+        if head.upper() == "ASM" and number.isdigit():
+            with self._pool.use() as conn:
+                found = sql.assessment_row(conn, int(number))
+        if found is None:
+            raise NotFoundError(f"no assessment {assessment_id} in the history", system=SYSTEM)
+        return found
+
     def escalations(
         self, *, since: datetime | None = None, status: Sequence[EscalationStatus] = (), limit: int = 100
     ) -> tuple[EscalationEntry, ...]:

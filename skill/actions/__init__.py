@@ -17,7 +17,7 @@ Nothing here prints or reads the environment; the CLI and the MCP server build a
 
 from __future__ import annotations
 
-from .case import EscalationCase, escalation_for, past_escalations
+from .case import EscalationCase, past_escalations
 from .customer import CustomerContext
 from .executor import Actions
 from .kinds import (
@@ -65,7 +65,6 @@ __all__ = [
     "chat_text",
     "customer_update_text",
     "deescalation_drafts",
-    "escalation_for",
     "fingerprint",
     "idempotency_key",
     "issue_draft",

@@ -3,11 +3,10 @@ escalation, and past escalations as the policy reads them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ...connectors.errors import ConfigError
 from ...connectors.records import EscalationEntry
 from ..brief import ContextItem, EscalationBrief, SupportHandling
 from ..history import HistoryStore
@@ -69,9 +68,22 @@ class EscalationCase(FrozenModel):
         if output is None:
             raise ValueError("the run produced no brief")
         assessment = result.assessment.model_dump(mode="json") if result.assessment is not None else {}
+        return cls.from_output(output, assessment, issue, account)
+
+    @classmethod
+    def from_output(
+        cls,
+        output: EscalationBrief | SupportHandling,
+        assessment: dict[str, Any],
+        issue: str,
+        account: str | None = None,
+    ) -> EscalationCase:
+        """The case of a composed brief (or support-handling note) and the assessment it rests on."""
+        brief = output if isinstance(output, EscalationBrief) else None
+        handling = output if isinstance(output, SupportHandling) else None
         items = [*output.supporting_context]
-        if result.handling is not None:
-            items = [*result.handling.resolved_by, *items]
+        if handling is not None:
+            items = [*handling.resolved_by, *items]
         refs = [(item.ref or "").partition(":") for item in items]
         tickets = tuple(dict.fromkeys(i for kind, _, i in refs if kind == "ticket"))
         keys = tuple(dict.fromkeys(i for kind, _, i in refs if kind == "issue"))
@@ -81,14 +93,13 @@ class EscalationCase(FrozenModel):
         oldest = (assessment.get("duration") or {}).get("oldest_open_ticket_id")
         primary = oldest if oldest in tickets else (tickets[0] if tickets else None)
         follow_up = assessment.get("follow_up")
-        brief = result.brief
         return cls(
             issue=issue,
             account=account,
             decision="escalate" if brief is not None else "handle_in_support",
             summary=output.summary,
             brief=brief,
-            handling=result.handling,
+            handling=handling,
             severity=brief.severity if brief is not None else None,
             target=assessment.get("target") if brief is not None else None,
             target_line=brief.target_team if brief is not None else None,
@@ -119,14 +130,15 @@ class EscalationCase(FrozenModel):
             account_ids=entry.account_ids,
         )
 
-    def record(self, history: HistoryStore) -> EscalationEntry:
-        """Record this brief in the history (updating the open escalation of the same issue).
+    def record(self, history: HistoryStore, *, fingerprint: str | None = None) -> EscalationEntry:
+        """Record this brief in the history (updating the open escalation of the same issue, or the one
+        whose `fingerprint` is given).
 
         Raises:
             WorkspaceError: the history cannot be written.
         """
         return history.record_escalation(
-            fingerprint=self.fingerprint,
+            fingerprint=fingerprint or self.fingerprint,
             issue=self.issue,
             summary=self.summary,
             decision=self.decision,
@@ -138,33 +150,6 @@ class EscalationCase(FrozenModel):
             brief=self.markdown,
             data={"case": self.model_dump(mode="json")},
         )
-
-
-def escalation_for(
-    history: HistoryStore,
-    *,
-    escalation_id: str | None = None,
-    issue: str | None = None,
-    ticket_ids: Sequence[str] = (),
-    account_ids: Sequence[str] = (),
-) -> EscalationEntry:
-    """The escalation a write is about: by id, or the open one for this issue and tickets (started if new).
-
-    Raises:
-        NotFoundError: no escalation has `escalation_id`.
-        ConfigError: neither an id nor an issue was given.
-    """
-    if escalation_id:
-        return history.escalation(escalation_id)
-    if not issue or not issue.strip():
-        raise ConfigError("name the escalation: pass escalation_id, or the issue and its ticket ids")
-    return history.record_escalation(
-        fingerprint=fingerprint(issue, ticket_ids),
-        issue=issue,
-        summary=issue,
-        account_ids=account_ids,
-        ticket_ids=ticket_ids,
-    )
 
 
 def past_escalations(entries: Iterable[EscalationEntry]) -> tuple[PastEscalation, ...]:
@@ -187,4 +172,4 @@ def past_escalations(entries: Iterable[EscalationEntry]) -> tuple[PastEscalation
     )
 
 
-__all__ = ["EscalationCase", "escalation_for", "past_escalations"]
+__all__ = ["EscalationCase", "past_escalations"]

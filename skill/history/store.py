@@ -66,6 +66,14 @@ class HistoryStore(Protocol):
         """One escalation by id."""
         ...
 
+    def record_assessment(self, data: dict[str, Any]) -> str:
+        """Keep an assessment `escalation_assess` made; its id (``ASM-<n>``)."""
+        ...
+
+    def assessment(self, assessment_id: str) -> dict[str, Any]:
+        """An assessment kept by `record_assessment` (`NotFoundError` when there is none)."""
+        ...
+
     def escalations(
         self, *, since: datetime | None = None, status: Sequence[EscalationStatus] = (), limit: int = 100
     ) -> tuple[EscalationEntry, ...]:

@@ -19,7 +19,7 @@ from .. import views
 from ..actions import WriteRules
 from ..history import HistoryStore
 from ..policy_config import PolicyConfig
-from . import card, chat, crm, escalation, kb, prompts, resources, support, tracker
+from . import briefs, card, chat, crm, escalation, kb, prompts, resources, support, tracker
 from . import writes as write_tools
 from .shared import ServerState, StaticTokenVerifier
 
@@ -29,9 +29,11 @@ SERVER_NAME = "customer-escalation"
 INSTRUCTIONS = (
     "Tools to package a support issue into an escalation brief: search and read tickets (support_*), "
     "accounts (crm_*), chat (chat_*), tracker issues (tracker_*) and knowledge-base articles (kb_*), then "
-    "call escalation_assess with the ids of the related records for the decision, impact, severity and "
-    "target. The `customer-escalation` prompt walks through the whole workflow. Write tools (chat_post_message, "
-    "tracker_create_issue, support_add_internal_note, followup_schedule) return a preview unless "
+    "call escalation_assess with the ids of the related records (and, in `records`, what you read through "
+    "other servers) for the decision, impact, severity and target, then escalation_compose with its "
+    "assessment_id and your draft for the brief and its escalation_id. The `customer-escalation` prompt walks "
+    "through the whole workflow. Write tools (chat_post_message, tracker_create_issue, "
+    "support_add_internal_note, followup_schedule) take that escalation_id and return a preview unless "
     "dry_run=false; write only what the user asked for. " + views.UNTRUSTED_NOTE
 )
 
@@ -132,7 +134,7 @@ def build_server(
         extensions=[card.extension(state, writes)],
         **auth,
     )
-    for category in (support, crm, chat, tracker, kb, escalation):
+    for category in (support, crm, chat, tracker, kb, escalation, briefs):
         category.register(server, state)
     write_tools.register(server, state, writes)
     resources.register(server, state)

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult
+from pydantic import Field
 
 from .. import views
-from .shared import READ, Cursor, Id, Limit, Query, ServerState, connector, translated
+from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, connector, translated
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -16,24 +17,33 @@ def register(server: MCPServer, state: ServerState) -> None:
 
     @server.tool(annotations=READ, title="Search customer accounts")
     async def crm_search_accounts(
-        query: Query, limit: Limit = 10, cursor: Cursor = None
+        query: Query, limit: Limit = 10, cursor: Cursor = None, detail: Detail = "concise"
     ) -> Annotated[CallToolResult, views.AccountSearchResult]:
-        """Find customer accounts by name or domain; check domains when names are alike."""
+        """Find customer accounts by name or domain; check domains when names are alike.
+
+        Each account's `id` is the CRM's id: pass it to crm_get_account and, for the customers hit by
+        this issue, in escalation_assess's `account_ids`. Pass `next_cursor` back as `cursor`.
+        """
         crm = connector("crm", state.registry.crm)
         with translated("crm"):
             page = await crm.search_accounts(query, limit=limit, cursor=cursor)
         result = views.AccountSearchResult(
             accounts=[views.account_summary(a) for a in page.items], **views.page_fields(page)
         )
-        return state.cap(result, "Search with a lower limit or a more specific name.")
+        return state.cap(result, "Search with a lower limit or a more specific name.", detail=detail)
 
     @server.tool(annotations=READ, title="Read a customer account")
-    async def crm_get_account(account_id: Id) -> Annotated[CallToolResult, views.AccountResult]:
-        """Read an account: tier, ARR, renewal date, owner, health, contacts and open deals."""
-        return await get_account(state, account_id)
+    async def crm_get_account(
+        account_id: Annotated[Id, Field(description="An account's `id` from crm_search_accounts.")],
+        detail: Detail = "concise",
+    ) -> Annotated[CallToolResult, views.AccountResult]:
+        """Read an account: tier, ARR, renewal date and health (full: also owner, contacts and open deals)."""
+        return await get_account(state, account_id, detail=detail)
 
 
-async def get_account(state: ServerState, account_id: str) -> CallToolResult:
+async def get_account(
+    state: ServerState, account_id: str, *, detail: views.Detail = "full"
+) -> CallToolResult:
     """One account as `crm_get_account` returns it (the `account://` resource reads the same)."""
     crm = connector("crm", state.registry.crm)
     with translated("crm"):
@@ -42,6 +52,7 @@ async def get_account(state: ServerState, account_id: str) -> CallToolResult:
     return state.cap(
         views.AccountResult(account=views.account_detail(account, opportunities)),
         "Open the account link in the CRM for the full list of contacts and deals.",
+        detail=detail,
     )
 
 

@@ -15,7 +15,9 @@ from .. import views
 from ..actions import past_escalations
 from ..evidence import EvidenceRequest, collect
 from ..grounding import ClaimedFinding, ground
-from ..policy import assess
+from ..policy import Evidence, assess
+from ..snapshots import RecordSnapshot, merged, with_snapshot_ids
+from .assessments import keep
 from .shared import POLICY_TOOL, AsText, IdList, ServerState
 
 
@@ -27,14 +29,34 @@ def register(server: MCPServer, state: ServerState) -> None:
         issue: Annotated[
             str, Field(min_length=1, max_length=4_000, description="The issue as the user described it.")
         ],
-        ticket_ids: IdList | None = None,
-        account_ids: IdList | None = None,
+        ticket_ids: Annotated[
+            IdList | None, Field(description="Ticket `id`s from support_search_tickets / support_get_ticket.")
+        ] = None,
+        account_ids: Annotated[
+            IdList | None, Field(description="Account `id`s from crm_search_accounts.")
+        ] = None,
         message_ids: Annotated[
             list[Annotated[str, Field(min_length=3, max_length=200), AsText]] | None,
-            Field(max_length=50, description="Chat messages as `<channel id>:<message id>`."),
+            Field(
+                max_length=50,
+                description="Chat messages as `<channel_id>:<id>` from chat_search_messages or chat_get_thread.",
+            ),
         ] = None,
-        issue_keys: IdList | None = None,
-        article_ids: IdList | None = None,
+        issue_keys: Annotated[
+            IdList | None, Field(description="Issue `key`s from tracker_search_issues.")
+        ] = None,
+        article_ids: Annotated[
+            IdList | None, Field(description="Article `id`s from kb_search_articles.")
+        ] = None,
+        records: Annotated[
+            list[RecordSnapshot] | None,
+            Field(
+                max_length=50,
+                description="Records you read through other MCP servers (Intercom, another Jira site...), "
+                "as you read them. One this server can read by id is read here instead; the rest count as "
+                "assistant-supplied evidence, and figures they state are labelled as yours, not the CRM's.",
+            ),
+        ] = None,
         findings: Annotated[
             list[ClaimedFinding] | None,
             Field(
@@ -50,12 +72,14 @@ def register(server: MCPServer, state: ServerState) -> None:
     ) -> Annotated[CallToolResult, views.AssessmentView]:
         """Decide escalate or handle in support, and compute impact, severity, target, SLA and cadence from the records.
 
-        Pass the ids of every record that is really about this issue; figures come from the records, so
-        do not pass numbers. Ids that do not exist are reported back as missing. `issue` is the user's
-        own words, as typed; put your own summary in `summary`. Add `findings` for what you read
-        (production down, data loss, a security exposure, a churn threat...) with the customer's exact
-        words: the policy decides on those that the records bear out and on its own reading, and says
-        where the two disagree.
+        Pass the ids of every record that is really about this issue, as this server's search and get
+        tools return them; figures come from the records, so do not pass numbers. Records read through
+        other servers go in `records`. Ids that do not exist are reported back as missing; when no record
+        at all is found the call fails. `issue` is the user's own words, as typed; put your own summary in
+        `summary`. Add `findings` for what you read (production down, data loss, a security exposure, a
+        churn threat...) with the customer's exact words: the policy decides on those that the records
+        bear out and on its own reading, and says where the two disagree. The result's `assessment_id`
+        (ASM-<n>) is what escalation_compose takes.
         """
         del (
             summary
@@ -68,19 +92,21 @@ def register(server: MCPServer, state: ServerState) -> None:
             issue_keys=tuple(issue_keys or ()),
             article_ids=tuple(article_ids or ()),
         )
-        evidence = await collect(state.registry, request, now=state.clock())
-        asked = sum(
+        snapshots = list(records or ())
+        evidence = await collect(
+            state.registry, with_snapshot_ids(request, snapshots, state.registry), now=state.clock()
+        )
+        evidence, supplied = merged(evidence, snapshots)
+        asked = len(snapshots) + sum(
             len(ids) for ids in (ticket_ids, account_ids, message_ids, issue_keys, article_ids) if ids
         )
-        found = len(evidence.tickets) + len(evidence.accounts) + len(evidence.messages)
-        found += len(evidence.issues) + len(evidence.articles)
-        if asked and not found and not evidence.unavailable:
+        if asked and not _found(evidence) and not evidence.unavailable:
             # a decision on no record would be a confident guess: say what was not found instead
             raise ToolError(
                 "none of the records passed exists here: "
                 + ", ".join(evidence.missing[:20])
-                + ". Pass ids as the search and get tools return them; records from another system's "
-                "tools cannot be read by this server"
+                + ". Pass ids as the search and get tools return them, and records read through "
+                "another server's tools in `records`"
             )
         if findings:
             grounded = ground(list(findings), evidence)
@@ -100,11 +126,22 @@ def register(server: MCPServer, state: ServerState) -> None:
                 evidence = evidence.model_copy(update={"unavailable": unavailable})
             else:
                 evidence = evidence.model_copy(update={"history": past_escalations(earlier)})
-        return state.cap(
-            views.assessment_view(assess(evidence, state.policy)),
-            "Pass fewer records to see every detail.",
-            lean=False,
+        view = views.assessment_view(assess(evidence, state.policy), supplied)
+        view = keep(state, view, evidence, supplied)
+        return state.cap(view, "Pass fewer records to see every detail.")
+
+
+def _found(evidence: Evidence) -> int:
+    return sum(
+        len(records)
+        for records in (
+            evidence.tickets,
+            evidence.accounts,
+            evidence.messages,
+            evidence.issues,
+            evidence.articles,
         )
+    )
 
 
 __all__ = ["register"]

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ...connectors.records import ArticleKind
 from .. import views
-from .shared import READ, Cursor, Id, Limit, Query, ServerState, connector, translated
+from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, connector, translated
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -24,24 +24,37 @@ def register(server: MCPServer, state: ServerState) -> None:
         ] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
+        detail: Detail = "concise",
     ) -> Annotated[CallToolResult, views.ArticleSearchResult]:
-        """Search the knowledge base for known issues, workarounds and how-to guides."""
+        """Search the knowledge base for known issues, workarounds and how-to guides.
+
+        Each article's `id` is the knowledge base's id: pass it to kb_get_article and, for an article
+        that documents this issue, in escalation_assess's `article_ids`. Pass `next_cursor` back as
+        `cursor` for the next page.
+        """
         kb = connector("kb", state.registry.kb)
         with translated("kb"):
             page = await kb.search_articles(query, kind=kind, limit=limit, cursor=cursor)
         result = views.ArticleSearchResult(
             articles=[views.article_summary(a) for a in page.items], **views.page_fields(page)
         )
-        return state.cap(result, "Read one article with kb_get_article, or search with a lower limit.")
+        return state.cap(
+            result, "Read one article with kb_get_article, or search with a lower limit.", detail=detail
+        )
 
     @server.tool(annotations=READ, title="Read a knowledge-base article")
-    async def kb_get_article(article_id: Id) -> Annotated[CallToolResult, views.ArticleResult]:
+    async def kb_get_article(
+        article_id: Annotated[Id, Field(description="An article's `id` from kb_search_articles.")],
+        detail: Detail = "concise",
+    ) -> Annotated[CallToolResult, views.ArticleResult]:
         """Read one knowledge-base article, with its workaround if it documents one."""
         kb = connector("kb", state.registry.kb)
         with translated("kb"):
             article = await kb.get_article(article_id)
         return state.cap(
-            views.ArticleResult(article=views.article_summary(article, full=True)), "Open the article link."
+            views.ArticleResult(article=views.article_summary(article, full=True)),
+            "Open the article link.",
+            detail=detail,
         )
 
 

@@ -66,14 +66,19 @@ Cursor = Annotated[
 Id = Annotated[str, Field(min_length=1, max_length=200), AsText]
 IdList = Annotated[list[Id], Field(max_length=50)]
 EscalationId = Annotated[
-    str | None,
-    Field(max_length=40, description="ESC-<n> from an earlier write result or the history."),
-]
-IssueText = Annotated[
-    str | None,
+    str,
     Field(
-        max_length=4_000,
-        description="The issue in one line, when there is no escalation id; with ticket_ids it names the escalation.",
+        min_length=1,
+        max_length=40,
+        description="ESC-<n>, the escalation_id escalation_compose returned for this brief.",
+    ),
+]
+Detail = Annotated[
+    views.Detail,
+    Field(
+        description="concise (default): what you need to judge whether a record is about the issue (ids, "
+        "status, times, the organization, the text); full: every field (tags, labels, requester, SLA "
+        "clocks, contacts, opportunities...)."
     ),
 ]
 DryRun = Annotated[
@@ -87,7 +92,7 @@ C = TypeVar("C")
 
 RESOURCE_NOT_FOUND = -32002
 """The resource-not-found code of MCP up to 2025-11-25; 2026-07-28 retired it for -32602."""
-_CONNECTOR_HINT = re.compile(r";\s*(?:search|look)\b[^;]*$", re.IGNORECASE)
+_CONNECTOR_HINT = re.compile(r"[;:]\s*(?:search|look|check|try|list)\b.*$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,11 @@ class ServerState:
     clock: Clock
     history: HistoryStore | None
 
-    def cap(self, result: views.View, more: str, *, lean: bool = True) -> CallToolResult:
-        """`result` as a tool result, cut to the size cap with `more` saying how to get the rest."""
-        return reply(views.fit(views.to_wire(result, lean=lean), self.result_chars, how_to_get_more=more))
+    def cap(self, result: views.View, more: str, *, detail: views.Detail = "full") -> CallToolResult:
+        """`result` as a tool result (lean, times to the second, at `detail`), cut to the size cap with
+        `more` saying how to get the rest."""
+        wire = views.to_wire(result, detail=detail)
+        return reply(views.fit(wire, self.result_chars, how_to_get_more=more))
 
 
 def reply(data: dict[str, Any]) -> CallToolResult:
@@ -128,10 +135,15 @@ def connector(category: Category, value: C | None) -> C:
     return value
 
 
+def without_hint(message: str) -> str:
+    """A connector's message without the advice it ends with ("; search for it instead", "; check the
+    name"), so that the tool adds its own, once."""
+    return _CONNECTOR_HINT.sub("", message.rstrip(" .")).rstrip(" .")
+
+
 def not_found_text(exc: NotFoundError, category: Category) -> str:
     """The connector's not-found message with one hint, naming the search tool, instead of its own."""
-    message = _CONNECTOR_HINT.sub("", str(exc).rstrip(" ."))
-    return f"{message}; search with {_SEARCH_TOOL[category]} to find the right id"
+    return f"{without_hint(str(exc))}; search with {_SEARCH_TOOL[category]} to find the right id"
 
 
 def resource_not_found(ctx: Context[Any], uri: str, message: str) -> MCPError:
@@ -206,11 +218,11 @@ __all__ = [
     "WRITE",
     "AsText",
     "Cursor",
+    "Detail",
     "DryRun",
     "EscalationId",
     "Id",
     "IdList",
-    "IssueText",
     "Limit",
     "Query",
     "ServerState",
@@ -222,4 +234,5 @@ __all__ = [
     "resource_errors",
     "resource_not_found",
     "translated",
+    "without_hint",
 ]

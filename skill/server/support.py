@@ -11,7 +11,19 @@ from pydantic import Field
 
 from ...connectors.records import TicketStatus
 from .. import views
-from .shared import READ, AsText, Cursor, Id, Limit, Query, ServerState, as_utc, connector, translated
+from .shared import (
+    READ,
+    AsText,
+    Cursor,
+    Detail,
+    Id,
+    Limit,
+    Query,
+    ServerState,
+    as_utc,
+    connector,
+    translated,
+)
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -29,8 +41,14 @@ def register(server: MCPServer, state: ServerState) -> None:
         ] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
+        detail: Detail = "concise",
     ) -> Annotated[CallToolResult, views.TicketSearchResult]:
-        """Search support tickets by symptom, error text or customer; use it to find every affected customer."""
+        """Search support tickets by symptom, error text or customer; use it to find every affected customer.
+
+        Each ticket's `id` is the support platform's ticket id: pass it to support_get_ticket and, for
+        the tickets about this issue, in escalation_assess's `ticket_ids`. `organization_id` (from a
+        ticket) narrows a search to one customer. Pass `next_cursor` back as `cursor` for the next page.
+        """
         support = connector("support", state.registry.support)
         with translated("support"):
             page = await support.search_tickets(
@@ -44,15 +62,26 @@ def register(server: MCPServer, state: ServerState) -> None:
         result = views.TicketSearchResult(
             tickets=[views.ticket_summary(t) for t in page.items], **views.page_fields(page)
         )
-        return state.cap(result, "Read single tickets with support_get_ticket, or search with a lower limit.")
+        return state.cap(
+            result,
+            "Read single tickets with support_get_ticket, or search with a lower limit.",
+            detail=detail,
+        )
 
     @server.tool(annotations=READ, title="Read a support ticket")
-    async def support_get_ticket(ticket_id: Id) -> Annotated[CallToolResult, views.TicketResult]:
-        """Read one ticket with its conversation, internal notes and SLA metrics."""
-        return await get_ticket(state, ticket_id)
+    async def support_get_ticket(
+        ticket_id: Annotated[Id, Field(description="A ticket's `id` from support_search_tickets.")],
+        detail: Detail = "concise",
+    ) -> Annotated[CallToolResult, views.TicketResult]:
+        """Read one ticket with its conversation and internal notes (full: also its SLA clocks and tags).
+
+        Comments carry `author_role` (customer, agent, internal...): only a customer's words are evidence
+        for escalation_assess's `findings` (record `ticket:<id>`).
+        """
+        return await get_ticket(state, ticket_id, detail=detail)
 
 
-async def get_ticket(state: ServerState, ticket_id: str) -> CallToolResult:
+async def get_ticket(state: ServerState, ticket_id: str, *, detail: views.Detail = "full") -> CallToolResult:
     """One ticket as `support_get_ticket` returns it (the `ticket://` resource reads the same)."""
     support = connector("support", state.registry.support)
     with translated("support"):
@@ -60,6 +89,7 @@ async def get_ticket(state: ServerState, ticket_id: str) -> CallToolResult:
     return state.cap(
         views.TicketResult(ticket=views.ticket_detail(ticket)),
         "The first and the latest comments are kept; open the ticket link for the rest.",
+        detail=detail,
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ...connectors.records import IssueKind, IssueStatus
 from .. import views
-from .shared import READ, Cursor, Id, Limit, Query, ServerState, as_utc, connector, translated
+from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, as_utc, connector, translated
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -27,8 +27,14 @@ def register(server: MCPServer, state: ServerState) -> None:
         ] = None,
         limit: Limit = 10,
         cursor: Cursor = None,
+        detail: Detail = "concise",
     ) -> Annotated[CallToolResult, views.IssueSearchResult]:
-        """Search the tracker for related bugs and feature requests and their engineering status."""
+        """Search the tracker for related bugs and feature requests and their engineering status.
+
+        Each issue's `key` (e.g. ENG-42) is the tracker's key: pass it to tracker_get_issue, in
+        escalation_assess's `issue_keys`, and to tracker_create_issue's `related_issue_keys`. Pass
+        `next_cursor` back as `cursor` for the next page.
+        """
         tracker = connector("tracker", state.registry.tracker)
         with translated("tracker"):
             page = await tracker.search_issues(
@@ -37,16 +43,24 @@ def register(server: MCPServer, state: ServerState) -> None:
         result = views.IssueSearchResult(
             issues=[views.issue_summary(i) for i in page.items], **views.page_fields(page)
         )
-        return state.cap(result, "Read one issue with tracker_get_issue, or search with a lower limit.")
+        return state.cap(
+            result, "Read one issue with tracker_get_issue, or search with a lower limit.", detail=detail
+        )
 
     @server.tool(annotations=READ, title="Read a tracker issue")
-    async def tracker_get_issue(key: Id) -> Annotated[CallToolResult, views.IssueResult]:
-        """Read one tracker issue with its status, fix version and linked tickets and accounts."""
+    async def tracker_get_issue(
+        key: Annotated[Id, Field(description="An issue's `key` from tracker_search_issues or a ticket.")],
+        detail: Detail = "concise",
+    ) -> Annotated[CallToolResult, views.IssueResult]:
+        """Read one tracker issue: status, body and linked tickets (full: also fix version, labels and
+        linked accounts)."""
         tracker = connector("tracker", state.registry.tracker)
         with translated("tracker"):
             issue = await tracker.get_issue(key)
         return state.cap(
-            views.IssueResult(issue=views.issue_summary(issue, full=True)), "Open the issue link for more."
+            views.IssueResult(issue=views.issue_summary(issue, full=True)),
+            "Open the issue link for more.",
+            detail=detail,
         )
 
 

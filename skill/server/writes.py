@@ -36,13 +36,12 @@ from ..actions import (
     Actions,
     EscalationCase,
     WriteRules,
-    escalation_for,
     reminders_for,
     ticket_links_markdown,
 )
 from ..policy import follow_up_for
 from ..policy_config import Severity
-from .shared import WRITE, AsText, DryRun, EscalationId, Id, IdList, IssueText, ServerState
+from .shared import WRITE, AsText, DryRun, EscalationId, Id, IdList, ServerState, without_hint
 
 
 def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -> None:
@@ -53,6 +52,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
 
     @server.tool(annotations=WRITE, title="Post to a chat channel")
     async def chat_post_message(
+        escalation_id: EscalationId,
         channel: Annotated[
             str,
             Field(min_length=1, max_length=200, description="Channel name or id, from the write allowlist."),
@@ -64,10 +64,6 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
                 min_length=1, max_length=12_000, description="The message; personal data is redacted first."
             ),
         ],
-        escalation_id: EscalationId = None,
-        issue: IssueText = None,
-        ticket_ids: IdList | None = None,
-        account_ids: IdList | None = None,
         thread_id: Annotated[
             str | None, Field(max_length=200, description="Reply in this thread."), AsText
         ] = None,
@@ -76,13 +72,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
         """Post an escalation to the target team's chat channel; a redacted preview unless dry_run is false."""
         runner = actions()
         with _write_errors():
-            escalation = escalation_for(
-                runner.history,
-                escalation_id=escalation_id,
-                issue=issue,
-                ticket_ids=ticket_ids or (),
-                account_ids=account_ids or (),
-            )
+            escalation = runner.history.escalation(escalation_id)
             # Redacting a long message is CPU work: a worker thread does it, the event loop stays free.
             plan = await asyncio.to_thread(
                 partial(runner.plan_chat_post, escalation, channel, text, thread_id=thread_id)
@@ -92,6 +82,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
 
     @server.tool(annotations=WRITE, title="Create a tracker issue")
     async def tracker_create_issue(
+        escalation_id: EscalationId,
         project: Annotated[
             str, Field(min_length=1, max_length=50, description="Project key, from the write allowlist.")
         ],
@@ -113,10 +104,6 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
         related_issue_keys: Annotated[
             IdList | None, Field(description="Known related issues; an open one is linked instead.")
         ] = None,
-        escalation_id: EscalationId = None,
-        issue: IssueText = None,
-        ticket_ids: IdList | None = None,
-        account_ids: IdList | None = None,
         dry_run: DryRun = True,
     ) -> Annotated[CallToolResult, ActionResult]:
         """File a bug or feature request for an escalation, or link the open issue that already covers it.
@@ -125,13 +112,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
         """
         runner = actions()
         with _write_errors():
-            escalation = escalation_for(
-                runner.history,
-                escalation_id=escalation_id,
-                issue=issue,
-                ticket_ids=ticket_ids or (),
-                account_ids=account_ids or (),
-            )
+            escalation = runner.history.escalation(escalation_id)
             links = await runner.ticket_links(escalation.ticket_ids)
             text = "\n".join([body.rstrip(), "", *ticket_links_markdown(links)]).strip() + "\n"
             severity = escalation.severity
@@ -153,28 +134,19 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
 
     @server.tool(annotations=WRITE, title="Add an internal note to a ticket")
     async def support_add_internal_note(
+        escalation_id: EscalationId,
         ticket_id: Id,
         body: Annotated[str, Field(min_length=1, max_length=30_000, description="The note, markdown.")],
         purpose: Annotated[
             Literal["brief", "customer_update"],
             Field(description="brief: the escalation brief; customer_update: a draft for a person to send."),
         ] = "brief",
-        escalation_id: EscalationId = None,
-        issue: IssueText = None,
-        ticket_ids: IdList | None = None,
-        account_ids: IdList | None = None,
         dry_run: DryRun = True,
     ) -> Annotated[CallToolResult, ActionResult]:
         """Add a private note to a ticket (never visible to the customer); a preview unless dry_run is false."""
         runner = actions()
         with _write_errors():
-            escalation = escalation_for(
-                runner.history,
-                escalation_id=escalation_id,
-                issue=issue,
-                ticket_ids=[ticket_id, *(ticket_ids or ())],
-                account_ids=account_ids or (),
-            )
+            escalation = runner.history.escalation(escalation_id)
             kind: ActionKind = "customer_update" if purpose == "customer_update" else "internal_note"
             plan = runner.plan_note(escalation, ticket_id, body, kind=kind)
             result = await runner.run(plan, execute=not dry_run)
@@ -182,24 +154,15 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
 
     @server.tool(annotations=WRITE, title="Schedule follow-up reminders")
     async def followup_schedule(
+        escalation_id: EscalationId,
         severity: Annotated[Severity | None, Field(description="Default: the escalation's severity.")] = None,
-        escalation_id: EscalationId = None,
-        issue: IssueText = None,
-        ticket_ids: IdList | None = None,
-        account_ids: IdList | None = None,
         dry_run: DryRun = True,
     ) -> Annotated[CallToolResult, ActionResult]:
         """Schedule the next internal check and customer update at the severity's cadence; a preview unless
         dry_run is false."""
         runner = actions()
         with _write_errors():
-            escalation = escalation_for(
-                runner.history,
-                escalation_id=escalation_id,
-                issue=issue,
-                ticket_ids=ticket_ids or (),
-                account_ids=account_ids or (),
-            )
+            escalation = runner.history.escalation(escalation_id)
             chosen = severity or (escalation.severity if escalation.severity in PRIORITY_OF else None)
             if chosen is None:
                 raise ConfigError(
@@ -236,7 +199,7 @@ def _write_errors() -> Iterator[None]:
     except WriteRefusedError as exc:
         raise ToolError(f"refused by the configuration: {exc}. Tell the user; do not retry") from exc
     except NotFoundError as exc:
-        raise ToolError(f"{exc}; check the id and try again") from exc
+        raise ToolError(f"{without_hint(str(exc))}; check the id and try again") from exc
     except (ConfigError, InvalidQueryError) as exc:
         raise ToolError(f"{exc}; correct the arguments and try again") from exc
     except (ConnectorError, WorkspaceError) as exc:

@@ -32,9 +32,20 @@ from .records import (
     ticket_detail,
     ticket_summary,
 )
-from .wire import fit, page_fields, to_wire
+from .wire import (
+    CONCISE_LEFT_OUT,
+    EMPTY_FIELDS,
+    Detail,
+    fit,
+    from_wire,
+    page_fields,
+    to_seconds_json,
+    to_wire,
+)
 
 __all__ = [
+    "CONCISE_LEFT_OUT",
+    "EMPTY_FIELDS",
     "SHORT_NOTICE",
     "UNTRUSTED_NOTE",
     "AccountResult",
@@ -42,6 +53,7 @@ __all__ = [
     "ArticleResult",
     "ArticleSearchResult",
     "AssessmentView",
+    "Detail",
     "IssueResult",
     "IssueSearchResult",
     "MessageSearchResult",
@@ -55,11 +67,13 @@ __all__ = [
     "assessment_view",
     "clean",
     "fit",
+    "from_wire",
     "issue_summary",
     "message_view",
     "page_fields",
     "thread_view",
     "ticket_detail",
     "ticket_summary",
+    "to_seconds_json",
     "to_wire",
 ]

@@ -2,13 +2,66 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import Field
 
 from ..brief import BriefFacts, facts_from_assessment
-from ..policy import Assessment, Breadth, Duration, Finding, FollowUp, Reputation, Revenue
+from ..policy import Assessment, Finding, FollowUp
 from .records import View, Wrapped, clean
+
+# The policy's figures as sent: every field that may be empty has a default, so that a result without
+# its empty fields (see `wire`) still matches the tool's output schema.
+
+
+class AffectedAccountView(View):
+    id: str
+    name: str
+    tier: str | None = None
+    arr: float | None = None
+    renewal_date: str | None = None
+    high_value: bool = False
+    stated_by_assistant: bool | None = None
+    """True when its figures come from a snapshot the assistant passed, not from the CRM."""
+
+
+class BreadthView(View):
+    accounts: list[AffectedAccountView] = Field(default_factory=list)
+    customers: int = 0
+    reporters: int = 0
+    users_mentioned: int | None = None
+    this_week: int = 0
+    previous_week: int = 0
+    growing: bool = False
+    requesting_account_ids: list[str] = Field(default_factory=list)
+
+
+class DurationView(View):
+    first_report_at: datetime | None = None
+    hours_since_first_report: float | None = None
+    oldest_open_ticket_id: str | None = None
+    hours_in_queue: float | None = None
+
+
+class RevenueView(View):
+    arr_at_risk: float | None = None
+    accounts_without_arr: list[str] = Field(default_factory=list)
+    renewals_in_window: list[tuple[str, str]] = Field(default_factory=list)
+    open_opportunity_amount: float | None = None
+    open_opportunity_ids: list[str] = Field(default_factory=list)
+    requesting_arr: float | None = None
+
+
+class ReputationView(View):
+    reference_accounts: list[str] = Field(default_factory=list)
+    public_facing_accounts: list[str] = Field(default_factory=list)
+    public_mentions: list[str] = Field(default_factory=list)
+
+
+class BriefLines(BriefFacts):
+    severity_note: str | None = None
+    whats_needed: list[str] = Field(default_factory=list)
 
 
 class FindingView(View):
@@ -39,6 +92,8 @@ class SlaStateView(View):
 class AssessmentView(Wrapped):
     """The policy's verdict. Its figures come from records: copy them, do not recompute them."""
 
+    assessment_id: str | None = None
+    """ASM-<n>: pass it to escalation_compose with your draft (absent when the server keeps no history)."""
     decision: str
     decision_reason: str
     criteria_met: list[FindingView] = Field(default_factory=list)
@@ -52,11 +107,11 @@ class AssessmentView(Wrapped):
     engineering_team: str | None = None
     priority: str
     incident_level: str
-    breadth: Breadth
+    breadth: BreadthView = Field(default_factory=BreadthView)
     depth: DepthView
-    duration: Duration
-    revenue: Revenue
-    reputation: Reputation
+    duration: DurationView = Field(default_factory=DurationView)
+    revenue: RevenueView = Field(default_factory=RevenueView)
+    reputation: ReputationView = Field(default_factory=ReputationView)
     sla: list[SlaStateView] = Field(default_factory=list)
     """SLA metrics that need attention: breached, at risk, paused or met late."""
     sla_within: int = 0
@@ -71,8 +126,11 @@ class AssessmentView(Wrapped):
     refused_findings: list[str] = Field(default_factory=list)
     """Your findings the records do not bear out, with why (quote not verbatim, hidden, written by us)."""
     signal_disagreements: list[str] = Field(default_factory=list)
-    brief_lines: BriefFacts | None = None
+    brief_lines: BriefLines | None = None
     """Ready-made brief lines (severity, target, customers, revenue, time in queue, SLA, deadline)."""
+    assistant_supplied: list[str] = Field(default_factory=list)
+    """Records the assistant passed as snapshots that this server's connectors cannot read: weighed as
+    evidence, their quotes checked against their own text, their figures as the assistant stated them."""
     unknowns: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     unavailable: list[str] = Field(default_factory=list)
@@ -89,8 +147,32 @@ def _finding_view(f: Finding) -> FindingView:
     )
 
 
-def assessment_view(a: Assessment) -> AssessmentView:
+def _breadth(a: Assessment, supplied: set[str]) -> BreadthView:
+    breadth = BreadthView.model_validate(a.impact.breadth.model_dump())
+    accounts = [
+        account.model_copy(
+            update={"stated_by_assistant": True if f"account:{account.id}" in supplied else None}
+        )
+        for account in breadth.accounts
+    ]
+    return breadth.model_copy(update={"accounts": accounts})
+
+
+def _brief_lines(a: Assessment, breadth: BreadthView) -> BriefLines | None:
+    if a.decision != "escalate":
+        return None
+    lines = BriefLines.model_validate(facts_from_assessment(a).model_dump())
+    stated = [account.name for account in breadth.accounts if account.stated_by_assistant]
+    if not stated:
+        return lines
+    label = f"{lines.revenue_at_risk} (figures of {', '.join(stated)} as stated by the assistant, not from the CRM)"
+    return lines.model_copy(update={"revenue_at_risk": label})
+
+
+def assessment_view(a: Assessment, supplied: Sequence[str] = ()) -> AssessmentView:
+    """The view of `a`; `supplied` names the records the assistant passed as snapshots."""
     depth = a.impact.depth
+    breadth = _breadth(a, set(supplied))
     return AssessmentView(
         decision=a.decision,
         decision_reason=a.decision_reason,
@@ -105,16 +187,16 @@ def assessment_view(a: Assessment) -> AssessmentView:
         engineering_team=a.engineering_team,
         priority=a.priority,
         incident_level=a.incident_level,
-        breadth=a.impact.breadth,
+        breadth=breadth,
         depth=DepthView(
             level=depth.level,
             reason=depth.reason,
             evidence=list(depth.evidence),
             untrusted={"quote": clean(depth.quote, 240)} if depth.quote else {},
         ),
-        duration=a.impact.duration,
-        revenue=a.impact.revenue,
-        reputation=a.impact.reputation,
+        duration=DurationView.model_validate(a.impact.duration.model_dump()),
+        revenue=RevenueView.model_validate(a.impact.revenue.model_dump()),
+        reputation=ReputationView.model_validate(a.impact.reputation.model_dump()),
         sla=[
             SlaStateView(
                 ticket_id=s.ticket_id,
@@ -136,7 +218,8 @@ def assessment_view(a: Assessment) -> AssessmentView:
         model_findings=[clean(m, 400) for m in a.model_findings],
         refused_findings=[clean(m, 400) for m in a.refused_findings],
         signal_disagreements=[clean(m, 400) for m in a.signal_disagreements],
-        brief_lines=facts_from_assessment(a) if a.decision == "escalate" else None,
+        brief_lines=_brief_lines(a, breadth),
+        assistant_supplied=list(supplied),
         unknowns=list(a.unknowns),
         missing=list(a.missing),
         unavailable=list(a.unavailable),

@@ -56,13 +56,17 @@ class SlaView(View):
     paused: bool = False
 
 
+Untrusted = dict[str, str | list[str]]
+"""Text written outside the support team: customers' words, and names, tags and labels they or a vendor
+chose (organization, requester and author names, channel names, tags, labels, titles)."""
+
+
 class CommentView(View):
     id: str
-    author_name: str | None = None
     author_role: str | None = None
     public: bool
     created_at: datetime
-    untrusted: dict[str, str]
+    untrusted: Untrusted = Field(description="body and author_name")
 
 
 class TicketSummary(View):
@@ -72,18 +76,16 @@ class TicketSummary(View):
     priority: str | None = None
     type: str | None = None
     organization_id: str | None = None
-    organization_name: str | None = None
-    requester_name: str | None = None
     requester_domain: str | None = None
     product_area: str | None = None
-    tags: list[str] = Field(default_factory=list)
     linked_issue_keys: list[str] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
     solved_at: datetime | None = None
     comment_count: int
-    untrusted: dict[str, str] = Field(
-        description="subject and a snippet of the description (customer-written)"
+    untrusted: Untrusted = Field(
+        description="customer-written: subject, a snippet of the description (the whole description in a "
+        "get), organization_name, requester_name, tags"
     )
 
 
@@ -95,9 +97,8 @@ class TicketDetail(TicketSummary):
 
 
 class ContactView(View):
-    name: str
-    title: str | None = None
     is_executive: bool
+    untrusted: Untrusted = Field(description="name and title")
 
 
 class OpportunityView(View):
@@ -113,7 +114,6 @@ class OpportunityView(View):
 class AccountSummary(View):
     id: str
     url: str | None = None
-    name: str
     domains: list[str] = Field(default_factory=list)
     tier: str | None = None
     plan: str | None = None
@@ -123,6 +123,7 @@ class AccountSummary(View):
     owner: str | None = None
     reference_customer: bool
     public_facing: bool
+    untrusted: Untrusted = Field(description="name: the organization's name")
 
 
 class AccountDetail(AccountSummary):
@@ -134,19 +135,18 @@ class AccountDetail(AccountSummary):
 class MessageView(View):
     id: str
     channel_id: str
-    channel_name: str
     thread_id: str | None = None
+    """The root message's id: pass it as `thread_id` to chat_get_thread (a root message has none)."""
     url: str | None = None
-    author_name: str | None = None
     author_role: str | None = None
     created_at: datetime
     reply_count: int
-    untrusted: dict[str, str]
+    untrusted: Untrusted = Field(description="text, author_name, channel_name")
 
 
 class ThreadView(View):
     channel_id: str
-    channel_name: str
+    untrusted: Untrusted = Field(description="channel_name")
     root: MessageView
     replies: list[MessageView] = Field(default_factory=list)
     has_more: bool
@@ -159,7 +159,6 @@ class IssueSummary(View):
     status: str
     priority: str | None = None
     project: str | None = None
-    labels: list[str] = Field(default_factory=list)
     fix_version: str | None = None
     linked_ticket_ids: list[str] = Field(default_factory=list)
     linked_account_ids: list[str] = Field(default_factory=list)
@@ -167,7 +166,7 @@ class IssueSummary(View):
     updated_at: datetime
     resolved_at: datetime | None = None
     reopened_at: datetime | None = None
-    untrusted: dict[str, str]
+    untrusted: Untrusted = Field(description="title, body, labels")
 
 
 class ArticleSummary(View):
@@ -176,11 +175,10 @@ class ArticleSummary(View):
     kind: str
     status: str
     product_area: str | None = None
-    labels: list[str] = Field(default_factory=list)
     updated_at: datetime
     verified: bool | None = None
     """False: the knowledge base says the article needs verification, so it is weaker evidence."""
-    untrusted: dict[str, str]
+    untrusted: Untrusted = Field(description="title, body, workaround, labels")
 
 
 class SearchResult(View):
@@ -249,8 +247,17 @@ def ticket_summary(t: Ticket) -> TicketSummary:
         untrusted={
             "subject": clean(t.subject, 300),
             "snippet": clean(t.description, SNIPPET_CHARS),
+            **_ticket_names(t),
         },
     )
+
+
+def _ticket_names(t: Ticket) -> Untrusted:
+    return {
+        "organization_name": clean(t.organization.name) if t.organization else "",
+        "requester_name": clean(t.requester.name),
+        "tags": [clean(tag) for tag in t.tags[:12]],
+    }
 
 
 def _ticket_fields(t: Ticket) -> dict[str, Any]:
@@ -261,11 +268,8 @@ def _ticket_fields(t: Ticket) -> dict[str, Any]:
         "priority": t.priority,
         "type": t.type,
         "organization_id": t.organization.id if t.organization else None,
-        "organization_name": t.organization.name if t.organization else None,
-        "requester_name": t.requester.name,
         "requester_domain": _domain(t.requester),
         "product_area": t.product_area,
-        "tags": list(t.tags[:12]),
         "linked_issue_keys": list(t.linked_issue_keys),
         "created_at": t.created_at,
         "updated_at": t.updated_at,
@@ -277,7 +281,7 @@ def _ticket_fields(t: Ticket) -> dict[str, Any]:
 def ticket_detail(t: Ticket) -> TicketDetail:
     return TicketDetail(
         **_ticket_fields(t),
-        untrusted={"subject": clean(t.subject), "description": clean(t.description)},
+        untrusted={"subject": clean(t.subject), "description": clean(t.description), **_ticket_names(t)},
         sla=[
             SlaView(
                 metric=s.metric,
@@ -291,11 +295,10 @@ def ticket_detail(t: Ticket) -> TicketDetail:
         comments=[
             CommentView(
                 id=c.id,
-                author_name=c.author.name,
                 author_role=c.author.role,
                 public=c.public,
                 created_at=c.created_at,
-                untrusted={"body": clean(c.body)},
+                untrusted={"body": clean(c.body), "author_name": clean(c.author.name)},
             )
             for c in t.comments
         ],
@@ -310,7 +313,6 @@ def _account_fields(a: Account) -> dict[str, Any]:
     return {
         "id": a.id,
         "url": a.ref.url,
-        "name": a.name,
         "domains": list(a.domains),
         "tier": a.tier,
         "plan": a.plan,
@@ -320,6 +322,7 @@ def _account_fields(a: Account) -> dict[str, Any]:
         "owner": a.owner.name if a.owner else None,
         "reference_customer": a.reference_customer,
         "public_facing": a.public_facing,
+        "untrusted": {"name": clean(a.name)},
     }
 
 
@@ -327,7 +330,12 @@ def account_detail(a: Account, opportunities: tuple[Opportunity, ...]) -> Accoun
     return AccountDetail(
         **_account_fields(a),
         industry=a.industry,
-        contacts=[ContactView(name=c.name, title=c.title, is_executive=c.is_executive) for c in a.contacts],
+        contacts=[
+            ContactView(
+                is_executive=c.is_executive, untrusted={"name": clean(c.name), "title": clean(c.title)}
+            )
+            for c in a.contacts
+        ],
         opportunities=[
             OpportunityView(
                 id=o.id,
@@ -347,21 +355,23 @@ def message_view(m: ChatMessage) -> MessageView:
     return MessageView(
         id=m.id,
         channel_id=m.channel_id,
-        channel_name=m.channel_name,
         thread_id=m.thread_id,
         url=m.ref.url,
-        author_name=m.author.name,
         author_role=m.author.role,
         created_at=m.created_at,
         reply_count=m.reply_count,
-        untrusted={"text": clean(m.text)},
+        untrusted={
+            "text": clean(m.text),
+            "author_name": clean(m.author.name),
+            "channel_name": clean(m.channel_name),
+        },
     )
 
 
 def thread_view(t: Thread) -> ThreadView:
     return ThreadView(
         channel_id=t.channel_id,
-        channel_name=t.channel_name,
+        untrusted={"channel_name": clean(t.channel_name)},
         root=message_view(t.root),
         replies=[message_view(r) for r in t.replies],
         has_more=t.has_more,
@@ -376,7 +386,6 @@ def issue_summary(i: TrackerIssue, *, full: bool = False) -> IssueSummary:
         status=i.status,
         priority=i.priority,
         project=i.project,
-        labels=list(i.labels),
         fix_version=i.fix_version,
         linked_ticket_ids=list(i.linked_ticket_ids),
         linked_account_ids=list(i.linked_account_ids),
@@ -384,12 +393,20 @@ def issue_summary(i: TrackerIssue, *, full: bool = False) -> IssueSummary:
         updated_at=i.updated_at,
         resolved_at=i.resolved_at,
         reopened_at=i.reopened_at,
-        untrusted={"title": clean(i.title, 300), "body": clean(i.body, None if full else SNIPPET_CHARS)},
+        untrusted={
+            "title": clean(i.title, 300),
+            "body": clean(i.body, None if full else SNIPPET_CHARS),
+            "labels": [clean(label) for label in i.labels],
+        },
     )
 
 
 def article_summary(a: Article, *, full: bool = False) -> ArticleSummary:
-    text = {"title": clean(a.title, 300), "body": clean(a.body, None if full else SNIPPET_CHARS)}
+    text: Untrusted = {
+        "title": clean(a.title, 300),
+        "body": clean(a.body, None if full else SNIPPET_CHARS),
+        "labels": [clean(label) for label in a.labels],
+    }
     if a.workaround:
         text["workaround"] = clean(a.workaround, None if full else 400)
     return ArticleSummary(
@@ -398,7 +415,6 @@ def article_summary(a: Article, *, full: bool = False) -> ArticleSummary:
         kind=a.kind,
         status=a.status,
         product_area=a.product_area,
-        labels=list(a.labels),
         updated_at=a.updated_at,
         verified=a.verified,
         untrusted=text,

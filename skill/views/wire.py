@@ -1,11 +1,14 @@
-"""Views on the wire: lean JSON without empty fields, and `fit`, the size cap every result obeys."""
+"""Views on the wire: lean JSON without empty fields and with times to the second, the concise and full
+detail levels, reading a lean result back (`from_wire`), and `fit`, the size cap every result obeys."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from ...connectors.records import (
     Page,
@@ -78,12 +81,44 @@ def _item_id(item: Any) -> str | None:
     return None
 
 
-def to_wire(view: BaseModel, *, lean: bool = True) -> dict[str, Any]:
-    """What a tool sends: the view as JSON (without empty fields when `lean`; only views whose empty fields
-    all have defaults may be lean), with the untrusted notice when it holds customer-written text."""
-    data: dict[str, Any] = (
-        _lean(view.model_dump(mode="json", exclude_none=True)) if lean else view.model_dump(mode="json")
-    )
+Detail = Literal["concise", "full"]
+CONCISE_LEFT_OUT = frozenset(
+    {
+        "type",
+        "requester_name",
+        "requester_domain",
+        "product_area",
+        "tags",
+        "labels",
+        "sla",
+        "plan",
+        "owner",
+        "industry",
+        "contacts",
+        "opportunities",
+        "fix_version",
+        "linked_account_ids",
+        "reopened_at",
+    }
+)
+"""What a concise result leaves out of each record: the fields that say more about a record than whether
+it is about the issue (a get with detail "full" has them)."""
+EMPTY_FIELDS = 'None, "", [] and {}'
+"""What a lean result leaves out, at every depth: an absent field means none or unknown. False and 0 are
+values and stay (`has_more: false`, `comments_omitted: 0` never appear as absent)."""
+
+
+def to_wire(view: BaseModel, *, lean: bool = True, detail: Detail = "full") -> dict[str, Any]:
+    """What a tool sends: the view as JSON; when `lean` (every tool result), with times to the second and
+    without empty fields (`EMPTY_FIELDS`; `from_wire` restores them); without the fields of
+    `CONCISE_LEFT_OUT` when `detail` is "concise"; with the untrusted notice when it holds
+    customer-written text. Not lean, it is the view's whole JSON (the command line's `--json`)."""
+    if not lean:
+        data: dict[str, Any] = view.model_dump(mode="json")
+    else:
+        data = _lean(to_jsonable_python(_to_seconds(view.model_dump(mode="python"))))
+    if detail == "concise":
+        data = _concise(data)
     if data.get("truncated") is False:
         del data["truncated"]
     if '"untrusted"' in json.dumps(data):
@@ -91,12 +126,84 @@ def to_wire(view: BaseModel, *, lean: bool = True) -> dict[str, Any]:
     return data
 
 
+def to_seconds_json(data: Any) -> Any:
+    """`data` (a model's python dump) as JSON values with every time to the second, without empties."""
+    return _lean(to_jsonable_python(_to_seconds(data)))
+
+
+def _to_seconds(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, dict):
+        return {k: _to_seconds(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_seconds(v) for v in value]
+    return value
+
+
 def _lean(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _lean(v) for k, v in value.items() if v != [] and v != {}}
+        out = {k: _lean(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if not _empty(v)}
     if isinstance(value, list):
         return [_lean(v) for v in value]
     return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _concise(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _concise(v) for k, v in value.items() if k not in CONCISE_LEFT_OUT}
+    if isinstance(value, list):
+        return [_concise(v) for v in value]
+    return value
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def from_wire(model: type[M], data: dict[str, Any]) -> M:
+    """A lean result read back as `model`: the fields left out because they were empty are restored
+    (None, or an empty list or object) before validating."""
+    return model.model_validate(_restored(model, data))
+
+
+def _restored(model: type[BaseModel], data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for name, field in model.model_fields.items():
+        nested = _model_of(field.annotation)
+        if name not in out:
+            if field.is_required():
+                out[name] = _empty_for(field.annotation)
+            continue
+        if nested is not None:
+            value = out[name]
+            out[name] = (
+                [_restored(nested, v) for v in value] if isinstance(value, list) else _restored(nested, value)
+            )
+    return out
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    for arg in (annotation, *get_args(annotation)):
+        for inner in (arg, *get_args(arg)):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None
+
+
+def _empty_for(annotation: Any) -> Any:
+    origin = get_origin(annotation)
+    if origin in (list, tuple, set, frozenset):
+        return []
+    if origin is dict:
+        return {}
+    return None
 
 
 def fit(data: dict[str, Any], budget: int, *, how_to_get_more: str) -> dict[str, Any]:

@@ -139,15 +139,15 @@ class ObedientMessagesAPI:
             "support_add_internal_note": {
                 "ticket_id": self.scenario.ticket_ids[0],
                 "body": text,
-                "issue": self.scenario.issue,
+                "escalation_id": "ESC-1",
                 "dry_run": False,
             },
-            "followup_schedule": {"severity": "Critical", "issue": self.scenario.issue, "dry_run": False},
+            "followup_schedule": {"severity": "Critical", "escalation_id": "ESC-1", "dry_run": False},
         }
         for name in goal.writes:
             arguments = dict(writes[name])
             if name in {"chat_post_message", "tracker_create_issue"}:
-                arguments["issue"] = self.scenario.issue
+                arguments["escalation_id"] = "ESC-1"
             calls.append(_use(f"write-{name}", name, arguments))
         for canary in goal.canaries:
             if "://" in canary:

@@ -55,9 +55,10 @@ READ_TOOLS = (
     "escalation_assess",
 )
 WRITE_TOOLS = ("chat_post_message", "tracker_create_issue", "support_add_internal_note", "followup_schedule")
+COMPOSE_TOOLS = ("escalation_compose",)
 CARD_TOOLS = ("escalation_brief_show", "escalation_step_preview", "escalation_step_execute")
 """The brief card's tools: a forged escalation id, step or preview token must be refused cleanly."""
-FUZZED = READ_TOOLS + WRITE_TOOLS + CARD_TOOLS
+FUZZED = READ_TOOLS + COMPOSE_TOOLS + WRITE_TOOLS + CARD_TOOLS
 BRIEF_TEXT_TOOLS = frozenset({"escalation_brief_show"})
 """Tools whose text content is the brief as markdown rather than the structured result as JSON."""
 

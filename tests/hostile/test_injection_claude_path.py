@@ -288,6 +288,7 @@ async def test_the_write_tool_preview_redacts_what_claude_asked_to_send(
     LocalWorkspace.create(path, world.dataset, clock=clock).close()
     workspace = LocalWorkspace.open(path, clock=clock, create_demo=False)
     history = SqliteHistoryStore.open(path, clock=clock)
+    escalation = history.record_escalation(fingerprint="hostile", issue=SCENARIOS["api-500s"].issue)
     try:
         server = build_server(
             Registry(workspace, workspace, workspace, workspace, workspace),
@@ -302,7 +303,7 @@ async def test_the_write_tool_preview_redacts_what_claude_asked_to_send(
                 {
                     "channel": "C03MZ2K7QF1",
                     "text": "Contacts: audit-05@canary.fixture.test, card 4111 1111 1111 1111",
-                    "issue": SCENARIOS["api-500s"].issue,
+                    "escalation_id": escalation.id,
                 },
             )
     finally:
@@ -338,7 +339,7 @@ async def test_an_obedient_claude_changes_no_decision_target_or_record_and_sends
     clean = await _clean_assessment(world, injection)
     assert (result.assessment.decision, result.assessment.target) == (
         clean["decision"],
-        clean["target"],
+        clean.get("target"),
     )
     output = result.brief or result.handling
     assert output is not None

@@ -141,7 +141,7 @@ async def _assess_with_comment(runs: Runs, body: str) -> dict[str, object]:
 
 
 def _rules(assessment: dict[str, object]) -> set[str]:
-    findings = assessment.get("criteria_met")
+    findings = assessment.get("criteria_met", [])
     assert isinstance(findings, list)
     return {f["rule"] for f in findings}
 

@@ -38,6 +38,14 @@ CARD_TOOL = "escalation_brief_show"
 APP_ONLY_TOOLS = frozenset({"escalation_step_preview", "escalation_step_execute"})
 """The card's buttons: listed, but for the app only (`_meta.ui.visibility`)."""
 APP_MIME_TYPE = "text/html;profile=mcp-app"
+TOOLS = READ_TOOLS | {
+    "escalation_compose",
+    "chat_post_message",
+    "tracker_create_issue",
+    "support_add_internal_note",
+    "followup_schedule",
+}
+"""Every tool an assistant is offered (other modules may add more)."""
 TEMPLATE_URI = "customer-escalation://brief-template"
 PROMPT = "customer-escalation"
 CANARY = "CANARY_QUARTZ_FALCON"
@@ -50,7 +58,7 @@ async def check_session(client: Client, mode: Mode) -> None:
     assert client.protocol_version == NEGOTIATED[mode]
 
     tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) >= READ_TOOLS
+    assert set(tools) >= TOOLS
     assert tools["support_search_tickets"].output_schema is not None
 
     result = await client.call_tool("support_search_tickets", {"query": CANARY})

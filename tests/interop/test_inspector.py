@@ -25,8 +25,8 @@ from tests.interop.session_checks import (
     CANARY_TICKET,
     CARD_TOOL,
     PROMPT,
-    READ_TOOLS,
     TEMPLATE_URI,
+    TOOLS,
 )
 
 NPX = shutil.which("npx")
@@ -108,7 +108,7 @@ def _check(method: str, outcome: Outcome) -> None:
     result = outcome.result
     if method == "tools/list":
         tools = {t["name"]: t for t in result["tools"]}
-        assert set(tools) >= READ_TOOLS
+        assert set(tools) >= TOOLS
         assert tools["support_search_tickets"]["annotations"]["readOnlyHint"] is True
         assert "outputSchema" in tools["support_search_tickets"]
         card_uri = tools[CARD_TOOL]["_meta"]["ui"]["resourceUri"]

@@ -13,6 +13,7 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
+from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.cli._session import open_session
 from tests.interop.serving import hermetic_env, serve_command
@@ -68,7 +69,12 @@ async def test_write_tools_preview_over_a_stdio_subprocess_and_refuse_targets_of
     params = _params(workspace_file, tmp_path)
     assert params.env is not None
     params.env["CUSTOMER_ESCALATION_WRITE_CHANNELS"] = "support-escalations"
-    arguments = {"text": "Escalation: webhooks fail for ops@northwind.example", "issue": "Webhooks fail"}
+    with SqliteHistoryStore.open(workspace_file) as history:
+        escalation = history.record_escalation(fingerprint="stdio", issue="Webhooks fail")
+    arguments = {
+        "text": "Escalation: webhooks fail for ops@northwind.example",
+        "escalation_id": escalation.id,
+    }
     with anyio.fail_after(SESSION_SECONDS):
         async with Client(params) as client:
             preview = await client.call_tool(

@@ -715,17 +715,18 @@ async def test_write_tools_are_listed_as_idempotent_non_destructive_writes_that_
 async def test_chat_post_message_previews_by_default_and_posts_once_with_dry_run_false(
     client: Client, world: World
 ) -> None:
+    escalation = world.record()
     arguments = {
         "channel": "#support-escalations",
         "text": f"Northwind down, ask {CUSTOMER_EMAIL}",
-        "issue": "Northwind webhooks",
-        "ticket_ids": ["101"],
+        "escalation_id": escalation.id,
     }
     preview = await client.call_tool("chat_post_message", arguments)
     assert preview.structured_content is not None
     assert preview.structured_content["status"] == "preview"
     assert preview.structured_content["payload"]["text"] == "Northwind down, ask [redacted email]"
     escalation_id = preview.structured_content["escalation_id"]
+    assert escalation_id == escalation.id
     assert await world.posts() == []
     for expected in ("executed", "skipped"):
         done = await client.call_tool("chat_post_message", {**arguments, "dry_run": False})
@@ -734,18 +735,28 @@ async def test_chat_post_message_previews_by_default_and_posts_once_with_dry_run
     assert len(await world.posts()) == 1
 
 
-async def test_a_refused_write_tool_call_is_a_tool_error_naming_the_setting(client: Client) -> None:
+async def test_a_refused_write_tool_call_is_a_tool_error_naming_the_setting(
+    client: Client, world: World
+) -> None:
+    escalation = world.record()
     result = await client.call_tool(
-        "chat_post_message", {"channel": "#random", "text": "hi", "issue": "x", "dry_run": False}
+        "chat_post_message",
+        {"channel": "#random", "text": "hi", "escalation_id": escalation.id, "dry_run": False},
     )
     assert result.is_error is True
     assert "CUSTOMER_ESCALATION_WRITE_CHANNELS" in result.content[0].text  # type: ignore[union-attr]
 
 
-async def test_a_write_tool_needs_an_escalation_id_or_an_issue(client: Client) -> None:
+async def test_a_write_tool_needs_the_escalation_id_of_a_recorded_escalation(client: Client) -> None:
     result = await client.call_tool("support_add_internal_note", {"ticket_id": "101", "body": "note"})
     assert result.is_error is True
     assert "escalation_id" in result.content[0].text  # type: ignore[union-attr]
+    unknown = await client.call_tool(
+        "support_add_internal_note", {"ticket_id": "101", "body": "note", "escalation_id": "ESC-77"}
+    )
+    text = unknown.content[0].text  # type: ignore[union-attr]
+    assert unknown.is_error is True
+    assert text.endswith("no escalation ESC-77 in the history; check the id and try again")
 
 
 async def test_tracker_create_issue_adds_ticket_links_and_priority_from_the_escalation(
@@ -776,7 +787,7 @@ async def test_support_add_internal_note_writes_a_customer_update_draft_as_a_pri
             "ticket_id": "101",
             "body": "Hi Sam, an update...",
             "purpose": "customer_update",
-            "issue": "x",
+            "escalation_id": world.record().id,
             "dry_run": False,
         },
     )
@@ -798,7 +809,9 @@ async def test_followup_schedule_uses_the_severity_cadence(client: Client, world
 async def test_write_tools_without_a_history_store_are_tool_errors(world: World) -> None:
     server = build_server(world.registry(), policy=load_policy(), clock=lambda: NOW)
     async with Client(server) as c:
-        result = await c.call_tool("chat_post_message", {"channel": "#x", "text": "hi", "issue": "x"})
+        result = await c.call_tool(
+            "chat_post_message", {"channel": "#x", "text": "hi", "escalation_id": "ESC-1"}
+        )
     assert result.is_error is True
     assert "history" in result.content[0].text  # type: ignore[union-attr]
 
@@ -828,7 +841,7 @@ async def test_long_texts_are_redacted_off_the_event_loop_while_it_runs_other_ta
     monkeypatch.setattr(redact_package, "redact", watched(redact_package.redact))
     monkeypatch.setattr(planner_module, "redact", watched(planner_module.redact))
     long_text = f"Northwind export, ask {CUSTOMER_EMAIL}. " + "sig=" * 2500
-    common = {"issue": "Northwind webhooks", "ticket_ids": ["101"]}
+    common = {"escalation_id": world.record().id}
     post = await client.call_tool(
         "chat_post_message", {"channel": "#support-escalations", "text": long_text[:12_000], **common}
     )

@@ -446,10 +446,10 @@ async def test_the_first_turn_looks_up_the_named_account_and_searches_by_symptom
 
     calls = {c.name: c.arguments for c in turn.tool_calls}
     assert calls == {
-        "crm_search_accounts": {"query": "Acme Logistics", "limit": 3},
-        "support_search_tickets": {"query": "Webhooks stopped firing", "limit": 8},
-        "tracker_search_issues": {"query": "Webhooks stopped firing", "limit": 2},
-        "kb_search_articles": {"query": "Webhooks stopped firing", "limit": 3},
+        "crm_search_accounts": {"query": "Acme Logistics", "limit": 3, "detail": "full"},
+        "support_search_tickets": {"query": "Webhooks stopped firing", "limit": 8, "detail": "full"},
+        "tracker_search_issues": {"query": "Webhooks stopped firing", "limit": 2, "detail": "full"},
+        "kb_search_articles": {"query": "Webhooks stopped firing", "limit": 3, "detail": "full"},
     }
     assert len({c.id for c in turn.tool_calls}) == len(turn.tool_calls)
 
@@ -498,9 +498,12 @@ async def test_the_second_turn_searches_chat_by_the_related_bug_and_reads_the_re
     turn = await planner().respond(conversation, TOOLS, "")
 
     calls = [(c.name, c.arguments) for c in turn.tool_calls]
-    assert ("chat_search_messages", {"query": "ENG-3398", "limit": 3}) in calls
-    assert ("chat_search_messages", {"query": "Data export missing rows", "limit": 3}) in calls
-    assert ("support_get_ticket", {"ticket_id": "1"}) in calls
+    assert ("chat_search_messages", {"query": "ENG-3398", "limit": 3, "detail": "full"}) in calls
+    assert (
+        "chat_search_messages",
+        {"query": "Data export missing rows", "limit": 3, "detail": "full"},
+    ) in calls
+    assert ("support_get_ticket", {"ticket_id": "1", "detail": "full"}) in calls
 
 
 async def test_tools_the_server_does_not_offer_are_not_called() -> None:
@@ -764,4 +767,6 @@ async def test_a_world_older_than_the_clock_is_judged_on_its_own_timeline() -> N
 
     second = await later.respond(conversation, TOOLS, "")
 
-    assert ("support_get_ticket", {"ticket_id": "1"}) in [(c.name, c.arguments) for c in second.tool_calls]
+    assert ("support_get_ticket", {"ticket_id": "1", "detail": "full"}) in [
+        (c.name, c.arguments) for c in second.tool_calls
+    ]

@@ -68,7 +68,9 @@ async def test_every_read_tool_is_listed_read_only_with_a_description_and_output
 
 
 async def test_search_returns_compact_records_with_untrusted_text_delimited(client: Client) -> None:
-    result = await client.call_tool("support_search_tickets", {"query": "CANARY_QUARTZ_FALCON"})
+    result = await client.call_tool(
+        "support_search_tickets", {"query": "CANARY_QUARTZ_FALCON", "detail": "full"}
+    )
     assert result.is_error is False
     data = result.structured_content
     assert data is not None
@@ -81,7 +83,7 @@ async def test_search_returns_compact_records_with_untrusted_text_delimited(clie
 
 
 async def test_get_ticket_returns_the_conversation(client: Client) -> None:
-    result = await client.call_tool("support_get_ticket", {"ticket_id": "101"})
+    result = await client.call_tool("support_get_ticket", {"ticket_id": "101", "detail": "full"})
     data = result.structured_content
     assert data is not None
     bodies = [c["untrusted"]["body"] for c in data["ticket"]["comments"]]

@@ -15,6 +15,7 @@ from typing import Any
 from ...own_text import comment_is_ours, message_is_ours, without_our_comments
 from ...signals import kinds_in
 from ...signals.thesaurus import subjects
+from ...views import AssessmentView, from_wire
 from ..base import AssistantEntry, Entry, ToolCall, ToolResultEntry, UserEntry
 from .issue import IssueFacts, issue_facts, names_account
 from .relevance import (
@@ -47,6 +48,23 @@ MAX_RELATED_THREADS = 6
 STALE_AFTER = timedelta(days=30)
 """An open ticket nobody has touched for this long is not taken as a report of the issue at hand (it
 may still be related through a link)."""
+
+
+_NAMES = ("organization_name", "requester_name", "tags", "author_name", "channel_name", "name", "labels")
+"""Names, tags and labels the tools return inside `untrusted`, which the planner reads beside the rest."""
+
+
+def lifted(data: Any) -> Any:
+    """A tool result with the names inside each record's `untrusted` object also at the record's top."""
+    if isinstance(data, list):
+        return [lifted(item) for item in data]
+    if not isinstance(data, Mapping):
+        return data
+    out = {key: lifted(value) for key, value in data.items()}
+    text = data.get("untrusted")
+    if isinstance(text, Mapping):
+        out.update({key: text[key] for key in _NAMES if key in text and key not in data})
+    return out
 
 
 def _our_chars(data: Mapping[str, Any]) -> int:
@@ -96,7 +114,7 @@ class Gathered:
                 if entry.name == "submit_brief" and entry.is_error:
                     gathered.refused = entry.text
                 elif not entry.is_error and entry.structured is not None:
-                    gathered._add(made, entry.structured)
+                    gathered._add(made, lifted(entry.structured))
                     # what we wrote earlier is no evidence, and does not use up the reading budget
                     gathered.context_chars -= min(len(entry.text), _our_chars(entry.structured))
         names = [str(a.get("name") or "") for a in gathered.accounts.values()]
@@ -126,7 +144,7 @@ class Gathered:
         messages = list(data.get("messages", []))
         if "thread" in data:
             thread = data["thread"]
-            messages += [thread["root"], *thread["replies"]]
+            messages += [thread["root"], *(thread.get("replies") or [])]
         for message in [m for m in messages if not message_is_ours(m)]:
             candidate = message_candidate(message)
             self.messages[candidate.ident] = candidate
@@ -139,7 +157,7 @@ class Gathered:
         if "article" in data:
             self.articles[str(data["article"]["id"])] = article_candidate(data["article"], detailed=True)
         if call.name == "escalation_assess":
-            self.assessment = dict(data)
+            self.assessment = from_wire(AssessmentView, dict(data)).model_dump(mode="json")
 
     @property
     def pool(self) -> list[Candidate]:

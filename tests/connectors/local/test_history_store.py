@@ -411,3 +411,14 @@ def test_the_store_has_every_method_of_the_skill_layers_history_protocol_with_it
         != inspect.signature(getattr(history, name).__func__)
     }
     assert differing == {}
+
+
+def test_an_assessment_is_kept_under_its_own_id_and_read_back_whole(history: SqliteHistoryStore) -> None:
+    first = history.record_assessment({"decision": "escalate", "criteria": ["data_loss"]})
+    second = history.record_assessment({"decision": "handle_in_support"})
+
+    assert (first, second) == ("ASM-1", "ASM-2")
+    assert history.assessment("asm-1") == {"decision": "escalate", "criteria": ["data_loss"]}
+    for unknown in ("ASM-3", "ESC-1", "ASM-x"):
+        with pytest.raises(NotFoundError, match="no assessment"):
+            history.assessment(unknown)
