@@ -34,7 +34,9 @@ INSTRUCTIONS = (
     "assessment_id and your draft for the brief and its escalation_id. The `customer-escalation` prompt walks "
     "through the whole workflow. Write tools (chat_post_message, tracker_create_issue, "
     "support_add_internal_note, followup_schedule) take that escalation_id and return a preview unless "
-    "dry_run=false; write only what the user asked for. " + views.UNTRUSTED_NOTE
+    "dry_run=false; write only what the user asked for. escalation_brief_show shows a recorded "
+    "escalation (ESC-<n>) as its brief, and as a card where a person previews and sends next steps. "
+    + views.UNTRUSTED_NOTE
 )
 
 
