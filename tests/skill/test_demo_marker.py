@@ -116,3 +116,40 @@ def test_the_skill_gives_the_precedence_rule() -> None:
     assert '"source": "demo"' in skill
     assert "records from the user's real systems win" in skill
     assert "never\nmix them into a brief about a real customer" in skill
+
+
+DRAFT = {
+    "summary": "Webhooks fail for Northwind",
+    "cited_records": ["ticket:101"],
+    "workflow_impact": "Orders do not sync.",
+    "issue_description": "Webhook deliveries fail with 502.",
+    "whats_been_tried": ["Retried the deliveries"],
+    "last_update_to_customer": "We are looking into it.",
+    "customer_expectation": "A fix this week.",
+    "escalation_risk": "None stated.",
+    "whats_needed": ["A fix"],
+    "reproduction_note": "Unknown: no steps in ticket 101.",
+}
+
+
+async def test_the_composed_brief_and_its_card_carry_the_marker_too(demo_client: Client) -> None:
+    assessed = await demo_client.call_tool(
+        "escalation_assess", {"issue": "Webhooks fail", "ticket_ids": ["101"]}
+    )
+    assessment = assessed.structured_content
+    assert assessment is not None
+    composed = await demo_client.call_tool(
+        "escalation_compose",
+        {
+            "assessment_id": assessment["assessment_id"],
+            "draft": {**DRAFT, "decision": assessment["decision"]},
+        },
+    )
+    assert not composed.is_error, _texts(composed)
+    shown = await demo_client.call_tool(
+        "escalation_brief_show", {"escalation_id": composed.structured_content["escalation_id"]}
+    )
+    for result in (composed, shown):
+        assert result.structured_content is not None
+        assert result.structured_content["source"] == "demo"
+        assert result.structured_content["notice"] == DEMO_NOTICE
