@@ -86,17 +86,29 @@ def to_wire(view: BaseModel, *, lean: bool = True) -> dict[str, Any]:
     )
     if data.get("truncated") is False:
         del data["truncated"]
-    if '"untrusted"' in json.dumps(data):
+    if _holds_untrusted(data):
         data["untrusted_notice"] = SHORT_NOTICE
     return data
 
 
 def _lean(value: Any) -> Any:
+    # Scalars are returned as they are without a call each: results hold hundreds of them.
     if isinstance(value, dict):
-        return {k: _lean(v) for k, v in value.items() if v != [] and v != {}}
+        return {
+            k: _lean(v) if isinstance(v, (dict, list)) else v for k, v in value.items() if v != [] and v != {}
+        }
     if isinstance(value, list):
-        return [_lean(v) for v in value]
+        return [_lean(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
+
+
+def _holds_untrusted(value: Any) -> bool:
+    """Whether an `untrusted` key appears anywhere in `value` (a result as sent)."""
+    if isinstance(value, dict):
+        return "untrusted" in value or any(_holds_untrusted(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_untrusted(v) for v in value)
+    return False
 
 
 def fit(data: dict[str, Any], budget: int, *, how_to_get_more: str) -> dict[str, Any]:
