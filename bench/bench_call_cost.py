@@ -27,63 +27,19 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench._harness import table
+from bench._processes import Running, launched
 from bench._server_http import http_load
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.demo import build_demo
 from tests.contract.dataset import NOW
-from tests.interop.serving import ANNOUNCEMENT, TEST_TOKEN, hermetic_env, stop
-
-
-@dataclass
-class Running:
-    name: str
-    url: str
-    pid: int
-
-
-@contextmanager
-def launched(name: str, command: list[str], env: dict[str, str]) -> Iterator[Running]:
-    """Run `command` until the block ends; it must announce ``serving MCP on <url>`` on stderr."""
-    process = subprocess.Popen(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert process.stderr is not None
-    found: list[str] = []
-    announced = threading.Event()
-
-    def drain() -> None:
-        assert process.stderr is not None
-        for raw in iter(process.stderr.readline, b""):
-            line = raw.decode(errors="replace")
-            match = ANNOUNCEMENT.search(line)
-            if match and not announced.is_set():
-                found.append(match["url"])
-                announced.set()
-            elif not match:
-                sys.stderr.write(f"[{name}] {line}")
-        announced.set()
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        if not announced.wait(30) or not found:
-            raise RuntimeError(f"{name} did not start (exit code {process.poll()})")
-        yield Running(name, found[0], process.pid)
-    finally:
-        stop(process)
-        reader.join(10)
-        process.stderr.close()
+from tests.interop.serving import TEST_TOKEN, hermetic_env
 
 
 async def rounds(servers: list[Running], args: argparse.Namespace) -> dict[str, list[tuple[float, float]]]:
