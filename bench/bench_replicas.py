@@ -108,14 +108,16 @@ class Pool:
         raise RuntimeError("every replica is down")
 
 
-def write_call(tool: str, tag: str, ticket: str) -> tuple[str, dict[str, Any]]:
-    """A write for the escalation named by `tag` (its issue text) about `ticket`, with `dry_run=false`.
+def write_call(tool: str, tag: str, ticket: str | None) -> tuple[str, dict[str, Any]]:
+    """A write for the escalation named by `tag` (its issue text), about `ticket` when one is given
+    (an internal note needs one), with `dry_run=false`.
 
-    An open escalation sharing a ticket takes in a new one, so calls meant for different escalations
-    need different tickets.
+    An open escalation sharing a ticket takes in a new one (and a second write of the same kind to
+    the same target for it is skipped as done), so writes meant for different escalations need
+    different tickets, or none.
     """
     issue = f"Replica check {tag}: batch API errors"
-    common: dict[str, Any] = {"issue": issue, "ticket_ids": [ticket], "dry_run": False}
+    common: dict[str, Any] = {"issue": issue, "ticket_ids": [ticket] if ticket else [], "dry_run": False}
     if tool == "chat_post_message":
         return tool, {"channel": CHANNEL, "text": f"Escalation {tag}: batch API errors", **common}
     if tool == "tracker_create_issue":
@@ -160,9 +162,10 @@ async def send(
 
 
 async def mixed_load(pool: Pool, args: argparse.Namespace, tickets: list[str]) -> Figures:
-    """The mixed load; each write is about a ticket of its own (taken in turn from `tickets`)."""
+    """The mixed load; each internal note is about a ticket of its own (taken in turn from `tickets`;
+    once they are used up, notes give way to the other writes), the other writes name no ticket."""
     figures = Figures()
-    fresh = itertools.cycle(tickets)
+    fresh = iter(tickets)
     reads = [c for c in mixed_calls(build_demo(NOW), per_tool=8) if "_search_" in c[0] or "_get_" in c[0]]
     numbers = itertools.count(1)
     deadline = time.perf_counter() + args.seconds
@@ -177,7 +180,11 @@ async def mixed_load(pool: Pool, args: argparse.Namespace, tickets: list[str]) -
                 sent: Sent | None = None
                 if rng.random() < args.write_share:
                     tag = f"rbench{args.seed}t{index}x{step}"
-                    name, arguments = write_call(rng.choice(list(KINDS)), tag, next(fresh))
+                    tool = rng.choice(list(KINDS))
+                    ticket = next(fresh, None) if tool == "support_add_internal_note" else None
+                    if tool == "support_add_internal_note" and ticket is None:
+                        tool = rng.choice([k for k in KINDS if k != tool])
+                    name, arguments = write_call(tool, tag, ticket)
                     sent = Sent(name, arguments, tag)
                     figures.writes.append(sent)
                     call: Call = (sent.tool, sent.arguments)
