@@ -103,12 +103,13 @@ def _lean(value: Any) -> Any:
 
 
 def _holds_untrusted(value: Any) -> bool:
-    """Whether an `untrusted` key appears anywhere in `value` (a result as sent)."""
+    """Whether `"untrusted"` appears in the JSON of `value` (a result as sent), as a key or a whole
+    string, found without serialising it."""
     if isinstance(value, dict):
         return "untrusted" in value or any(_holds_untrusted(v) for v in value.values())
     if isinstance(value, list):
         return any(_holds_untrusted(v) for v in value)
-    return False
+    return value == "untrusted"
 
 
 def fit(data: dict[str, Any], budget: int, *, how_to_get_more: str) -> dict[str, Any]:
