@@ -109,7 +109,7 @@ def _holds_untrusted(value: Any) -> bool:
         return "untrusted" in value or any(_holds_untrusted(v) for v in value.values())
     if isinstance(value, list):
         return any(_holds_untrusted(v) for v in value)
-    return value == "untrusted"
+    return isinstance(value, str) and value == "untrusted"
 
 
 def fit(data: dict[str, Any], budget: int, *, how_to_get_more: str) -> dict[str, Any]:
