@@ -48,6 +48,7 @@ from ._base import (
     PgStoreBase,
 )
 from ._records import insert, upsert
+from .schema import ISSUE_NUMBER_LOCK
 from .search import Where
 
 
@@ -353,6 +354,9 @@ class TrackerTables(PgStoreBase):
 
 
 async def _next_issue_number(conn: AConn, project: str) -> int:
+    """The next free number in `project`, held for this transaction: writers filing issues in one
+    project at once take turns instead of racing for the same key."""
+    await conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (ISSUE_NUMBER_LOCK, project))
     cursor = await conn.execute(
         "SELECT coalesce(max(number), 0) + 1 FROM issues WHERE project = %s", (project,)
     )

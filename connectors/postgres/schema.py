@@ -27,6 +27,9 @@ MIGRATION_LOCK = 0x43457363_0001
 """The advisory lock held while migrating ("CEsc", 1)."""
 LEDGER_LOCK = 0x43457363_0002
 """The advisory lock a transaction holds while it numbers a new escalation."""
+ISSUE_NUMBER_LOCK = 0x43450003
+"""With the project's `hashtext` as second key: the advisory lock a transaction holds while it numbers
+a new tracker issue in that project (the two-key lock space is apart from the one-key one)."""
 
 _SEARCH_CONFIG = (
     "CREATE TEXT SEARCH DICTIONARY ce_stem (TEMPLATE = snowball, Language = english)",
@@ -176,4 +179,13 @@ def redacted(url: str) -> str:
     return f"{scheme}{sep}{user}@{tail}"
 
 
-__all__ = ["LEDGER_LOCK", "MIGRATIONS", "MIGRATION_LOCK", "connect", "migrate", "prepare", "redacted"]
+__all__ = [
+    "ISSUE_NUMBER_LOCK",
+    "LEDGER_LOCK",
+    "MIGRATIONS",
+    "MIGRATION_LOCK",
+    "connect",
+    "migrate",
+    "prepare",
+    "redacted",
+]

@@ -109,14 +109,22 @@ class ServerState:
     def cap(self, result: views.View, more: str, *, detail: views.Detail = "full") -> CallToolResult:
         """`result` as a tool result (lean, times to the second, at `detail`), cut to the size cap with
         `more` saying how to get the rest."""
-        wire = views.to_wire(result, detail=detail)
-        return reply(views.fit(wire, self.result_chars, how_to_get_more=more))
+        data = views.to_wire(result, detail=detail)
+        text = _compact(data)
+        # The text is the size `fit` measures: a result within the cap is serialised once, not thrice.
+        if len(text) > self.result_chars:
+            data = views.fit(data, self.result_chars, how_to_get_more=more)
+            text = _compact(data)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
 
 def reply(data: dict[str, Any]) -> CallToolResult:
     """A tool result: `data` as structured content and, compact, as text."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+    return CallToolResult(content=[TextContent(type="text", text=_compact(data))], structured_content=data)
+
+
+def _compact(data: dict[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

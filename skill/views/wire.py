@@ -121,9 +121,19 @@ def to_wire(view: BaseModel, *, lean: bool = True, detail: Detail = "full") -> d
         data = _concise(data)
     if data.get("truncated") is False:
         del data["truncated"]
-    if '"untrusted"' in json.dumps(data):
+    if _holds_untrusted(data):
         data["untrusted_notice"] = SHORT_NOTICE
     return data
+
+
+def _holds_untrusted(value: Any) -> bool:
+    """Whether `"untrusted"` appears in the JSON of `value` (a result as sent), as a key or a whole
+    string, found without serialising it."""
+    if isinstance(value, dict):
+        return "untrusted" in value or any(_holds_untrusted(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_untrusted(v) for v in value)
+    return isinstance(value, str) and value == "untrusted"
 
 
 def to_seconds_json(data: Any) -> Any:
@@ -142,11 +152,12 @@ def _to_seconds(value: Any) -> Any:
 
 
 def _lean(value: Any) -> Any:
+    # Scalars are returned as they are without a call each: results hold hundreds of them.
     if isinstance(value, dict):
-        out = {k: _lean(v) for k, v in value.items()}
+        out = {k: _lean(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
         return {k: v for k, v in out.items() if not _empty(v)}
     if isinstance(value, list):
-        return [_lean(v) for v in value]
+        return [_lean(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 

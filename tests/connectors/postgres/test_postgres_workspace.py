@@ -54,6 +54,24 @@ async def test_replicas_creating_different_issues_at_once_get_different_keys(dat
         await asyncio.gather(*(r.aclose() for r in replicas))
 
 
+async def test_many_issues_filed_at_once_in_one_project_each_get_a_number(database_url: str) -> None:
+    # More writers than a lost race is retried: numbering must not depend on winning a race.
+    replicas = await _replicas(database_url)
+    try:
+
+        async def create(n: int) -> Any:
+            draft = IssueDraft(project="ENG", title=f"Crowd {n}", body_markdown="body", kind="bug")
+            return await replicas[n % REPLICAS].create_issue(draft, idempotency_key=f"crowd-{n}")
+
+        receipts = await asyncio.gather(*(create(n) for n in range(32)))
+        keys = [r.ref.id for r in receipts]
+        assert len(set(keys)) == 32
+        found = await replicas[0].search_issues("Crowd", limit=25)
+        assert found.total == 32
+    finally:
+        await asyncio.gather(*(r.aclose() for r in replicas))
+
+
 async def test_the_first_calls_of_a_new_workspace_may_come_all_at_once(database_url: str) -> None:
     loader = PostgresWorkspace.open(database_url, clock=lambda: NOW)
     await loader.load(CONTRACT_DATASET)
