@@ -16,20 +16,17 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from mcp import Client
 
 from customer_escalation.connectors.base import CATEGORIES, CATEGORY_TITLES, Category, Registry
@@ -55,6 +52,7 @@ from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.hubspot import HubSpotFake
+from tests.fakes.loopback import served
 from tests.hostile.paused import PAUSED_MARKER
 from tests.hostile.vendors import FAULTS, VENDORS, Fault, FaultyVendor
 
@@ -290,23 +288,6 @@ class RevokeAfter:
         await self.fake.app(scope, receive, send)
 
 
-@contextmanager
-def loopback(app: Any) -> Iterator[str]:
-    """Serve `app` on a free loopback port in a thread; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 def test_the_command_line_exits_4_when_the_crm_credentials_expire_mid_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -314,7 +295,7 @@ def test_the_command_line_exits_4_when_the_crm_credentials_expire_mid_run(
     LocalWorkspace.create(path, CONTRACT_DATASET, clock=clock).close()
     fake = HubSpotFake(CONTRACT_DATASET)
     gate = RevokeAfter(fake, allowed=1)
-    with loopback(gate) as base_url:
+    with served(gate) as base_url:
         monkeypatch.setenv("CUSTOMER_ESCALATION_CRM", "hubspot")
         monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", fake.token)
         monkeypatch.setenv("HUBSPOT_PORTAL_ID", fake.portal_id)

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
-import uvicorn
 
 from customer_escalation.connectors.base import KnowledgeBase
 from customer_escalation.connectors.errors import ConfigError
@@ -22,6 +17,7 @@ from customer_escalation.connectors.settings import KNOWN_SYSTEMS, load_settings
 from customer_escalation.skill.cli import main
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.guru import GuruFake
+from tests.fakes.loopback import served
 
 REQUIRED = {"GURU_USER": "escalations@vendor.example", "GURU_API_TOKEN": "guru-token-1"}
 
@@ -105,22 +101,6 @@ async def test_the_factory_builds_the_knowledge_base_with_its_scope_and_links() 
 # --- connectors check ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _served(app: Any) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 def test_connectors_check_reports_each_bad_setting_on_one_line_without_secrets(
     demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -140,7 +120,7 @@ def test_connectors_check_probes_the_team_and_reports_rejected_credentials(
     demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake = GuruFake(CONTRACT_DATASET)
-    with _served(fake.app) as url:
+    with served(fake.app) as url:
         monkeypatch.setenv("CUSTOMER_ESCALATION_KB", "guru")
         monkeypatch.setenv("GURU_BASE_URL", url)
         monkeypatch.setenv("GURU_USER", fake.user)
