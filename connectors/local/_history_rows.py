@@ -77,7 +77,11 @@ def next_number(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(n), 0) + 1 FROM escalations").fetchone()[0])
 
 
-def escalation_row(conn: sqlite3.Connection, escalation_id: str) -> EscalationEntry | None:
+def escalation_row(
+    conn: sqlite3.Connection, escalation_id: str, *, lock: bool = False
+) -> EscalationEntry | None:
+    """The escalation with this id. `lock` asks nothing more of SQLite: a write transaction
+    (``BEGIN IMMEDIATE``) already holds the file's write lock until it ends."""
     row = conn.execute("SELECT data FROM escalations WHERE id = ?", (escalation_id,)).fetchone()
     return EscalationEntry.model_validate_json(row[0]) if row is not None else None
 
@@ -159,8 +163,11 @@ def cancel_followups(conn: sqlite3.Connection, escalation_id: str) -> None:
 # -- actions -------------------------------------------------------------------------------------
 
 
-def action_row(conn: sqlite3.Connection, key: str) -> tuple[ActionRecord, datetime, str | None] | None:
-    """The action with this key, when it was claimed, and who holds it (None once finished)."""
+def action_row(
+    conn: sqlite3.Connection, key: str, *, lock: bool = False
+) -> tuple[ActionRecord, datetime, str | None] | None:
+    """The action with this key, when it was claimed, and who holds it (None once finished); `lock`
+    is already held by a write transaction, as in `escalation_row`."""
     row = conn.execute(
         "SELECT data, claimed_at, claimed_by FROM actions WHERE idempotency_key = ?", (key,)
     ).fetchone()
