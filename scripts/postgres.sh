@@ -9,7 +9,8 @@
 #
 # Settings (environment):
 #   POSTGRES_CLUSTER_DIR  where the cluster lives (default: build/postgres in the repository)
-#   POSTGRES_PORT         the loopback port it listens on (default: 55432)
+#   POSTGRES_PORT         the loopback port it listens on (default: 55432, or a free one when that is
+#                         taken; the port chosen is kept in the cluster folder for `url` and `status`)
 #   POSTGRES_DATABASE     the database to create (default: customer_escalation)
 #   POSTGRES_BIN          the folder holding initdb and pg_ctl (default: found on PATH, then under
 #                         /usr/lib/postgresql/<version>/bin)
@@ -22,7 +23,15 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cluster=${POSTGRES_CLUSTER_DIR:-$root/build/postgres}
-port=${POSTGRES_PORT:-55432}
+port_file=$cluster/port
+# POSTGRES_PORT when set; otherwise the port this cluster last started on; otherwise 55432.
+if [ -n "${POSTGRES_PORT:-}" ]; then
+    port=$POSTGRES_PORT
+elif [ -f "$port_file" ]; then
+    port=$(cat "$port_file")
+else
+    port=55432
+fi
 database=${POSTGRES_DATABASE:-customer_escalation}
 superuser=escalation
 data=$cluster/data
@@ -100,13 +109,28 @@ running() {
     as_user "$bin/pg_ctl" status --pgdata="$data" >/dev/null 2>&1
 }
 
+port_taken() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 start() {
     [ -f "$data/PG_VERSION" ] || create_cluster
     if running; then
         say "already running"
     else
+        if [ -z "${POSTGRES_PORT:-}" ] && port_taken "$port"; then
+            # Another server (another checkout's cluster, a system one) holds the port: take a free one.
+            local taken=$port
+            port=$(free_port)
+            say "port $taken is taken; using $port"
+        fi
         as_user "$bin/pg_ctl" start --pgdata="$data" --wait --timeout=60 --log="$cluster/server.log" \
             -o "-p $port" >/dev/null || { tail -n 20 "$cluster/server.log" >&2; fail "the server did not start"; }
+        echo "$port" >"$port_file"
     fi
     create_database
     url
