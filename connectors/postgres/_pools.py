@@ -15,7 +15,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from ..errors import WorkspaceError
-from .schema import redacted
+from .schema import redacted, without_secrets
 
 POOL_TIMEOUT = 30.0
 """Seconds a call waits for a free connection before failing."""
@@ -25,6 +25,7 @@ class SyncPool:
     """A small pool of autocommit connections for synchronous callers (threads)."""
 
     def __init__(self, url: str, *, what: str, max_size: int = 4) -> None:
+        self._url = url
         self._what = what
         try:
             self._pool: ConnectionPool[Any] | None = ConnectionPool(
@@ -37,7 +38,8 @@ class SyncPool:
             )
             self._pool.open(wait=True, timeout=POOL_TIMEOUT)
         except psycopg.Error as exc:
-            raise WorkspaceError(f"cannot connect to the database {redacted(url)}: {exc}") from exc
+            detail = without_secrets(str(exc), url)
+            raise WorkspaceError(f"cannot connect to the database {redacted(url)}: {detail}") from exc
 
     def close(self) -> None:
         if self._pool is not None:
@@ -53,7 +55,7 @@ class SyncPool:
             with self._pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
-            raise WorkspaceError(f"{self._what}: {exc}") from exc
+            raise WorkspaceError(f"{self._what}: {without_secrets(str(exc), self._url)}") from exc
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[Any]]:
@@ -91,7 +93,7 @@ class AsyncPool:
             async with self._pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
-            raise WorkspaceError(f"{self._what}: {exc}") from exc
+            raise WorkspaceError(f"{self._what}: {without_secrets(str(exc), self._url)}") from exc
 
     async def _open(self, pool: AsyncConnectionPool[Any]) -> None:
         """Open the pool once, however many tasks make the first call at the same time."""

@@ -24,7 +24,7 @@ from ..local.indexing import ALL_KINDS
 from ..records import Dataset, EscalationEntry
 from ._history_sql import updatable
 from ._records import load_dataset
-from .schema import prepare, redacted
+from .schema import prepare, redacted, without_secrets
 
 AConn = psycopg.AsyncConnection[Any]
 
@@ -132,7 +132,8 @@ async def copy_snapshot(snapshot: Snapshot, url: str) -> CopyReport:
                 )
                 raise WorkspaceError(f"the copy does not match the file ({differ}); nothing was written")
     except psycopg.Error as exc:
-        raise WorkspaceError(f"cannot copy into {redacted(url)}: {exc}") from exc
+        detail = without_secrets(str(exc), url)
+        raise WorkspaceError(f"cannot copy into {redacted(url)}: {detail}") from exc
     return CopyReport(source=snapshot.path, target=redacted(url), counts=snapshot.counts)
 
 

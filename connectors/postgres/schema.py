@@ -16,10 +16,13 @@ in the same order whatever the database's locale.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote, unquote
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import WorkspaceError
 
@@ -160,7 +163,8 @@ def connect(url: str) -> psycopg.Connection[Any]:
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
-        raise WorkspaceError(f"cannot connect to the database {redacted(url)}: {exc}") from exc
+        detail = without_secrets(str(exc), url)
+        raise WorkspaceError(f"cannot connect to the database {redacted(url)}: {detail}") from exc
 
 
 def prepare(url: str) -> None:
@@ -170,13 +174,35 @@ def prepare(url: str) -> None:
 
 
 def redacted(url: str) -> str:
-    """`url` without its password, for messages."""
-    head, at, tail = url.rpartition("@")
-    if not at:
-        return url
-    scheme, sep, credentials = head.partition("://")
-    user = credentials.partition(":")[0]
-    return f"{scheme}{sep}{user}@{tail}"
+    """`url` without its password (written as ``user:password@`` or as a ``password`` parameter), for
+    messages; a URL that cannot be read is not repeated at all."""
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.Error:
+        return "the configured database (its URL could not be read)"
+    user = f"{info['user']}@" if info.get("user") else ""
+    port = f":{info['port']}" if info.get("port") else ""
+    return f"postgresql://{user}{info.get('host') or 'localhost'}{port}/{info.get('dbname') or ''}"
+
+
+def without_secrets(text: str, url: str) -> str:
+    """`text` (an error from the database library, which may echo what it was given) with the URL shown
+    redacted and its password, in any spelling, replaced."""
+    text = text.replace(url, redacted(url))
+    for secret in _passwords(url):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _passwords(url: str) -> set[str]:
+    found: set[str]
+    try:
+        found = {str(conninfo_to_dict(url).get("password") or "")}
+    except psycopg.Error:
+        found = set()
+    for pattern in (r"://[^:/@\s]*:([^@\s]*)@", r"password=([^&\s]+)"):
+        found.update(match.group(1) for match in re.finditer(pattern, url))
+    return {form for secret in found if secret for form in (secret, unquote(secret), quote(secret, safe=""))}
 
 
 __all__ = [
@@ -188,4 +214,5 @@ __all__ = [
     "migrate",
     "prepare",
     "redacted",
+    "without_secrets",
 ]

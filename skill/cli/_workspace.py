@@ -279,7 +279,9 @@ def _migrate(args: argparse.Namespace) -> int:
     from ...connectors.postgres.migrate import copy_workspace
 
     if not args.to.startswith(("postgresql://", "postgres://")):
-        raise CliError(f"--to needs a postgresql:// URL, not {args.to!r}", EXIT_USAGE)
+        raise CliError(
+            "--to needs a postgresql:// URL (postgresql://user:password@host:port/database)", EXIT_USAGE
+        )
     path = settings_from_args(args).workspace
     try:
         report = copy_workspace(path, args.to)
