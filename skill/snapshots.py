@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..connectors.base import Category, Registry
+from ..connectors.base import CATEGORY_TITLES, Category, Registry
 from ..connectors.records import (
     Account,
     Article,
@@ -87,6 +87,11 @@ class RecordSnapshot(BaseModel):
         StatedFigures | None, Field(description="For an account: the figures the other server states.")
     ] = None
 
+    @field_validator("system", "id")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        return value.strip()
+
     @property
     def ref(self) -> str:
         """The evidence id the assessment and findings use."""
@@ -103,14 +108,25 @@ def with_snapshot_ids(
     connectors verify what they can."""
     update: dict[str, tuple[str, ...]] = {}
     for snapshot in snapshots:
-        if registry.get(_CATEGORY[snapshot.kind]) is None:
+        if not _ours_to_read(snapshot, registry):
             continue
-        if snapshot.kind == "message" and ":" not in snapshot.id:
-            continue  # not an id our chat connector can read
         name = _REQUEST_FIELD[snapshot.kind]
         current = update.get(name, getattr(request, name))
         update[name] = tuple(dict.fromkeys([*current, snapshot.id]))
     return request.model_copy(update=update)
+
+
+def _ours_to_read(snapshot: RecordSnapshot, registry: Registry) -> bool:
+    """Whether a configured connector reads the system the snapshot comes from: the same system, or the
+    local workspace (which holds records imported from any system, under their own ids). A record of
+    another system is never swapped for one of ours that happens to share its id."""
+    connector = registry.get(_CATEGORY[snapshot.kind])
+    if connector is None:
+        return False
+    if snapshot.kind == "message" and ":" not in snapshot.id:
+        return False  # not an id our chat connector can read
+    system = str(getattr(connector, "system", "")).lower()
+    return system in (snapshot.system.lower(), "local")
 
 
 def _read_refs(evidence: Evidence) -> set[str]:
@@ -120,11 +136,28 @@ def _read_refs(evidence: Evidence) -> set[str]:
     return refs
 
 
-def merged(evidence: Evidence, snapshots: list[RecordSnapshot]) -> tuple[Evidence, list[str]]:
+def merged(
+    evidence: Evidence, snapshots: list[RecordSnapshot], registry: Registry
+) -> tuple[Evidence, list[str]]:
     """`evidence` with the snapshots our connectors could not read added as records, and the evidence
-    ids of those (assistant-supplied) records. A snapshot is no longer reported missing."""
+    ids of those (assistant-supplied) records. A snapshot is no longer reported missing.
+
+    A snapshot our connector was asked to read counts as the assistant's own only when the connector
+    found no such record or its category failed: a record read under the connector's own spelling of
+    the id (a Salesforce 15-character id read back as the 18-character one) is ours, not a second copy."""
     read = _read_refs(evidence)
-    supplied = [s for s in {s.ref: s for s in snapshots}.values() if s.ref not in read]
+    failed = {
+        c for c, title in CATEGORY_TITLES.items() if any(u.startswith(title) for u in evidence.unavailable)
+    }
+
+    def supplied_by_assistant(s: RecordSnapshot) -> bool:
+        if s.ref in read:
+            return False
+        if not _ours_to_read(s, registry):
+            return True
+        return s.ref in evidence.missing or _CATEGORY[s.kind] in failed
+
+    supplied = [s for s in {s.ref: s for s in snapshots}.values() if supplied_by_assistant(s)]
     refs = {s.ref for s in supplied}
     missing = tuple(m for m in evidence.missing if m not in refs)
     accounts = [_account(s) for s in supplied if s.kind == "account"]

@@ -12,7 +12,7 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field, ValidationError
 
 from ...connectors.errors import NotFoundError, WorkspaceError
-from ...connectors.records import EscalationEntry
+from ...connectors.records import HANDLED_IN_SUPPORT, EscalationEntry
 from .. import views
 from ..actions import EscalationCase
 from ..brief import EscalationBrief
@@ -102,7 +102,11 @@ def _record(state: ServerState, case: EscalationCase, escalation_id: str | None)
     if history is None:  # `load` has already refused
         raise ToolError("escalation_compose needs the escalation history")
     try:
-        fingerprint = history.escalation(escalation_id).fingerprint if escalation_id else None
+        fingerprint = None
+        if escalation_id:
+            earlier = history.escalation(escalation_id)
+            _check_revisable(earlier, case)
+            fingerprint = earlier.fingerprint
         return case.record(history, fingerprint=fingerprint)
     except NotFoundError as exc:
         raise ToolError(
@@ -110,6 +114,24 @@ def _record(state: ServerState, case: EscalationCase, escalation_id: str | None)
         ) from exc
     except WorkspaceError as exc:
         raise ToolError(f"the escalation history cannot be written: {exc}. Tell the user") from exc
+
+
+def _check_revisable(earlier: EscalationEntry, case: EscalationCase) -> None:
+    """A brief revises an escalation only while it is open and only when it is about the same records:
+    a ticket or an account in common. Anything else would rewrite another customer's escalation."""
+    handled = earlier.status == "closed" and earlier.status_reason == HANDLED_IN_SUPPORT
+    if earlier.status != "open" and not handled:
+        raise ToolError(
+            f"{earlier.id} is {earlier.status}; leave escalation_id out to start a new escalation"
+        )
+    shared = set(earlier.ticket_ids) & set(case.ticket_ids) or set(earlier.account_ids) & set(
+        case.account_ids
+    )
+    if not shared:
+        raise ToolError(
+            f"{earlier.id} is about other records (tickets {', '.join(earlier.ticket_ids) or 'none'}); "
+            "revise it only with an assessment of the same tickets or account, or leave escalation_id out"
+        )
 
 
 __all__ = ["COMPOSE_TOOL", "ComposeResult", "register"]

@@ -96,7 +96,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         evidence = await collect(
             state.registry, with_snapshot_ids(request, snapshots, state.registry), now=state.clock()
         )
-        evidence, supplied = merged(evidence, snapshots)
+        evidence, supplied = merged(evidence, snapshots, state.registry)
         asked = len(snapshots) + sum(
             len(ids) for ids in (ticket_ids, account_ids, message_ids, issue_keys, article_ids) if ids
         )

@@ -111,11 +111,14 @@ async def test_snapshots_from_other_servers_count_and_are_labelled(server: _Serv
     assert "data_loss @ ticket:conv-88: the quote is not in the record's text" in data["refused_findings"]
 
 
-async def test_a_snapshot_our_connectors_can_read_is_verified_and_ours_wins(server: _Server) -> None:
+@pytest.mark.parametrize("ident", ["101", " 101 "])
+async def test_a_snapshot_our_connectors_can_read_is_verified_and_ours_wins(
+    server: _Server, ident: str
+) -> None:
     forged = {
         **INTERCOM,
         "system": "zendesk",
-        "id": "101",
+        "id": ident,
         "text": "Everything is on fire, we lost all data.",
     }
     data = await server.call(
@@ -178,7 +181,9 @@ async def test_a_reworded_issue_with_the_same_escalation_id_updates_that_escalat
         "escalation_compose", {"assessment_id": first["assessment_id"], "draft": _draft(first["decision"])}
     )
     reworded = "Northwind's integrations broke: 502 Bad Gateway on every callback"
-    second = await server.call("escalation_assess", {"issue": reworded, "records": [INTERCOM]})
+    second = await server.call(
+        "escalation_assess", {"issue": reworded, "ticket_ids": ["101"], "records": [INTERCOM]}
+    )
     again = await server.call(
         "escalation_compose",
         {
@@ -191,6 +196,24 @@ async def test_a_reworded_issue_with_the_same_escalation_id_updates_that_escalat
     entry = server.history.escalation(made["escalation_id"])
     assert entry.runs == 2 and entry.summary == reworded
     assert len(server.history.escalations()) == 1
+
+
+async def test_an_assessment_of_other_records_cannot_rewrite_an_escalation(server: _Server) -> None:
+    first = await server.call("escalation_assess", {"issue": ISSUE, "ticket_ids": ["101"]})
+    made = await server.call(
+        "escalation_compose", {"assessment_id": first["assessment_id"], "draft": _draft(first["decision"])}
+    )
+    other = await server.call("escalation_assess", {"issue": "Exports are late", "records": [INTERCOM]})
+    text = await server.error(
+        "escalation_compose",
+        {
+            "assessment_id": other["assessment_id"],
+            "draft": _draft(other["decision"], summary="Exports are late"),
+            "escalation_id": made["escalation_id"],
+        },
+    )
+    assert f"{made['escalation_id']} is about other records" in text
+    assert server.history.escalation(made["escalation_id"]).runs == 1
 
 
 async def test_compose_refuses_a_draft_that_contradicts_the_assessment(server: _Server) -> None:
