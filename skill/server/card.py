@@ -7,7 +7,9 @@ app-only tools behind the card's buttons.
   it, shows exactly what would be sent where, and returns a single-use token bound to that plan.
 - `escalation_step_execute` (app only) takes only such a token and executes that very plan, once.
 
-Nothing is written by showing the card; only an execute with a fresh token writes.
+Nothing is written by showing the card. A preview sends nothing, but like every preview of a next
+step it is noted in the escalation's history (the action log shows what was previewed); only an
+execute with a fresh token sends anything.
 """
 
 from __future__ import annotations
