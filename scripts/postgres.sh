@@ -33,6 +33,9 @@ else
     port=55432
 fi
 database=${POSTGRES_DATABASE:-customer_escalation}
+case "$database" in
+*[!A-Za-z0-9_]* | "") printf 'postgres.sh: error: POSTGRES_DATABASE may hold only letters, digits and _\n' >&2; exit 1 ;;
+esac
 superuser=escalation
 data=$cluster/data
 password_file=$cluster/password
