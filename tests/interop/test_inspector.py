@@ -18,8 +18,10 @@ from typing import Any
 import anyio
 import pytest
 
+from customer_escalation.skill.card import CARD_URI
 from tests.interop.serving import TEST_TOKEN, HttpServer, hermetic_env, serve_command
 from tests.interop.session_checks import (
+    APP_MIME_TYPE,
     APP_ONLY_TOOLS,
     CANARY,
     CANARY_TICKET,
@@ -61,6 +63,8 @@ def _method(method: str) -> list[str]:
         return ["--method", method, "--tool-name", "support_search_tickets", "--tool-args-json", arguments]
     if method == "resources/read":
         return ["--method", method, "--uri", TEMPLATE_URI]
+    if method == "resources/read card":
+        return ["--method", "resources/read", "--uri", CARD_URI]
     if method == "prompts/get":
         return [
             "--prompt-args",
@@ -118,6 +122,10 @@ def _check(method: str, outcome: Outcome) -> None:
     elif method == "tools/call":
         assert result["isError"] is False
         assert [t["id"] for t in result["structuredContent"]["tickets"]] == [CANARY_TICKET]
+    elif method == "resources/read card":
+        (card,) = result["contents"]
+        assert (card["uri"], card["mimeType"]) == (CARD_URI, APP_MIME_TYPE)
+        assert "connect-src 'none'" in card["text"]
     elif method == "resources/read":
         assert result["contents"][0]["uri"] == TEMPLATE_URI
         assert result["contents"][0]["text"].startswith("## ESCALATION:")
@@ -128,7 +136,7 @@ def _check(method: str, outcome: Outcome) -> None:
 
 
 METHODS = ("tools/list", "tools/call", "resources/read", "prompts/get")
-STDIO_CASES = [("legacy", m) for m in METHODS] + [("modern", "tools/call")]
+STDIO_CASES = [("legacy", m) for m in METHODS] + [("modern", "tools/call"), ("modern", "resources/read card")]
 HTTP_CASES = [(era, m) for era in ("legacy", "modern") for m in METHODS]
 
 
