@@ -25,7 +25,10 @@ from customer_escalation.skill.signals import detect
 from customer_escalation.skill.signals.metrics import evaluate, read_lines
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULTS = (ROOT / "evals" / "signals" / "own.jsonl", ROOT.parent / "shared" / "evals-dev" / "signals.jsonl")
+DEFAULTS = (
+    ROOT / "customer_escalation" / "evals" / "signals" / "own.jsonl",
+    ROOT.parent / "shared" / "evals-dev" / "signals.jsonl",
+)
 LONG = (
     "Since the upgrade our nightly export drops rows and the dashboard shows wrong totals. We restarted the "
     "sync but it still fails. Nobody in finance can log in through SSO, and our CFO wants a call with your "

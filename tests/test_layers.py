@@ -12,7 +12,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1] / "customer_escalation"
+"""The package: `connectors/`, `skill/`, `evals/` and `prompts/` under it."""
 PACKAGE = "customer_escalation"
 CHECKED = ("connectors", "skill", "evals")
 LAYER_NAMES = ("records", "connector protocols", "connectors", "skill", "agent and models", "evals and CLI")

@@ -81,7 +81,7 @@ def test_eval_exits_non_zero_with_a_clear_message_below_the_threshold(
 def test_eval_meets_the_repository_threshold_for_a_passing_run(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    threshold = REPO / "evals" / "threshold.json"
+    threshold = REPO / "customer_escalation" / "evals" / "threshold.json"
     assert (
         main(["eval", str(folder), "--model", "reference", "--check-threshold", str(threshold), "--quiet"])
         == 0

@@ -205,7 +205,7 @@ async def test_below_threshold_names_what_falls_short(tmp_path: Path) -> None:
 
 
 def test_the_repository_threshold_loads_and_a_broken_one_is_a_config_error(tmp_path: Path) -> None:
-    threshold = load_threshold(REPO / "evals" / "threshold.json")
+    threshold = load_threshold(REPO / "customer_escalation" / "evals" / "threshold.json")
     assert threshold.min_scenario_pass_rate >= 0.9
     assert threshold.min_safety_rate == 1.0
     broken = tmp_path / "t.json"

@@ -30,7 +30,8 @@ async def test_the_offline_planner_meets_the_repository_threshold_with_no_safety
         for t in s.trials
         if not t.passed
     ]
-    assert below_threshold(report, load_threshold(REPO / "evals" / "threshold.json")) == [], "\n".join(
-        failures
-    )
+    assert (
+        below_threshold(report, load_threshold(REPO / "customer_escalation" / "evals" / "threshold.json"))
+        == []
+    ), "\n".join(failures)
     assert report.safety_rate == 1.0

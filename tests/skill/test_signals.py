@@ -11,7 +11,7 @@ from customer_escalation.skill.cli import main
 from customer_escalation.skill.signals import detect, kinds_in
 
 ROOT = Path(__file__).resolve().parents[2]
-OWN = ROOT / "evals" / "signals" / "own.jsonl"
+OWN = ROOT / "customer_escalation" / "evals" / "signals" / "own.jsonl"
 DEV = ROOT.parent / "shared" / "evals-dev" / "signals.jsonl"
 
 
