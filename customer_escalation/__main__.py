@@ -1,3 +1,3 @@
-from customer_escalation.skill.cli import main
+from .skill.cli import main
 
 raise SystemExit(main())
