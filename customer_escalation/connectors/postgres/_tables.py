@@ -8,7 +8,7 @@ from typing import Any, get_args
 
 from ..base import IssueDraft, WriteReceipt
 from ..cursor import query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError
+from ..errors import NotFoundError
 from ..local import indexing
 from ..local.indexing import to_micros
 from ..local.store.base import (
@@ -21,6 +21,7 @@ from ..local.store.base import (
     require_text,
     slack_ts,
 )
+from ..local.store.tracker import check_draft, new_issue
 from ..records import (
     Account,
     Article,
@@ -318,33 +319,13 @@ class TrackerTables(PgStoreBase):
         )
 
     async def create_issue(self, draft: IssueDraft, *, idempotency_key: str) -> WriteReceipt:
-        require_text("project", draft.project)
-        require_text("title", draft.title)
-        if "-" in draft.project or any(c.isspace() for c in draft.project):
-            raise InvalidQueryError(
-                f"project {draft.project!r} is not a project key; use letters and digits like ENG",
-                system=SYSTEM,
-            )
+        check_draft(draft)
 
         async def write(conn: AConn) -> Ref:
             now = self._clock()
             number = await _next_issue_number(conn, draft.project)
             key = f"{draft.project}-{number}"
-            issue = TrackerIssue(
-                ref=Ref(system=SYSTEM, id=key),
-                key=key,
-                title=draft.title,
-                body=draft.body_markdown,
-                kind=draft.kind,
-                status="open",
-                priority=draft.priority,
-                project=draft.project,
-                labels=draft.labels,
-                linked_ticket_ids=draft.linked_ticket_ids,
-                linked_account_ids=draft.linked_account_ids,
-                created_at=now,
-                updated_at=now,
-            )
+            issue = new_issue(draft, key, now)
             # A key another process took a moment ago fails the insert, and the write is tried again.
             await insert(conn, indexing.ISSUES, issue)
             return issue.ref

@@ -77,13 +77,7 @@ class TrackerTables(StoreBase):
         Raises:
             InvalidQueryError: the project or title is empty, or the key was used for a different write.
         """
-        require_text("project", draft.project)
-        require_text("title", draft.title)
-        if "-" in draft.project or any(c.isspace() for c in draft.project):
-            raise InvalidQueryError(
-                f"project {draft.project!r} is not a project key; use letters and digits like ENG",
-                system=SYSTEM,
-            )
+        check_draft(draft)
 
         def write(conn: sqlite3.Connection) -> Ref:
             now = self._clock()
@@ -95,22 +89,42 @@ class TrackerTables(StoreBase):
             ).fetchone():
                 number += 1
             key = f"{draft.project}-{number}"
-            issue = TrackerIssue(
-                ref=Ref(system=SYSTEM, id=key),
-                key=key,
-                title=draft.title,
-                body=draft.body_markdown,
-                kind=draft.kind,
-                status="open",
-                priority=draft.priority,
-                project=draft.project,
-                labels=draft.labels,
-                linked_ticket_ids=draft.linked_ticket_ids,
-                linked_account_ids=draft.linked_account_ids,
-                created_at=now,
-                updated_at=now,
-            )
+            issue = new_issue(draft, key, now)
             upsert(conn, indexing.ISSUES, issue)
             return issue.ref
 
         return self._idempotent("tracker.create_issue", idempotency_key, draft.model_dump(mode="json"), write)
+
+
+def check_draft(draft: IssueDraft) -> None:
+    """Refuse a draft no workspace can file: an empty project or title, or a project that is not a key.
+
+    Raises:
+        InvalidQueryError: naming what is wrong.
+    """
+    require_text("project", draft.project)
+    require_text("title", draft.title)
+    if "-" in draft.project or any(c.isspace() for c in draft.project):
+        raise InvalidQueryError(
+            f"project {draft.project!r} is not a project key; use letters and digits like ENG",
+            system=SYSTEM,
+        )
+
+
+def new_issue(draft: IssueDraft, key: str, now: datetime) -> TrackerIssue:
+    """The open issue a draft files under `key`, as every workspace stores it."""
+    return TrackerIssue(
+        ref=Ref(system=SYSTEM, id=key),
+        key=key,
+        title=draft.title,
+        body=draft.body_markdown,
+        kind=draft.kind,
+        status="open",
+        priority=draft.priority,
+        project=draft.project,
+        labels=draft.labels,
+        linked_ticket_ids=draft.linked_ticket_ids,
+        linked_account_ids=draft.linked_account_ids,
+        created_at=now,
+        updated_at=now,
+    )
