@@ -401,7 +401,9 @@ async def test_fifty_repeats_through_separate_history_connections_make_exactly_o
             store.close()
     assert chat.calls == 1
     assert sorted(r.status for r in results) == ["executed"] + ["skipped"] * 49
-    assert len(polls) >= 49
+    # The waiters saw the key pending in the history and polled it (no in-process event is shared); a
+    # repeat that claims only after the write is recorded finds it done without polling.
+    assert polls
     assert len(await world.posts()) == 1
 
 

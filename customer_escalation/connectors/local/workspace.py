@@ -122,8 +122,7 @@ class LocalWorkspace(SupportTables, CrmTables, ChatTables, TrackerTables, KbTabl
         Raises:
             WorkspaceError: the workspace is closed or unreadable.
         """
-        with self._db() as conn:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        await self._reading(lambda conn: conn.execute("SELECT count(*) FROM sqlite_master").fetchone())
 
     # -- bulk ---------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from ...connectors.base import (
     Registry,
     utc_now,
 )
+from ...connectors.blocking import off_loop
 from ...connectors.errors import ConfigError, ConnectorError, CustomerEscalationError, WriteRefusedError
 from ...connectors.records import ActionRecord, EscalationEntry, Ref, Reminder
 from ..history import HistoryStore
@@ -83,23 +84,23 @@ class Actions(Planner):
         if plan.kind in CHAT_KINDS:
             identity = await self._channel_identity(plan.target)
             if identity is not None:
-                plan, aliases = self._on_channel(plan, identity[0]), identity
+                plan, aliases = await self._on_channel(plan, identity[0]), identity
         refusal = self.rules.refusal(plan.kind, plan.target, aliases=aliases)
         if not execute:
-            detail = self._ledger.previewed(plan, refusal)
+            detail = await self._ledger.previewed(plan, refusal)
             return ActionResult(
                 **plan.model_dump(), status="preview", dry_run=True, detail=detail, refusal=refusal
             )
         if refusal is not None:
-            self._ledger.log(plan, "refused", refusal)
+            await self._ledger.log(plan, "refused", refusal)
             raise WriteRefusedError(refusal, system=self._system(plan.kind))
         token, record = await self._ledger.acquire(plan)
         if token is None:
-            return self._settled(plan, record)
+            return await self._settled(plan, record)
         outcome, ref, detail = await self._ledger.write(plan, token, lambda: self._write(plan))
         return ActionResult(**plan.model_dump(), status=outcome, dry_run=False, ref=ref, detail=detail)
 
-    def _settled(self, plan: ActionPlan, record: ActionRecord) -> ActionResult:
+    async def _settled(self, plan: ActionPlan, record: ActionRecord) -> ActionResult:
         """The result for a call that found the action done, or failed by the attempt it waited for."""
         if record.state == "failed":
             raise ConnectorError(
@@ -107,17 +108,17 @@ class Actions(Planner):
                 f"{record.detail}; run it again to retry",
                 system=self._system(plan.kind),
             )
-        detail = self._ledger.skipped(record, plan)
+        detail = await self._ledger.skipped(record, plan)
         return ActionResult(
             **plan.model_dump(), status="skipped", dry_run=False, ref=record.ref, detail=detail
         )
 
-    def _on_channel(self, plan: ActionPlan, channel_id: str) -> ActionPlan:
+    async def _on_channel(self, plan: ActionPlan, channel_id: str) -> ActionPlan:
         """`plan` posting to the id the allowlist was checked against, keyed by that id: the same post
         typed as an id, a name or ``#Name`` (or after a rename) is one post."""
         update: dict[str, Any] = {"payload": {**plan.payload, "channel": channel_id}}
         try:
-            escalation = self.history.escalation(plan.escalation_id)
+            escalation = await off_loop(self.history.escalation, plan.escalation_id)
         except CustomerEscalationError:
             pass
         else:
@@ -164,7 +165,7 @@ class Actions(Planner):
             what = f"added internal note {receipt.ref.id} to ticket {plan.target}"
         else:
             reminders = [Reminder.model_validate(r) for r in payload["reminders"]]
-            added = self.history.add_followups(plan.escalation_id, key, reminders)
+            added = await off_loop(self.history.add_followups, plan.escalation_id, key, reminders)
             ids = ", ".join(f"#{n}" for n in sorted(f.n for f in added))
             return "executed", Ref(system="local", id=f"followups {ids}"), f"scheduled {len(added)} reminders"
         if not receipt.created:

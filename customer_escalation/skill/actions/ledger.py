@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
+from ...connectors.blocking import off_loop
 from ...connectors.records import ActionRecord, Claim, EscalationEntry, Outcome, Ref
 from ..brief import when
 from ..history import HistoryStore
@@ -71,7 +72,7 @@ class Ledger:
         self._lease = lease
         self._inflight: dict[str, asyncio.Event] = {}
 
-    def log(
+    async def log(
         self,
         plan: ActionPlan,
         outcome: Outcome,
@@ -81,7 +82,8 @@ class Ledger:
         payload: dict[str, Any] | None = None,
     ) -> None:
         """Record one event about `plan`."""
-        self.history.log(
+        await off_loop(
+            self.history.log,
             escalation_id=plan.escalation_id,
             kind=plan.kind,
             target=plan.target,
@@ -92,9 +94,9 @@ class Ledger:
             payload=payload,
         )
 
-    def previewed(self, plan: ActionPlan, refusal: str | None) -> str:
+    async def previewed(self, plan: ActionPlan, refusal: str | None) -> str:
         """Record a preview of `plan` with its payload; what the preview says."""
-        done = self.history.action(plan.idempotency_key)
+        done = await off_loop(self.history.action, plan.idempotency_key)
         if done is not None and done.state == "done":
             where = f": {_ref_text(done.ref)}" if done.ref else ""
             detail = f"already done on {when(done.updated_at)}{where}; executing it again sends nothing"
@@ -102,13 +104,13 @@ class Ledger:
             detail = f"executing it would be refused: {refusal}"
         else:
             detail = "preview only: nothing was sent"
-        self.log(plan, "preview", detail, payload=plan.payload)
+        await self.log(plan, "preview", detail, payload=plan.payload)
         return detail
 
-    def skipped(self, record: ActionRecord, plan: ActionPlan) -> str:
+    async def skipped(self, record: ActionRecord, plan: ActionPlan) -> str:
         """Record that `plan` was found done by another caller; what the result says."""
         detail = f"already done ({record.outcome or 'executed'}): {record.detail}".rstrip(": ")
-        self.log(plan, "skipped", detail, ref=record.ref)
+        await self.log(plan, "skipped", detail, ref=record.ref)
         return detail
 
     async def acquire(self, plan: ActionPlan) -> tuple[str | None, ActionRecord]:
@@ -116,7 +118,7 @@ class Ledger:
         caller did (or failed) it. Waits while another caller holds the key."""
         key = plan.idempotency_key
         token = secrets.token_hex(12)
-        claim = self._claim(plan, token)
+        claim = await self._claim(plan, token)
         delay = _FIRST_POLL
         while not claim.owned and claim.record.state == "pending":
             event = self._inflight.get(key)
@@ -125,10 +127,10 @@ class Ledger:
             else:  # another process holds it
                 await self._sleep(delay)
                 delay = min(delay * 2, _MAX_POLL)
-            record = self.history.action(key)
+            record = await off_loop(self.history.action, key)
             if record is None or record.state != "pending":
                 return None, record or claim.record
-            claim = self._claim(plan, token)  # owned only if the holder's claim has gone stale
+            claim = await self._claim(plan, token)  # owned only if the holder's claim has gone stale
         return (token if claim.owned else None), claim.record
 
     async def write(self, plan: ActionPlan, token: str, write: Callable[[], Awaitable[Written]]) -> Written:
@@ -139,18 +141,25 @@ class Ledger:
             try:
                 outcome, ref, detail = await write()
             except BaseException as exc:
-                self.history.fail(key, token=token, error=describe(exc), payload=plan.payload)
+                await off_loop(self.history.fail, key, token=token, error=describe(exc), payload=plan.payload)
                 raise
-            self.history.complete(
-                key, token=token, outcome=outcome, ref=ref, detail=detail, payload=plan.payload
+            await off_loop(
+                self.history.complete,
+                key,
+                token=token,
+                outcome=outcome,
+                ref=ref,
+                detail=detail,
+                payload=plan.payload,
             )
         finally:
             # Waiters wake only once the outcome is in the history.
             self._release(key)
         return outcome, ref, detail
 
-    def _claim(self, plan: ActionPlan, token: str) -> Claim:
-        claim = self.history.claim(
+    async def _claim(self, plan: ActionPlan, token: str) -> Claim:
+        claim = await off_loop(
+            self.history.claim,
             plan.idempotency_key,
             escalation_id=plan.escalation_id,
             kind=plan.kind,
@@ -159,7 +168,8 @@ class Ledger:
             stale_after=self._lease,
         )
         if claim.owned:
-            # Registered before any await, so every other task in this process sees it.
+            # Registered before the next await, so every task in this process that finds the key
+            # pending from now on waits for this event rather than polling the history.
             self._inflight[plan.idempotency_key] = asyncio.Event()
         return claim
 

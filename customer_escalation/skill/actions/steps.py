@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
+from ...connectors.blocking import off_loop
 from ...connectors.errors import CustomerEscalationError, WriteRefusedError
 from ...connectors.records import EscalationEntry
 from .case import EscalationCase
@@ -185,9 +186,9 @@ async def deescalate(
             system="history",
         )
     history = actions.history
-    entry = history.escalation(escalation_id)
+    entry = await off_loop(history.escalation, escalation_id)
     case = EscalationCase.from_entry(entry)
-    done = [a for a in history.actions(escalation_id=entry.id) if a.state == "done"]
+    done = [a for a in await off_loop(history.actions, escalation_id=entry.id) if a.state == "done"]
     channels = list(dict.fromkeys(a.target for a in done if a.kind == "chat_post"))
     tracker = [a.ref for a in done if a.kind == "tracker_issue" and a.ref is not None]
     now = actions.now()
@@ -205,7 +206,9 @@ async def deescalate(
         name=context.name,
         subject=context.subject,
     )
-    entry = history.set_status(entry.id, "deescalated", reason=reason, learning=drafts.learning)
+    entry = await off_loop(
+        history.set_status, entry.id, "deescalated", reason=reason, learning=drafts.learning
+    )
     results = await _team_notes(actions, entry, channels, drafts.team_note, execute=execute)
     if ticket is None:
         results.append(StepResult(title="ticket notes", status="not_applicable", detail="no related ticket"))

@@ -9,6 +9,7 @@ from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from ...connectors.blocking import off_loop
 from ...connectors.errors import NotFoundError, WorkspaceError
 from .. import views
 from ..brief import ContextItem
@@ -19,7 +20,7 @@ from .shared import ServerState
 _UNSAFE = re.compile(r"[\[\]()\n\r`<>*_]")
 
 
-def keep(
+async def keep(
     state: ServerState, view: views.AssessmentView, evidence: Evidence, supplied: list[str]
 ) -> views.AssessmentView:
     """`view` with the id it is kept under; unchanged when the server keeps no history or cannot write."""
@@ -33,13 +34,13 @@ def keep(
         "seen": known.seen_text,
     }
     try:
-        assessment_id = state.history.record_assessment(data)
+        assessment_id = await off_loop(state.history.record_assessment, data)
     except WorkspaceError:
         return view
     return view.model_copy(update={"assessment_id": assessment_id})
 
 
-def load(state: ServerState, assessment_id: str) -> tuple[str, dict[str, Any], KnownRecords]:
+async def load(state: ServerState, assessment_id: str) -> tuple[str, dict[str, Any], KnownRecords]:
     """The issue, the assessment (as `escalation_assess` returned it) and the records it read.
 
     Raises:
@@ -50,7 +51,7 @@ def load(state: ServerState, assessment_id: str) -> tuple[str, dict[str, Any], K
             "escalation_compose needs the escalation history, and this server was started without it"
         )
     try:
-        data = state.history.assessment(assessment_id)
+        data = await off_loop(state.history.assessment, assessment_id)
     except NotFoundError as exc:
         raise ToolError(f"{exc}; call escalation_assess and pass the assessment_id it returns") from exc
     except WorkspaceError as exc:

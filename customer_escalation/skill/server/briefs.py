@@ -11,6 +11,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field, ValidationError
 
+from ...connectors.blocking import off_loop
 from ...connectors.errors import NotFoundError, WorkspaceError
 from ...connectors.records import HANDLED_IN_SUPPORT, EscalationEntry
 from .. import views
@@ -77,13 +78,13 @@ def register(server: MCPServer, state: ServerState) -> None:
         the assessment; records it did not read are dropped from the brief. Returns the brief as
         markdown and its `escalation_id` (ESC-<n>), which the write tools take.
         """
-        issue, assessment, known = load(state, assessment_id)
+        issue, assessment, known = await load(state, assessment_id)
         try:
             composed = compose_brief(draft, assessment, known, reporter=reporter, today=state.clock().date())
         except (ValueError, ValidationError) as exc:
             raise ToolError(f"the draft cannot be used: {exc}; correct it and call again") from exc
         case = EscalationCase.from_output(composed.output, composed.assessment.model_dump(mode="json"), issue)
-        entry = _record(state, case, escalation_id)
+        entry = await off_loop(_record, state, case, escalation_id)
         brief = composed.output if isinstance(composed.output, EscalationBrief) else None
         result = ComposeResult(
             escalation_id=entry.id,

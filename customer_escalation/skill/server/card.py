@@ -24,6 +24,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from ...connectors.base import Category
+from ...connectors.blocking import off_loop
 from ...connectors.errors import (
     ConfigError,
     ConnectorError,
@@ -90,7 +91,7 @@ def extension(state: ServerState, writes: WriteRules | None) -> Apps:
         host supports MCP Apps (decision, severity, target, impact with its records, SLA, deadline, and
         next steps a person can preview and execute). Showing it sends nothing."""
         with _errors():
-            entry = actions().history.escalation(escalation_id)
+            entry = await off_loop(actions().history.escalation, escalation_id)
         view = card_view(entry, rules)
         text = entry.brief.strip() or f"{entry.id}: {entry.summary or entry.issue}"
         data = view.model_dump(mode="json", exclude_none=True)
@@ -105,7 +106,7 @@ def extension(state: ServerState, writes: WriteRules | None) -> Apps:
         preview and nothing else."""
         runner = actions()
         with _errors():
-            entry = runner.history.escalation(escalation_id)
+            entry = await off_loop(runner.history.escalation, escalation_id)
             case = EscalationCase.from_entry(entry)
             offer = step_offer(step, case, rules)
             if not offer.available:
@@ -132,7 +133,7 @@ def extension(state: ServerState, writes: WriteRules | None) -> Apps:
         except TokenRefusedError as exc:
             raise ToolError(f"refused: {exc}; preview the step again and execute that preview") from exc
         with _errors():
-            entry = runner.history.escalation(plan.escalation_id)
+            entry = await off_loop(runner.history.escalation, plan.escalation_id)
             if entry.status != "open":
                 raise ConfigError(f"{entry.id} is {entry.status}; its next steps are no longer sent")
             result = await runner.run(plan, execute=True)

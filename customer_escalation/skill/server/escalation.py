@@ -10,6 +10,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult
 from pydantic import Field
 
+from ...connectors.blocking import off_loop
 from ...connectors.errors import WorkspaceError
 from .. import views
 from ..actions import past_escalations
@@ -115,7 +116,8 @@ def register(server: MCPServer, state: ServerState) -> None:
             )
         if state.history is not None:
             try:
-                earlier = state.history.related_escalations(
+                earlier = await off_loop(
+                    state.history.related_escalations,
                     account_ids=[a.id for a in evidence.accounts],
                     ticket_ids=[t.id for t in evidence.tickets],
                     issue_keys=[i.key for i in evidence.issues],
@@ -127,7 +129,7 @@ def register(server: MCPServer, state: ServerState) -> None:
             else:
                 evidence = evidence.model_copy(update={"history": past_escalations(earlier)})
         view = views.assessment_view(assess(evidence, state.policy), supplied)
-        view = keep(state, view, evidence, supplied)
+        view = await keep(state, view, evidence, supplied)
         return state.cap(view, "Pass fewer records to see every detail.")
 
 

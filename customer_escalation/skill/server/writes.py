@@ -19,6 +19,7 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from ...connectors.base import IssueDraft
+from ...connectors.blocking import off_loop
 from ...connectors.errors import (
     ConfigError,
     ConnectorError,
@@ -72,7 +73,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
         """Post an escalation to the target team's chat channel; a redacted preview unless dry_run is false."""
         runner = actions()
         with _write_errors():
-            escalation = runner.history.escalation(escalation_id)
+            escalation = await off_loop(runner.history.escalation, escalation_id)
             # Redacting a long message is CPU work: a worker thread does it, the event loop stays free.
             plan = await asyncio.to_thread(
                 partial(runner.plan_chat_post, escalation, channel, text, thread_id=thread_id)
@@ -112,7 +113,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
         """
         runner = actions()
         with _write_errors():
-            escalation = runner.history.escalation(escalation_id)
+            escalation = await off_loop(runner.history.escalation, escalation_id)
             links = await runner.ticket_links(escalation.ticket_ids)
             text = "\n".join([body.rstrip(), "", *ticket_links_markdown(links)]).strip() + "\n"
             severity = escalation.severity
@@ -146,7 +147,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
         """Add a private note to a ticket (never visible to the customer); a preview unless dry_run is false."""
         runner = actions()
         with _write_errors():
-            escalation = runner.history.escalation(escalation_id)
+            escalation = await off_loop(runner.history.escalation, escalation_id)
             kind: ActionKind = "customer_update" if purpose == "customer_update" else "internal_note"
             plan = runner.plan_note(escalation, ticket_id, body, kind=kind)
             result = await runner.run(plan, execute=not dry_run)
@@ -162,7 +163,7 @@ def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -
         dry_run is false."""
         runner = actions()
         with _write_errors():
-            escalation = runner.history.escalation(escalation_id)
+            escalation = await off_loop(runner.history.escalation, escalation_id)
             chosen = severity or (escalation.severity if escalation.severity in PRIORITY_OF else None)
             if chosen is None:
                 raise ConfigError(

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ...base import MAX_PAGE_SIZE, Clock, WriteReceipt, utc_now
+from ...blocking import off_loop
 from ...cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from ...errors import InvalidQueryError, NotFoundError
 from ...records import (
@@ -54,6 +55,7 @@ ARTICLE_INDEX = SearchIndex(
 )
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class StoreBase:
@@ -76,7 +78,28 @@ class StoreBase:
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._shared.transaction()
 
-    def _find(
+    async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """`read(conn)` in a worker thread, so the event loop serves other calls while SQLite works."""
+        return await off_loop(self._with_connection, read)
+
+    def _with_connection(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        with self._db() as conn:
+            return read(conn)
+
+    async def _find(
+        self,
+        index: SearchIndex,
+        kind: Kind[M],
+        query: str,
+        filters: Filters,
+        fingerprint: str,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[M]:
+        """One page of `kind` matching `query` and `filters`, read in a worker thread."""
+        return await off_loop(self._find_now, index, kind, query, filters, fingerprint, limit, cursor)
+
+    def _find_now(
         self,
         index: SearchIndex,
         kind: Kind[M],
@@ -111,9 +134,9 @@ class StoreBase:
         )
         return tuple(kind.model.model_validate_json(found[n]) for n in rows if n in found)
 
-    def _get(self, kind: Kind[M], key: str, missing: str) -> M:
-        with self._db() as conn:
-            return self._read(conn, kind, key, missing)
+    async def _get(self, kind: Kind[M], key: str, missing: str) -> M:
+        """The record of `kind` stored under `key`, read in a worker thread."""
+        return await self._reading(lambda conn: self._read(conn, kind, key, missing))
 
     @staticmethod
     def _read(conn: sqlite3.Connection, kind: Kind[M], key: str, missing: str) -> M:
@@ -124,7 +147,13 @@ class StoreBase:
             raise NotFoundError(missing, system=SYSTEM)
         return kind.model.model_validate_json(row[0])
 
-    def _idempotent(
+    async def _idempotent(
+        self, operation: str, key: str, payload: Any, write: Callable[[sqlite3.Connection], Ref]
+    ) -> WriteReceipt:
+        """Run `write` once per (operation, key) in a worker thread; a repeat returns the first receipt."""
+        return await off_loop(self._idempotent_now, operation, key, payload, write)
+
+    def _idempotent_now(
         self, operation: str, key: str, payload: Any, write: Callable[[sqlite3.Connection], Ref]
     ) -> WriteReceipt:
         if not isinstance(key, str) or not key.strip():

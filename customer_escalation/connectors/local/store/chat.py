@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from typing import Any
 
 from ...base import WriteReceipt
 from ...cursor import query_fingerprint
@@ -26,8 +27,9 @@ class ChatTables(StoreBase):
 
     async def list_channels(self) -> tuple[Channel, ...]:
         """Every chat channel, by name."""
-        with self._db() as conn:
-            rows = conn.execute("SELECT data FROM channels ORDER BY name, id").fetchall()
+        rows = await self._reading(
+            lambda conn: conn.execute("SELECT data FROM channels ORDER BY name, id").fetchall()
+        )
         return tuple(Channel.model_validate_json(data) for (data,) in rows)
 
     async def search_messages(
@@ -48,8 +50,7 @@ class ChatTables(StoreBase):
         where: list[str] = []
         params: list[object] = []
         if channel:
-            with self._db() as conn:
-                found = self._channel(conn, channel)
+            found = await self._reading(lambda conn: self._channel(conn, channel))
             where.append("t.channel_id = ?")
             params.append(found.id)
         if since is not None:
@@ -57,7 +58,7 @@ class ChatTables(StoreBase):
             params.append(micros_of("since", since))
         filters = Filters(where=tuple(where), params=tuple(params))
         fingerprint = query_fingerprint("messages", query, channel, since)
-        return self._find(MESSAGE_INDEX, indexing.MESSAGES, query, filters, fingerprint, limit, cursor)
+        return await self._find(MESSAGE_INDEX, indexing.MESSAGES, query, filters, fingerprint, limit, cursor)
 
     async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
         """A thread: its root message and replies, oldest first. A reply's id finds its whole thread.
@@ -65,7 +66,8 @@ class ChatTables(StoreBase):
         Raises:
             NotFoundError: the channel or message does not exist.
         """
-        with self._db() as conn:
+
+        def read(conn: sqlite3.Connection) -> tuple[Channel, ChatMessage, list[Any]]:
             found = self._channel(conn, channel_id)
             root = self._message(conn, found.id, thread_id)
             if root.thread_id and root.thread_id != root.id:
@@ -74,6 +76,9 @@ class ChatTables(StoreBase):
                 "SELECT data FROM messages WHERE channel_id = ? AND thread_id = ? ORDER BY created_at, id LIMIT ?",
                 (found.id, root.id, MAX_THREAD_REPLIES + 1),
             ).fetchall()
+            return found, root, rows
+
+        found, root, rows = await self._reading(read)
         replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
         return Thread(
             channel_id=found.id,
@@ -89,8 +94,7 @@ class ChatTables(StoreBase):
         Raises:
             NotFoundError: no such channel.
         """
-        with self._db() as conn:
-            found = self._channel(conn, channel)
+        found = await self._reading(lambda conn: self._channel(conn, channel))
         return found.id, found.name.lower()
 
     async def post_message(
@@ -135,7 +139,7 @@ class ChatTables(StoreBase):
                 upsert(conn, indexing.MESSAGES, root.model_copy(update={"reply_count": root.reply_count + 1}))
             return message.ref
 
-        return self._idempotent("chat.post_message", idempotency_key, (channel, text, thread_id), write)
+        return await self._idempotent("chat.post_message", idempotency_key, (channel, text, thread_id), write)
 
     @staticmethod
     def _channel(conn: sqlite3.Connection, channel: str) -> Channel:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from typing import Any
+
 from ...cursor import query_fingerprint
 from ...records import (
     Account,
@@ -25,7 +28,9 @@ class CrmTables(StoreBase):
             InvalidQueryError: the limit or cursor is not valid.
         """
         fingerprint = query_fingerprint("accounts", query)
-        return self._find(ACCOUNT_INDEX, indexing.ACCOUNTS, query, Filters(), fingerprint, limit, cursor)
+        return await self._find(
+            ACCOUNT_INDEX, indexing.ACCOUNTS, query, Filters(), fingerprint, limit, cursor
+        )
 
     async def get_account(self, account_id: str) -> Account:
         """One account with its contacts.
@@ -33,7 +38,7 @@ class CrmTables(StoreBase):
         Raises:
             NotFoundError: no account has this id.
         """
-        return self._get(
+        return await self._get(
             indexing.ACCOUNTS,
             account_id,
             f"no account {account_id} in the local workspace; search accounts by name or domain to find its id",
@@ -45,11 +50,14 @@ class CrmTables(StoreBase):
         Raises:
             NotFoundError: no account has this id.
         """
-        with self._db() as conn:
+
+        def read(conn: sqlite3.Connection) -> list[Any]:
             self._read(conn, indexing.ACCOUNTS, account_id, f"no account {account_id} in the local workspace")
-            rows = conn.execute(
+            return conn.execute(
                 "SELECT data FROM opportunities WHERE account_id = ? "
                 "ORDER BY is_open DESC, close_date IS NULL, close_date, id",
                 (account_id,),
             ).fetchall()
+
+        rows = await self._reading(read)
         return tuple(Opportunity.model_validate_json(data) for (data,) in rows)

@@ -32,7 +32,7 @@ class KbTables(StoreBase):
             where = ("t.kind = ?",)
             params = (choices("kind", (kind,), get_args(ArticleKind))[0],)
         fingerprint = query_fingerprint("articles", query, kind)
-        return self._find(
+        return await self._find(
             ARTICLE_INDEX, indexing.ARTICLES, query, Filters(where, params), fingerprint, limit, cursor
         )
 
@@ -42,7 +42,7 @@ class KbTables(StoreBase):
         Raises:
             NotFoundError: no article has this id.
         """
-        return self._get(
+        return await self._get(
             indexing.ARTICLES,
             article_id,
             f"no article {article_id} in the local workspace; search articles to find the right id",

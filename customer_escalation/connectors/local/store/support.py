@@ -61,7 +61,7 @@ class SupportTables(StoreBase):
                 scope_params=(organization_id,),
             )
         fingerprint = query_fingerprint("tickets", query, statuses, since, organization_id)
-        return self._find(TICKET_INDEX, indexing.TICKETS, query, filters, fingerprint, limit, cursor)
+        return await self._find(TICKET_INDEX, indexing.TICKETS, query, filters, fingerprint, limit, cursor)
 
     async def get_ticket(self, ticket_id: str) -> Ticket:
         """One ticket with all its comments.
@@ -69,7 +69,7 @@ class SupportTables(StoreBase):
         Raises:
             NotFoundError: no ticket has this id.
         """
-        return self._get(
+        return await self._get(
             indexing.TICKETS,
             ticket_id,
             f"no ticket {ticket_id} in the local workspace; search tickets to find the right id",
@@ -104,4 +104,4 @@ class SupportTables(StoreBase):
             upsert(conn, indexing.TICKETS, updated)
             return Ref(system=SYSTEM, id=note.id)
 
-        return self._idempotent("support.add_internal_note", idempotency_key, (ticket_id, body), write)
+        return await self._idempotent("support.add_internal_note", idempotency_key, (ticket_id, body), write)

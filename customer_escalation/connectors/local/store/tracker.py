@@ -55,7 +55,7 @@ class TrackerTables(StoreBase):
             params.append(micros_of("since", since))
         filters = Filters(where=tuple(where), params=tuple(params))
         fingerprint = query_fingerprint("issues", query, statuses, kind, since)
-        return self._find(ISSUE_INDEX, indexing.ISSUES, query, filters, fingerprint, limit, cursor)
+        return await self._find(ISSUE_INDEX, indexing.ISSUES, query, filters, fingerprint, limit, cursor)
 
     async def get_issue(self, key: str) -> TrackerIssue:
         """One issue by key.
@@ -63,7 +63,7 @@ class TrackerTables(StoreBase):
         Raises:
             NotFoundError: no issue has this key.
         """
-        return self._get(
+        return await self._get(
             indexing.ISSUES,
             key,
             f"no issue {key} in the local workspace; search issues to find the right key",
@@ -93,7 +93,9 @@ class TrackerTables(StoreBase):
             upsert(conn, indexing.ISSUES, issue)
             return issue.ref
 
-        return self._idempotent("tracker.create_issue", idempotency_key, draft.model_dump(mode="json"), write)
+        return await self._idempotent(
+            "tracker.create_issue", idempotency_key, draft.model_dump(mode="json"), write
+        )
 
 
 def check_draft(draft: IssueDraft) -> None:
