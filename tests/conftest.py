@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from customer_escalation.connectors.records import Dataset
+from tests.backends import command_line_store  # reads the backend settings before any test clears them
 
 _ENV_PREFIXES = (
     "CUSTOMER_ESCALATION_",
@@ -39,27 +44,36 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo company, built once per module."""
-    from datetime import UTC, datetime
-
-    from customer_escalation.connectors.local import LocalWorkspace
+def demo_dataset() -> Dataset:
+    """The demo company's records, built once per module."""
     from customer_escalation.connectors.local.demo import build_demo
 
+    return build_demo(datetime.now(UTC))
+
+
+@pytest.fixture(scope="module")
+def demo_file(demo_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company in a workspace file, built once per module."""
+    from customer_escalation.connectors.local import LocalWorkspace
+
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    LocalWorkspace.create(path, build_demo(datetime.now(UTC))).close()
+    LocalWorkspace.create(path, demo_dataset).close()
     return path
 
 
 @pytest.fixture
-def demo_workspace(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the demo company as the command line's workspace, with the demo's channel and
-    project on the write allowlists."""
+def demo_workspace(
+    demo_file: Path, demo_dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A fresh copy of the demo company as the command line's workspace (in PostgreSQL when the suite
+    runs there, see `tests.backends`), with the demo's channel and project on the write allowlists."""
     import shutil
 
     path = tmp_path / "ws.sqlite"
     shutil.copy(demo_file, path)
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WORKSPACE", str(path))
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_CHANNELS", "support-escalations")
-    monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_PROJECTS", "ENG")
-    return path
+    with command_line_store(path, demo_dataset) as environ:
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_CHANNELS", "support-escalations")
+        monkeypatch.setenv("CUSTOMER_ESCALATION_WRITE_PROJECTS", "ENG")
+        yield path

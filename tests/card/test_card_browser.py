@@ -6,7 +6,7 @@ Skipped only when no Chromium is installed (`.ci/run` installs Debian's `chromiu
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,11 +41,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    world = open_world(tmp_path)
-    yield world
-    world.history.close()
-    world.workspace.close()
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with open_world(tmp_path) as world:
+        yield world
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ whose customer text is hostile, a clock the tests move, and the server over them
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,6 +21,7 @@ from customer_escalation.skill.brief import ContextItem, EscalationBrief
 from customer_escalation.skill.policy import FollowUp
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 RULES = WriteRules(channels=("support-escalations",), projects=("ENG",), staff_domains=("vendor.example",))
@@ -67,11 +70,11 @@ class World:
         return [m for m in page.items if m.author.role == "bot"]
 
 
-def open_world(folder: Path) -> World:
+@asynccontextmanager
+async def open_world(folder: Path) -> AsyncIterator[World]:
     clock = Clock()
-    path = folder / "card.sqlite"
-    workspace = LocalWorkspace.create(path, CONTRACT_DATASET, clock=clock)
-    return World(workspace, SqliteHistoryStore.open(path, clock=clock), clock)
+    async with open_store(folder, CONTRACT_DATASET, clock=clock) as store:
+        yield World(store.workspace, store.history, clock)  # type: ignore[arg-type]
 
 
 def escalation_case(**overrides: Any) -> EscalationCase:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.cli import main
 from customer_escalation.skill.cli._history import parse_since
+from tests.backends import command_line_history, read_command_line_workspace
 
 ISSUE = "API returning 500 errors intermittently for Acme Corp"
 PRIMARY_TICKET = "58590"
@@ -24,14 +22,14 @@ def workspace(demo_workspace: Path) -> Path:
 
 
 def _notes(path: Path) -> int:
-    with LocalWorkspace.open(path, create_demo=False) as workspace:
-        ticket = asyncio.run(workspace.get_ticket(PRIMARY_TICKET))
+    ticket = read_command_line_workspace(path, lambda workspace: workspace.get_ticket(PRIMARY_TICKET))
     return sum(1 for c in ticket.comments if not c.public)
 
 
 def _posts(path: Path) -> int:
-    with LocalWorkspace.open(path, create_demo=False) as workspace:
-        page = asyncio.run(workspace.search_messages("", channel="support-escalations", limit=100))
+    page = read_command_line_workspace(
+        path, lambda workspace: workspace.search_messages("", channel="support-escalations", limit=100)
+    )
     return sum(1 for m in page.items if m.author.role == "bot")
 
 
@@ -166,7 +164,7 @@ def test_deescalate_records_the_reason_prints_the_drafts_and_posts_them_only_whe
     assert main(["deescalate", "esc-1", "--reason", reason, "--execute"]) == 0
     assert capsys.readouterr().err.count("[done]") == 3
     assert (_posts(workspace), _notes(workspace)) == (2, notes + 2)
-    with SqliteHistoryStore.open(workspace, create=False) as history:
+    with command_line_history(workspace) as history:
         entry = history.escalation("ESC-1")
         assert (entry.status, entry.status_reason) == ("deescalated", reason)
         assert {f.status for f in history.followups(escalation_id="ESC-1")} == {"cancelled"}

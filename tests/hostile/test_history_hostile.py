@@ -4,7 +4,6 @@ a closed pipe."""
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.cli import main
+from tests.backends import command_line_history, read_command_line_workspace
 
 ISSUE = "API returning 500 errors intermittently for Acme Corp"
 REWORDED = "Acme Corp sees intermittent HTTP 500 errors from the events batch API"
@@ -31,15 +29,16 @@ def workspace(demo_workspace: Path) -> Path:
 
 def _writes(path: Path) -> tuple[int, int]:
     """(internal notes by the product on the primary ticket, bot posts in #support-escalations)."""
-    with LocalWorkspace.open(path, create_demo=False) as workspace:
-        ticket = asyncio.run(workspace.get_ticket(PRIMARY_TICKET))
-        page = asyncio.run(workspace.search_messages("", channel="support-escalations", limit=100))
+    ticket = read_command_line_workspace(path, lambda workspace: workspace.get_ticket(PRIMARY_TICKET))
+    page = read_command_line_workspace(
+        path, lambda workspace: workspace.search_messages("", channel="support-escalations", limit=100)
+    )
     notes = sum(1 for c in ticket.comments if c.author.name == "customer-escalation")
     return notes, sum(1 for m in page.items if m.author.role == "bot")
 
 
 def _escalations(path: Path) -> list[tuple[str, str, str]]:
-    with SqliteHistoryStore.open(path, create=False) as history:
+    with command_line_history(path) as history:
         return [(e.id, e.status, e.decision) for e in history.escalations()]
 
 
@@ -74,7 +73,7 @@ def test_a_case_handled_in_support_is_recorded_closed_and_does_not_count_as_recu
 ) -> None:
     assert main(["brief", HANDLED, "--model", "offline"]) == 3
     assert main(["brief", HANDLED, "--model", "offline"]) == 3
-    with SqliteHistoryStore.open(workspace, create=False) as history:
+    with command_line_history(workspace) as history:
         (entry,) = history.escalations()
         assert (entry.status, entry.decision, entry.runs) == ("closed", "handle_in_support", 2)
         assert entry.status_reason and "handled in support" in entry.status_reason

@@ -19,6 +19,7 @@ from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -29,9 +30,8 @@ RESOURCE_NOT_FOUND = -32002
 
 @pytest.fixture
 async def workspace(tmp_path: Path) -> AsyncIterator[LocalWorkspace]:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    yield ws
-    await ws.aclose()
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        yield store.workspace
 
 
 def _server(ws: LocalWorkspace) -> Any:

@@ -4,9 +4,10 @@ and the write tools of the MCP server."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -45,6 +46,7 @@ from customer_escalation.skill.policy import FollowUp, follow_up_for
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.redact import OFF_LOOP_FROM, Redacted
 from customer_escalation.skill.server import build_server
+from tests.backends import Store, open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -118,7 +120,7 @@ def case(**overrides: Any) -> EscalationCase:
 class World:
     workspace: LocalWorkspace
     history: SqliteHistoryStore
-    path: Path
+    store: Store
 
     def registry(self, **overrides: Any) -> Registry:
         parts: dict[str, Any] = {
@@ -143,13 +145,9 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    path = tmp_path / "ws.sqlite"
-    workspace = LocalWorkspace.create(path, CONTRACT_DATASET, clock=lambda: NOW)
-    history = SqliteHistoryStore.open(path, clock=lambda: NOW)
-    yield World(workspace, history, path)
-    history.close()
-    workspace.close()
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        yield World(store.workspace, store.history, store)  # type: ignore[arg-type]
 
 
 class GatedChat:
@@ -203,7 +201,7 @@ def test_the_fingerprint_ignores_case_spacing_punctuation_and_ticket_order() -> 
     assert fingerprint("API 500s", [], "Acme") != fingerprint("API 500s", [], "Globex")
 
 
-def test_idempotency_keys_differ_by_escalation_kind_and_target_but_not_by_channel_spelling(
+async def test_idempotency_keys_differ_by_escalation_kind_and_target_but_not_by_channel_spelling(
     world: World,
 ) -> None:
     first = world.record()
@@ -389,7 +387,7 @@ async def test_fifty_repeats_through_separate_history_connections_make_exactly_o
         chat.gate.set()
         await anyio.lowlevel.checkpoint()
 
-    stores = [SqliteHistoryStore.open(world.path, clock=lambda: NOW) for _ in range(50)]
+    stores = [world.store.open_history() for _ in range(50)]
     runners = [
         Actions(world.registry(chat=chat), store, RULES, clock=lambda: NOW, sleep=sleep) for store in stores
     ]
@@ -668,7 +666,7 @@ async def test_escalation_assess_counts_an_earlier_deescalated_escalation_of_the
     world: World,
 ) -> None:
     # escalated and de-escalated two days ago; ticket 101 arrived since: it came back
-    before = SqliteHistoryStore.open(world.path, clock=lambda: NOW - timedelta(days=2))
+    before = dataclasses.replace(world.store, clock=lambda: NOW - timedelta(days=2)).open_history()
     earlier = case().record(before)
     before.set_status(earlier.id, "deescalated", reason="workaround")
     before.close()

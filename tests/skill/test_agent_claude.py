@@ -18,7 +18,6 @@ from anthropic import AsyncAnthropic
 from mcp import Client
 
 from customer_escalation.connectors.base import Registry
-from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.skill.agent import Limits, run_escalation
 from customer_escalation.skill.models.anthropic import ClaudeModel
 from customer_escalation.skill.models.base import (
@@ -31,6 +30,7 @@ from customer_escalation.skill.models.base import (
 from customer_escalation.skill.models.catalog import DEFAULT_MODEL, cost_usd
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -112,11 +112,11 @@ def claude(fake: FakeMessagesAPI, *, retries: int = 0, model: str = "claude-sonn
 
 @pytest.fixture
 async def session(tmp_path: Path) -> AsyncIterator[Client]:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    server = build_server(Registry(ws, ws, ws, ws, ws), policy=load_policy(), clock=lambda: NOW)
-    async with Client(server) as client:
-        yield client
-    await ws.aclose()
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        ws = store.workspace
+        server = build_server(Registry(ws, ws, ws, ws, ws), policy=load_policy(), clock=lambda: NOW)
+        async with Client(server) as client:
+            yield client
 
 
 def happy_script() -> list[Any]:

@@ -4,7 +4,7 @@ exactly the previewed plan."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,11 +22,9 @@ APP_MIME = "text/html;profile=mcp-app"
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    world = open_world(tmp_path)
-    yield world
-    world.history.close()
-    world.workspace.close()
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with open_world(tmp_path) as world:
+        yield world
 
 
 @pytest.fixture

@@ -12,12 +12,11 @@ from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
 from customer_escalation.connectors.base import Registry
-from customer_escalation.connectors.local import LocalWorkspace
-from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.demo import DEMO_NOTICE, serves_demo
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -40,15 +39,17 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 
 
 async def _client(tmp_path: Path, *, demo: bool) -> AsyncIterator[Client]:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    history = SqliteHistoryStore.open(ws.path, clock=lambda: NOW)
-    server = build_server(
-        Registry(ws, ws, ws, ws, ws), policy=load_policy(), clock=lambda: NOW, history=history, demo=demo
-    )
-    async with Client(server) as client:
-        yield client
-    history.close()
-    await ws.aclose()
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        ws = store.workspace
+        server = build_server(
+            Registry(ws, ws, ws, ws, ws),
+            policy=load_policy(),
+            clock=lambda: NOW,
+            history=store.history,
+            demo=demo,
+        )
+        async with Client(server) as client:
+            yield client
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.skill.evidence import EvidenceRequest, collect
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -42,15 +43,13 @@ class _CountingCRM:
 
 
 async def test_each_organization_is_looked_up_in_the_crm_once(tmp_path: Path) -> None:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    crm = _CountingCRM(ws)
-    try:
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        ws = store.workspace
+        crm = _CountingCRM(ws)
         registry = Registry(support=ws, crm=crm, chat=ws, tracker=ws, kb=ws)
         # 101 and 105 belong to Northwind; 102 and 104 to Contoso
         request = EvidenceRequest(issue="Webhooks failing", ticket_ids=("101", "105", "102", "104"))
         evidence = await collect(registry, request, now=NOW)
-    finally:
-        await ws.aclose()
     assert sorted(crm.searches) == ["contoso.example", "northwind.example"]
     assert evidence.ticket_accounts == {
         "101": "northwind",
@@ -61,14 +60,12 @@ async def test_each_organization_is_looked_up_in_the_crm_once(tmp_path: Path) ->
 
 
 async def test_missing_ids_are_listed_not_raised(tmp_path: Path) -> None:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    try:
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        ws = store.workspace
         registry = Registry(support=ws, crm=ws, chat=ws, tracker=ws, kb=ws)
         request = EvidenceRequest(
             issue="x", ticket_ids=("101", "nope"), issue_keys=("ENG-0",), message_ids=("bad",)
         )
         evidence = await collect(registry, request, now=NOW)
-    finally:
-        await ws.aclose()
     assert [t.id for t in evidence.tickets] == ["101"]
     assert set(evidence.missing) == {"ticket:nope", "issue:ENG-0", "message:bad"}

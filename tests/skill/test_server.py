@@ -16,6 +16,7 @@ from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.records import Comment, Person
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW, TICKETS
 
 pytestmark = pytest.mark.anyio
@@ -37,9 +38,8 @@ READ_TOOLS = {
 
 @pytest.fixture
 async def workspace(tmp_path: Path) -> AsyncIterator[LocalWorkspace]:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    yield ws
-    await ws.aclose()
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        yield store.workspace
 
 
 def _registry(ws: Any, **overrides: Any) -> Registry:
@@ -189,13 +189,12 @@ async def test_results_are_capped_with_a_note_on_how_to_get_more(tmp_path: Path)
         }
     )
     dataset = CONTRACT_DATASET.model_copy(update={"tickets": (big, *TICKETS[1:])})
-    ws = LocalWorkspace.create(tmp_path / "big.sqlite", dataset, clock=lambda: NOW)
-    try:
-        server = build_server(_registry(ws), policy=load_policy(), clock=lambda: NOW, result_chars=8_000)
+    async with open_store(tmp_path, dataset, clock=lambda: NOW) as store:
+        server = build_server(
+            _registry(store.workspace), policy=load_policy(), clock=lambda: NOW, result_chars=8_000
+        )
         async with Client(server) as c:
             result = await c.call_tool("support_get_ticket", {"ticket_id": "101"})
-    finally:
-        await ws.aclose()
     assert result.is_error is False
     assert len(result.content[0].text) <= 8_000  # type: ignore[union-attr]
     data = result.structured_content

@@ -12,11 +12,11 @@ import pytest
 from mcp import Client
 
 from customer_escalation.connectors.base import Registry
-from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.actions import WriteRules
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -57,17 +57,15 @@ class _Server:
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[_Server]:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    history = SqliteHistoryStore.open(ws.path, clock=lambda: NOW)
-    registry = Registry(support=ws, crm=ws, chat=ws, tracker=ws, kb=ws)
-    rules = WriteRules(channels=("support-escalations",), projects=("ENG",))
-    built = build_server(registry, policy=load_policy(), clock=lambda: NOW, history=history, writes=rules)
-    try:
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        ws = store.workspace
+        registry = Registry(support=ws, crm=ws, chat=ws, tracker=ws, kb=ws)
+        rules = WriteRules(channels=("support-escalations",), projects=("ENG",))
+        built = build_server(
+            registry, policy=load_policy(), clock=lambda: NOW, history=store.history, writes=rules
+        )
         async with Client(built) as client:
-            yield _Server(client, history)
-    finally:
-        history.close()
-        await ws.aclose()
+            yield _Server(client, store.history)
 
 
 def _draft(decision: str, **fields: Any) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from mcp import Client
 
 from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.errors import NotFoundError
-from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
+from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -39,12 +39,12 @@ _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[Client]:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    registry = Registry(support=ws, crm=ws, chat=ws, tracker=ws, kb=ws)
-    server = build_server(registry, policy=load_policy(), clock=lambda: LATER)
-    async with Client(server) as c:
-        yield c
-    await ws.aclose()
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        ws = store.workspace
+        registry = Registry(support=ws, crm=ws, chat=ws, tracker=ws, kb=ws)
+        server = build_server(registry, policy=load_policy(), clock=lambda: LATER)
+        async with Client(server) as c:
+            yield c
 
 
 async def _data(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -134,13 +134,11 @@ class _NoChannel:
 
 
 async def test_a_not_found_error_gives_one_hint(tmp_path: Path) -> None:
-    ws = LocalWorkspace.create(tmp_path / "w.sqlite", CONTRACT_DATASET, clock=lambda: NOW)
-    registry = Registry(support=ws, crm=ws, chat=_NoChannel(), tracker=ws, kb=ws)  # type: ignore[arg-type]
-    try:
+    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
+        ws = store.workspace
+        registry = Registry(support=ws, crm=ws, chat=_NoChannel(), tracker=ws, kb=ws)  # type: ignore[arg-type]
         async with Client(build_server(registry, policy=load_policy(), clock=lambda: NOW)) as c:
             result = await c.call_tool("chat_get_thread", {"channel_id": "eng", "thread_id": "1"})
-    finally:
-        await ws.aclose()
     text = result.content[0].text  # type: ignore[union-attr]
     assert result.is_error is True
     assert "no channel named #eng" in text

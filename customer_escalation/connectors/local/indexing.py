@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from ..records import Account, Article, Channel, ChatMessage, Opportunity, Ticket, TrackerIssue
+from .authors import is_our_note
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -38,7 +39,7 @@ def scope_token(value: str) -> str:
 
 
 def ticket_text(subject: str, description: str, comment_bodies: Iterable[str]) -> tuple[str, str]:
-    """The indexed (subject, body) of a ticket: the body is the description and every comment."""
+    """The indexed (subject, body) of a ticket: the body is the description and the comments given."""
     return subject, "\n".join((description, *comment_bodies))
 
 
@@ -87,7 +88,9 @@ def _ticket_columns(t: Ticket) -> dict[str, Any]:
 
 
 def _ticket_text(t: Ticket) -> tuple[str, str, str]:
-    subject, body = ticket_text(t.subject, t.description, (c.body for c in t.comments))
+    # The product's own notes (a brief, a draft) would make a ticket match the issue they are about.
+    said = (c.body for c in t.comments if not is_our_note(c))
+    subject, body = ticket_text(t.subject, t.description, said)
     return subject, body, scope_token(t.organization.id) if t.organization else ""
 
 

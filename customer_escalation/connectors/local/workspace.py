@@ -20,7 +20,8 @@ from ..records import (
 )
 from . import indexing, schema
 from ._shared import open_existing
-from .store.base import BOT, MAX_THREAD_REPLIES, NOTE_AUTHOR, SYSTEM
+from .authors import BOT, NOTE_AUTHOR
+from .store.base import MAX_THREAD_REPLIES, SYSTEM
 from .store.chat import ChatTables
 from .store.crm import CrmTables
 from .store.kb import KbTables

@@ -10,11 +10,10 @@ from ..base import IssueDraft, WriteReceipt
 from ..cursor import query_fingerprint
 from ..errors import NotFoundError
 from ..local import indexing
+from ..local.authors import BOT, NOTE_AUTHOR
 from ..local.indexing import to_micros
 from ..local.store.base import (
-    BOT,
     MAX_THREAD_REPLIES,
-    NOTE_AUTHOR,
     SYSTEM,
     choices,
     micros_of,

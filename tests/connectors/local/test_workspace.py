@@ -221,7 +221,7 @@ async def test_an_internal_note_is_appended_as_a_private_comment(workspace: Loca
     assert note.public is False
     assert note.author.role == "internal"
     assert updated.updated_at == NOW
-    assert [t.id for t in found.items] == ["101"]
+    assert found.items == ()  # the product's own notes never make a ticket match a search
 
 
 async def test_reusing_an_idempotency_key_for_other_content_is_refused(workspace: LocalWorkspace) -> None:

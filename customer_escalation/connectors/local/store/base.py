@@ -18,7 +18,6 @@ from ...cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerpri
 from ...errors import InvalidQueryError, NotFoundError
 from ...records import (
     Page,
-    Person,
     Ref,
 )
 from .._shared import SharedConnection
@@ -28,10 +27,6 @@ from ..search import Filters, SearchIndex, TextSearch, parse_query
 SYSTEM = "local"
 MAX_THREAD_REPLIES = 200
 """A thread returns at most this many replies (oldest first) and sets `has_more` beyond."""
-BOT = Person(name="customer-escalation", role="bot")
-"""Author of messages the product posts."""
-NOTE_AUTHOR = Person(name="customer-escalation", role="internal")
-"""Author of internal notes the product adds."""
 
 TICKET_INDEX = SearchIndex(
     table="tickets",

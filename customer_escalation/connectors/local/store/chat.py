@@ -17,9 +17,10 @@ from ...records import (
     Thread,
 )
 from .. import indexing
+from ..authors import BOT
 from ..indexing import to_micros, upsert
 from ..search import Filters
-from .base import BOT, MAX_THREAD_REPLIES, MESSAGE_INDEX, SYSTEM, StoreBase, micros_of, require_text, slack_ts
+from .base import MAX_THREAD_REPLIES, MESSAGE_INDEX, SYSTEM, StoreBase, micros_of, require_text, slack_ts
 
 
 class ChatTables(StoreBase):

@@ -18,9 +18,10 @@ from ...records import (
     TicketStatus,
 )
 from .. import indexing
+from ..authors import NOTE_AUTHOR
 from ..indexing import scope_token, upsert
 from ..search import Filters
-from .base import NOTE_AUTHOR, SYSTEM, TICKET_INDEX, StoreBase, choices, micros_of, require_text
+from .base import SYSTEM, TICKET_INDEX, StoreBase, choices, micros_of, require_text
 
 
 class SupportTables(StoreBase):
