@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from ...records import (
     Account,
@@ -19,11 +18,10 @@ from ...records import (
     Ticket,
     TicketPriority,
     TicketStatus,
+    TicketType,
     Tier,
 )
 from ._data import company
-
-TicketType = Literal["problem", "incident", "question", "task"]
 
 SYSTEM = "local"
 TESSERA_DOMAIN = "tessera.example"
