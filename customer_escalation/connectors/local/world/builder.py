@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from jinja2 import StrictUndefined
@@ -39,6 +39,7 @@ from .specs import (
     TicketSpec,
     WorldSettings,
 )
+from .tickets import last_update, organization_of, tier_sla
 from .times import at, on, text_filters
 
 SYSTEM = "local"
@@ -186,11 +187,7 @@ class WorldBuilder:
         if spec.organization is not None:
             org = spec.organization
             return Organization(id=org.id, name=org.name, domain=org.domain)
-        if account is None:
-            return None
-        return Organization(
-            id=account.id, name=account.name, domain=account.domains[0] if account.domains else None
-        )
+        return organization_of(account) if account is not None else None
 
     def _sla(
         self, spec: TicketSpec, account: Account | None, comments: Iterable[Comment]
@@ -200,23 +197,8 @@ class WorldBuilder:
         policy = self.settings.sla.get(account.tier) if account and account.tier else None
         if policy is None or spec.priority is None:
             return ()
-        created = at(spec.created, self.now)
-        first, resolution = policy.targets[spec.priority]
-        replied = next((c.created_at for c in comments if c.public and c.author.role == "agent"), None)
         solved = at(spec.solved, self.now) if spec.solved is not None else None
-        return tuple(
-            SlaTarget(
-                policy=policy.policy,
-                metric=metric,
-                target_minutes=minutes,
-                breach_at=created + timedelta(minutes=minutes),
-                fulfilled_at=fulfilled,
-            )
-            for metric, minutes, fulfilled in (
-                ("first_reply", first, replied),
-                ("resolution", resolution, solved),
-            )
-        )
+        return tier_sla(policy, spec.priority, at(spec.created, self.now), comments, solved)
 
     def _sla_metric(self, m: SlaSpec) -> SlaTarget:
         return SlaTarget(
@@ -237,9 +219,7 @@ class WorldBuilder:
         )
         solved = at(spec.solved, self.now) if spec.solved is not None else None
         updated = (
-            at(spec.updated, self.now)
-            if spec.updated is not None
-            else max([created, *(c.created_at for c in comments), *([solved] if solved else [])])
+            at(spec.updated, self.now) if spec.updated is not None else last_update(created, comments, solved)
         )
         return Ticket(
             ref=self.ref("ticket", spec.id),
