@@ -24,8 +24,8 @@ from pathlib import Path
 
 from ..errors import WorkspaceError
 from ..records import Account, Contact, Person, Ref
-from . import _wordbanks as banks
 from . import indexing, schema
+from ._wordbanks import BANKS
 from .indexing import scope_token, ticket_text, upsert
 
 TICKETS_PER_ACCOUNT = 200
@@ -195,7 +195,7 @@ class _Pools:
     """Filled-in sentences to draw from, so each ticket costs a few random picks."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.areas = banks.AREAS
+        self.areas = BANKS.areas
         total = 0.0
         self.cumulative: list[float] = []
         for area in self.areas:
@@ -207,7 +207,7 @@ class _Pools:
         """Per area, per sentence template, filled-in variants."""
         self.tags: list[str] = []
         for area in self.areas:
-            slots = {**banks.SLOTS, **area.slots}
+            slots = {**BANKS.slots, **area.slots}
             self.subjects.append(
                 [_fill(rng.choice(area.subjects), slots, rng) for _ in range(_POOL_SUBJECTS)]
             )
@@ -215,18 +215,18 @@ class _Pools:
                 [[_fill(template, slots, rng) for _ in range(_POOL_VARIANTS)] for template in area.sentences]
             )
             self.tags.append(",".join(f'"{tag}"' for tag in area.tags))
-        reply_slots = {**banks.SLOTS, **banks.REPLY_SLOTS}
-        self.context = [_fill(rng.choice(banks.CONTEXT), banks.SLOTS, rng) for _ in range(_POOL_SHARED)]
-        self.agent = [_fill(rng.choice(banks.AGENT_REPLIES), reply_slots, rng) for _ in range(_POOL_SHARED)]
+        reply_slots = {**BANKS.slots, **BANKS.reply_slots}
+        self.context = [_fill(rng.choice(BANKS.context), BANKS.slots, rng) for _ in range(_POOL_SHARED)]
+        self.agent = [_fill(rng.choice(BANKS.agent_replies), reply_slots, rng) for _ in range(_POOL_SHARED)]
         self.customer = [
-            _fill(rng.choice(banks.CUSTOMER_REPLIES), reply_slots, rng) for _ in range(_POOL_SHARED)
+            _fill(rng.choice(BANKS.customer_replies), reply_slots, rng) for _ in range(_POOL_SHARED)
         ]
         self.agents = [
             json.dumps(
                 {"name": name, "email": f"{name.lower().replace(' ', '.')}@vendor.example", "role": "agent"},
                 separators=(",", ":"),
             )
-            for name in banks.AGENTS
+            for name in BANKS.agents
         ]
 
 
@@ -244,15 +244,15 @@ class _Customer:
 def _accounts(rng: random.Random, count: int, now: datetime) -> list[Account]:
     accounts: list[Account] = []
     for number in range(1, count + 1):
-        word = banks.COMPANY_WORDS[rng.randrange(len(banks.COMPANY_WORDS))]
-        kind = banks.COMPANY_KINDS[rng.randrange(len(banks.COMPANY_KINDS))]
-        name = f"{word} {kind}" if number <= len(banks.COMPANY_WORDS) * 4 else f"{word} {kind} {number}"
+        word = BANKS.company_words[rng.randrange(len(BANKS.company_words))]
+        kind = BANKS.company_kinds[rng.randrange(len(BANKS.company_kinds))]
+        name = f"{word} {kind}" if number <= len(BANKS.company_words) * 4 else f"{word} {kind} {number}"
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         domain = f"{slug}.example"
         contacts = []
         for _ in range(rng.randint(1, 4)):
-            first = rng.choice(banks.FIRST_NAMES)
-            last = rng.choice(banks.LAST_NAMES)
+            first = rng.choice(BANKS.first_names)
+            last = rng.choice(BANKS.last_names)
             contacts.append(
                 Contact(
                     name=f"{first} {last}",
@@ -273,10 +273,10 @@ def _accounts(rng: random.Random, count: int, now: datetime) -> list[Account]:
                 tier=tier,
                 arr=round(arr * rng.uniform(0.5, 2.0), -2),
                 renewal_date=(now + timedelta(days=rng.randint(10, 365))).date(),
-                owner=Person(name=rng.choice(banks.AGENTS), role="internal"),
+                owner=Person(name=rng.choice(BANKS.agents), role="internal"),
                 contacts=tuple(contacts),
                 health=rng.choices(("green", "yellow", "red"), weights=(70, 20, 10))[0],
-                industry=rng.choice(banks.INDUSTRIES),
+                industry=rng.choice(BANKS.industries),
                 created_at=now - timedelta(days=rng.randint(HISTORY_DAYS, HISTORY_DAYS * 2)),
             )
         )
@@ -357,7 +357,7 @@ def _batches(
         subject_pool = pools.subjects[area]
         templates = pools.sentences[area]
         subject = subject_pool[int(r() * len(subject_pool))]
-        parts = [banks.OPENINGS[int(r() * len(banks.OPENINGS))]]
+        parts = [BANKS.openings[int(r() * len(BANKS.openings))]]
         # Consecutive templates from a random start: no sentence appears twice in one description.
         first = int(r() * len(templates))
         for step in range(min(2 + int(r() * 3), len(templates))):
@@ -367,7 +367,7 @@ def _batches(
             parts.append(pools.context[int(r() * len(pools.context))])
         if r() < 0.35:
             parts.append(f"Request id req_{int(r() * 16_777_216):06x}.")
-        parts.append(banks.CLOSINGS[int(r() * len(banks.CLOSINGS))])
+        parts.append(BANKS.closings[int(r() * len(BANKS.closings))])
         parts.append(first_name)
         description = " ".join(p for p in parts if p)
 

@@ -65,10 +65,10 @@ class Kind(Generic[R]):
 
     table: str
     model: type[R]
-    key_columns: tuple[str, ...]
-    key: Callable[[R], tuple[str, ...]]
     columns: Callable[[R], dict[str, Any]]
     """Values of the table's filter and ordering columns (besides the key and `data`)."""
+    key_columns: tuple[str, ...] = ("id",)
+    """The record's fields that identify it, stored in columns of the same names."""
     fts_columns: tuple[str, ...] = ()
     text: Callable[[R], tuple[str, ...]] | None = None
     """The values indexed in `fts_columns`, derived from the record alone."""
@@ -76,6 +76,10 @@ class Kind(Generic[R]):
     @property
     def fts(self) -> str:
         return f"{self.table}_fts"
+
+    def key(self, record: R) -> tuple[str, ...]:
+        """The values of `record`'s key columns."""
+        return tuple(getattr(record, column) for column in self.key_columns)
 
 
 def _ticket_columns(t: Ticket) -> dict[str, Any]:
@@ -101,8 +105,6 @@ def _article_text(a: Article) -> tuple[str, str]:
 ACCOUNTS: Kind[Account] = Kind(
     table="accounts",
     model=Account,
-    key_columns=("id",),
-    key=lambda a: (a.id,),
     columns=lambda a: {},
     fts_columns=("name", "domains"),
     text=lambda a: (a.name, " ".join(a.domains)),
@@ -110,8 +112,6 @@ ACCOUNTS: Kind[Account] = Kind(
 OPPORTUNITIES: Kind[Opportunity] = Kind(
     table="opportunities",
     model=Opportunity,
-    key_columns=("id",),
-    key=lambda o: (o.id,),
     columns=lambda o: {
         "account_id": o.account_id,
         "is_open": int(o.is_open),
@@ -121,8 +121,6 @@ OPPORTUNITIES: Kind[Opportunity] = Kind(
 TICKETS: Kind[Ticket] = Kind(
     table="tickets",
     model=Ticket,
-    key_columns=("id",),
-    key=lambda t: (t.id,),
     columns=_ticket_columns,
     fts_columns=("subject", "body", "scope"),
     text=_ticket_text,
@@ -130,15 +128,12 @@ TICKETS: Kind[Ticket] = Kind(
 CHANNELS: Kind[Channel] = Kind(
     table="channels",
     model=Channel,
-    key_columns=("id",),
-    key=lambda c: (c.id,),
     columns=lambda c: {"name": c.name},
 )
 MESSAGES: Kind[ChatMessage] = Kind(
     table="messages",
     model=ChatMessage,
     key_columns=("channel_id", "id"),
-    key=lambda m: (m.channel_id, m.id),
     columns=lambda m: {
         "thread_id": m.thread_id if m.thread_id and m.thread_id != m.id else None,
         "created_at": to_micros(m.created_at),
@@ -150,7 +145,6 @@ ISSUES: Kind[TrackerIssue] = Kind(
     table="issues",
     model=TrackerIssue,
     key_columns=("key",),
-    key=lambda i: (i.key,),
     columns=lambda i: {
         "project": issue_project(i),
         "number": issue_number(i.key),
@@ -164,8 +158,6 @@ ISSUES: Kind[TrackerIssue] = Kind(
 ARTICLES: Kind[Article] = Kind(
     table="articles",
     model=Article,
-    key_columns=("id",),
-    key=lambda a: (a.id,),
     columns=lambda a: {"kind": a.kind, "updated_at": to_micros(a.updated_at)},
     fts_columns=("title", "body"),
     text=_article_text,

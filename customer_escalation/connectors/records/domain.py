@@ -91,6 +91,7 @@ class Organization(Record):
 
 TicketStatus = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 TicketPriority = Literal["low", "normal", "high", "urgent"]
+TicketType = Literal["problem", "incident", "question", "task"]
 OPEN_TICKET_STATUSES: tuple[TicketStatus, ...] = ("new", "open", "pending", "on_hold")
 
 
@@ -132,7 +133,7 @@ class Ticket(Record):
     """The first message of the ticket as the requester wrote it."""
     status: TicketStatus
     priority: TicketPriority | None = None
-    type: Literal["problem", "incident", "question", "task"] | None = None
+    type: TicketType | None = None
     channel: str | None = None
     """How the ticket arrived: email, web, chat, api, phone."""
     tags: tuple[str, ...] = ()
@@ -179,6 +180,9 @@ class Account(Record):
     created_at: UtcDateTime | None = None
 
 
+OpportunityKind = Literal["new", "renewal", "expansion", "other"]
+
+
 class Opportunity(Record):
     """A deal in the CRM attached to an account."""
 
@@ -190,7 +194,7 @@ class Opportunity(Record):
     amount: float | None = None
     close_date: date | None = None
     is_open: bool = True
-    kind: Literal["new", "renewal", "expansion", "other"] = "other"
+    kind: OpportunityKind = "other"
 
 
 class Channel(Record):
@@ -343,6 +347,7 @@ __all__ = [
     "IssuePriority",
     "IssueStatus",
     "Opportunity",
+    "OpportunityKind",
     "Organization",
     "Page",
     "Person",
@@ -356,6 +361,7 @@ __all__ = [
     "Ticket",
     "TicketPriority",
     "TicketStatus",
+    "TicketType",
     "Tier",
     "TrackerIssue",
     "Untrusted",

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import TypeAdapter
 
-from ...records import Account, Contact, Health, Opportunity, Tier
+from ...records import Account, Contact, Health, Opportunity, OpportunityKind, Tier
 from ..world import ContactSpec, Spec
 from ._common import ref
 from ._company import COMPANY_NAMES, EXECUTIVE_TITLES, FIRST_NAMES, LAST_NAMES, OWNERS, STAFF, STAFF_TITLES
@@ -151,6 +151,31 @@ def _stage(days_to_close: int) -> str:
     return next(stage for limit, stage in _STAGES_BY_DAYS if days_to_close <= limit)
 
 
+def _opportunity(
+    account: Account,
+    opportunity_id: str,
+    what: str,
+    stage: str,
+    amount: float | None,
+    close_date: date,
+    *,
+    is_open: bool,
+    kind: OpportunityKind = "renewal",
+) -> Opportunity:
+    """A deal on `account`, named after the account and `what` it is for."""
+    return Opportunity(
+        ref=ref(opportunity_id),
+        id=opportunity_id,
+        account_id=account.id,
+        name=f"{account.name} - {what}",
+        stage=stage,
+        amount=amount,
+        close_date=close_date,
+        is_open=is_open,
+        kind=kind,
+    )
+
+
 def build_opportunities(
     accounts: tuple[Account, ...], now: datetime, rng: random.Random
 ) -> tuple[Opportunity, ...]:
@@ -178,32 +203,23 @@ def build_opportunities(
             renewal_id, stage = new_id(), _stage(days_to_close)
             amount = round(base * rng.choice((1.0, 1.03, 1.05, 1.08)), -2)
         opportunities.append(
-            Opportunity(
-                ref=ref(renewal_id),
-                id=renewal_id,
-                account_id=account.id,
-                name=f"{account.name} - renewal {year}",
-                stage=stage,
-                amount=amount,
-                close_date=account.renewal_date,
-                is_open=True,
-                kind="renewal",
+            _opportunity(
+                account, renewal_id, f"renewal {year}", stage, amount, account.renewal_date, is_open=True
             )
         )
         previous = account.renewal_date - timedelta(days=365)
         if account.created_at is not None and previous > account.created_at.date() and previous <= today:
             closed_id = new_id()
+            amount = round(base / rng.choice((1.0, 1.03, 1.05)), -2)
             opportunities.append(
-                Opportunity(
-                    ref=ref(closed_id),
-                    id=closed_id,
-                    account_id=account.id,
-                    name=f"{account.name} - renewal {previous.year}",
-                    stage="Closed Won",
-                    amount=round(base / rng.choice((1.0, 1.03, 1.05)), -2),
-                    close_date=previous,
+                _opportunity(
+                    account,
+                    closed_id,
+                    f"renewal {previous.year}",
+                    "Closed Won",
+                    amount,
+                    previous,
                     is_open=False,
-                    kind="renewal",
                 )
             )
         if account.tier in ("enterprise", "business") and rng.random() < 0.45:
@@ -214,19 +230,12 @@ def build_opportunities(
                 if is_open
                 else today - timedelta(days=rng.randrange(20, 200))
             )
+            what = rng.choice(_EXPANSIONS)
+            stage = _stage((close - today).days) if is_open else rng.choice(("Closed Won", "Closed Lost"))
+            amount = round(base * rng.choice((0.1, 0.15, 0.2, 0.3)), -2)
             opportunities.append(
-                Opportunity(
-                    ref=ref(expansion_id),
-                    id=expansion_id,
-                    account_id=account.id,
-                    name=f"{account.name} - {rng.choice(_EXPANSIONS)}",
-                    stage=_stage((close - today).days)
-                    if is_open
-                    else rng.choice(("Closed Won", "Closed Lost")),
-                    amount=round(base * rng.choice((0.1, 0.15, 0.2, 0.3)), -2),
-                    close_date=close,
-                    is_open=is_open,
-                    kind="expansion",
+                _opportunity(
+                    account, expansion_id, what, stage, amount, close, is_open=is_open, kind="expansion"
                 )
             )
     return tuple(opportunities)

@@ -7,23 +7,21 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from ...records import (
     Account,
     Comment,
-    Organization,
     Person,
     Ref,
     SlaTarget,
     Ticket,
     TicketPriority,
     TicketStatus,
+    TicketType,
     Tier,
 )
+from ..world import last_update, organization_of, tier_sla
 from ._data import company
-
-TicketType = Literal["problem", "incident", "question", "task"]
 
 SYSTEM = "local"
 TESSERA_DOMAIN = "tessera.example"
@@ -81,38 +79,18 @@ SLA_MINUTES: Mapping[Tier, Mapping[TicketPriority, tuple[int, int]]] = {
     tier: policy.targets for tier, policy in company().settings.sla.items()
 }
 """(first reply, resolution) targets in minutes by tier and priority (``data/company.yaml``)."""
-SLA_POLICY: Mapping[Tier, str] = {tier: policy.policy for tier, policy in company().settings.sla.items()}
 
 
 def sla_targets(
     tier: Tier | None,
     priority: TicketPriority,
     created_at: datetime,
-    *,
-    first_reply_at: datetime | None,
+    comments: tuple[Comment, ...],
     solved_at: datetime | None,
 ) -> tuple[SlaTarget, ...]:
-    """First-reply and resolution metrics for a ticket, fulfilled when the reply or solve happened."""
-    if tier is None or tier not in SLA_MINUTES:
-        return ()
-    first, resolution = SLA_MINUTES[tier][priority]
-    policy = SLA_POLICY[tier]
-    return (
-        SlaTarget(
-            policy=policy,
-            metric="first_reply",
-            target_minutes=first,
-            breach_at=created_at + timedelta(minutes=first),
-            fulfilled_at=first_reply_at,
-        ),
-        SlaTarget(
-            policy=policy,
-            metric="resolution",
-            target_minutes=resolution,
-            breach_at=created_at + timedelta(minutes=resolution),
-            fulfilled_at=solved_at,
-        ),
-    )
+    """First-reply and resolution metrics for a ticket, by the SLA policy of the account's tier."""
+    policy = company().settings.sla.get(tier) if tier is not None else None
+    return () if policy is None else tier_sla(policy, priority, created_at, comments, solved_at)
 
 
 def comment(
@@ -200,12 +178,6 @@ def add_typos(text: str, rng: random.Random, count: int) -> str:
     return text
 
 
-def organization(account: Account) -> Organization:
-    return Organization(
-        id=account.id, name=account.name, domain=account.domains[0] if account.domains else None
-    )
-
-
 def build_ticket(
     *,
     ticket_id: str,
@@ -227,10 +199,8 @@ def build_ticket(
     linked_issue_keys: tuple[str, ...] = (),
 ) -> Ticket:
     """A ticket whose `updated_at` and (unless given) SLA metrics follow from its conversation."""
-    updated_at = max((created_at, *(c.created_at for c in comments), *((solved_at,) if solved_at else ())))
     if sla is None:
-        first_reply = next((c.created_at for c in comments if c.public and c.author.role == "agent"), None)
-        sla = sla_targets(account.tier, priority, created_at, first_reply_at=first_reply, solved_at=solved_at)
+        sla = sla_targets(account.tier, priority, created_at, comments, solved_at)
     return Ticket(
         ref=ref(ticket_id),
         id=ticket_id,
@@ -242,11 +212,11 @@ def build_ticket(
         channel=channel,
         tags=tags,
         requester=requester,
-        organization=organization(account),
+        organization=organization_of(account),
         assignee=assignee,
         product_area=area,
         created_at=created_at,
-        updated_at=updated_at,
+        updated_at=last_update(created_at, comments, solved_at),
         solved_at=solved_at,
         sla=sla,
         comments=comments,

@@ -375,10 +375,7 @@ class BackgroundTickets:
         solved_at: datetime | None,
         status: TicketStatus,
     ) -> tuple[SlaTarget, ...]:
-        first_reply = next((c.created_at for c in comments if c.public and c.author.role == "agent"), None)
-        targets = sla_targets(
-            account.tier, priority, created, first_reply_at=first_reply, solved_at=solved_at
-        )
+        targets = sla_targets(account.tier, priority, created, comments, solved_at)
         if status == "on_hold":
             # Resolution time is paused while the ticket waits on another team.
             targets = tuple(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
-from ._common import TicketType
+from ...records import TicketType
 from ._data import table
 
 

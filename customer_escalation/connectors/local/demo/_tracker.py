@@ -95,26 +95,38 @@ class IssueDraft:
         )
 
 
-_BUG_STATUS: tuple[tuple[IssueStatus, int], ...] = (
-    ("resolved", 34),
-    ("closed", 14),
-    ("open", 20),
-    ("in_progress", 14),
-    ("reopened", 4),
-    ("wont_fix", 8),
+@dataclass(frozen=True)
+class _Drawing:
+    """How the background issues of one kind are drawn: status weights, age, priority and label."""
+
+    kind: IssueKind
+    statuses: tuple[tuple[IssueStatus, int], ...]
+    max_age_days: int
+    priorities: tuple[str, ...]
+    """Drawn uniformly; repeats weigh a priority."""
+    label: str
+
+
+_BUGS = _Drawing(
+    "bug",
+    (("resolved", 34), ("closed", 14), ("open", 20), ("in_progress", 14), ("reopened", 4), ("wont_fix", 8)),
+    170,
+    ("medium", "medium", "low", "high"),
+    "customer-reported",
 )
-_FEATURE_STATUS: tuple[tuple[IssueStatus, int], ...] = (
-    ("open", 62),
-    ("in_progress", 10),
-    ("resolved", 12),
-    ("closed", 4),
-    ("wont_fix", 12),
+_FEATURES = _Drawing(
+    "feature",
+    (("open", 62), ("in_progress", 10), ("resolved", 12), ("closed", 4), ("wont_fix", 12)),
+    400,
+    ("medium", "low", "low", "lowest"),
+    "feature-request",
 )
-_TASK_STATUS: tuple[tuple[IssueStatus, int], ...] = (
-    ("open", 35),
-    ("in_progress", 25),
-    ("resolved", 25),
-    ("closed", 15),
+_TASKS = _Drawing(
+    "task",
+    (("open", 35), ("in_progress", 25), ("resolved", 25), ("closed", 15)),
+    150,
+    ("medium", "low", "low"),
+    "internal",
 )
 
 
@@ -132,104 +144,87 @@ def _bug_body(spec: BugSpec) -> str:
     return "\n\n".join(parts)
 
 
+def _feature_body(spec: FeatureSpec) -> str:
+    return f"Customers ask for {spec.ask}. Collect use cases and the accounts asking here."
+
+
+def _times(
+    rng: random.Random, now: datetime, max_age_days: int, status: IssueStatus
+) -> tuple[datetime, datetime, datetime | None, datetime | None]:
+    """(created, updated, resolved, reopened) of an issue in `status`, at most `max_age_days` old."""
+    created = now - timedelta(days=rng.uniform(1.5, max_age_days), minutes=rng.randrange(1440))
+    resolved = reopened = None
+    age = (now - created).total_seconds() / 86400
+    if status in ("resolved", "closed", "wont_fix", "reopened"):
+        resolved = created + timedelta(days=rng.uniform(0.5, max(0.6, age * 0.8)))
+    if status == "reopened" and resolved is not None:
+        reopened = resolved + (now - resolved) * rng.uniform(0.3, 0.9)
+    updated = max(t for t in (created, resolved, reopened) if t is not None)
+    if status in ("open", "in_progress"):
+        updated = created + (now - created) * rng.uniform(0.2, 0.95)
+    return created, updated, resolved, reopened
+
+
+def _draft(
+    rng: random.Random,
+    now: datetime,
+    drawing: _Drawing,
+    spec: BugSpec | FeatureSpec | TaskSpec,
+    body: str,
+    components: tuple[str, ...] = (),
+) -> IssueDraft:
+    """An issue of `drawing`'s kind about `spec`, with a drawn status, history and priority; no key yet."""
+    status = _pick(rng, drawing.statuses)
+    created, updated, resolved, reopened = _times(rng, now, drawing.max_age_days, status)
+    return IssueDraft(
+        key="",
+        kind=drawing.kind,
+        status=status,
+        priority=rng.choice(drawing.priorities),
+        area=spec.area,
+        title=spec.title,
+        body=body,
+        labels=(spec.area, drawing.label),
+        components=components,
+        created_at=created,
+        updated_at=updated,
+        spec=spec,
+        resolved_at=resolved,
+        reopened_at=reopened,
+    )
+
+
+def _number(
+    rng: random.Random,
+    drafts: list[IssueDraft],
+    project: str,
+    first: int,
+    fixed: frozenset[int],
+    gaps: tuple[int, int],
+) -> list[IssueDraft]:
+    """`drafts` oldest first, keyed ``<project>-<n>`` upwards from about `first`, each number a gap
+    drawn from the range `gaps` after the last, skipping the numbers the scenarios hold."""
+    ordered = sorted(drafts, key=lambda d: d.created_at)
+    number = first + rng.randrange(6)
+    for draft in ordered:
+        while number in fixed:
+            number += 1
+        draft.key = f"{project}-{number}"
+        number += rng.randrange(*gaps)
+    return ordered
+
+
 def draft_issues(now: datetime, rng: random.Random) -> list[IssueDraft]:
     """Every background bug, feature request and task, with status history, ordered by key."""
     drafts: list[IssueDraft] = []
-
-    def times(
-        max_age_days: int, status: IssueStatus
-    ) -> tuple[datetime, datetime, datetime | None, datetime | None]:
-        created = now - timedelta(days=rng.uniform(1.5, max_age_days), minutes=rng.randrange(1440))
-        resolved = reopened = None
-        age = (now - created).total_seconds() / 86400
-        if status in ("resolved", "closed", "wont_fix", "reopened"):
-            resolved = created + timedelta(days=rng.uniform(0.5, max(0.6, age * 0.8)))
-        if status == "reopened" and resolved is not None:
-            reopened = resolved + (now - resolved) * rng.uniform(0.3, 0.9)
-        updated = max(t for t in (created, resolved, reopened) if t is not None)
-        if status in ("open", "in_progress"):
-            updated = created + (now - created) * rng.uniform(0.2, 0.95)
-        return created, updated, resolved, reopened
-
     for spec in BUGS:
-        status = _pick(rng, _BUG_STATUS)
-        created, updated, resolved, reopened = times(170, status)
-        fix = None
-        if status in ("resolved", "closed", "reopened") and resolved is not None:
-            fix, shipped = release_after(now, resolved)
-            resolved = min(resolved, shipped)
-        drafts.append(
-            IssueDraft(
-                key="",
-                kind="bug",
-                status=status,
-                priority=rng.choice(("medium", "medium", "low", "high")),
-                area=spec.area,
-                title=spec.title,
-                body=_bug_body(spec),
-                labels=(spec.area, "customer-reported"),
-                components=(spec.component,),
-                created_at=created,
-                updated_at=updated,
-                spec=spec,
-                resolved_at=resolved,
-                reopened_at=reopened,
-                fix_version=fix,
-            )
-        )
-    for task in TASKS:
-        status = _pick(rng, _TASK_STATUS)
-        created, updated, resolved, _ = times(150, status)
-        drafts.append(
-            IssueDraft(
-                key="",
-                kind="task",
-                status=status,
-                priority=rng.choice(("medium", "low", "low")),
-                area=task.area,
-                title=task.title,
-                body=task.body,
-                labels=(task.area, "internal"),
-                components=(),
-                created_at=created,
-                updated_at=updated,
-                spec=task,
-                resolved_at=resolved,
-            )
-        )
-    eng = sorted(drafts, key=lambda d: d.created_at)
-    number = 3008 + rng.randrange(6)
-    for draft in eng:
-        while number in _FIXED_ENG:
-            number += 1
-        draft.key = f"ENG-{number}"
-        number += rng.randrange(2, 6)
-    features: list[IssueDraft] = []
-    for fspec in FEATURES:
-        status = _pick(rng, _FEATURE_STATUS)
-        created, updated, resolved, _ = times(400, status)
-        features.append(
-            IssueDraft(
-                key="",
-                kind="feature",
-                status=status,
-                priority=rng.choice(("medium", "low", "low", "lowest")),
-                area=fspec.area,
-                title=fspec.title,
-                body=f"Customers ask for {fspec.ask}. Collect use cases and the accounts asking here.",
-                labels=(fspec.area, "feature-request"),
-                components=(),
-                created_at=created,
-                updated_at=updated,
-                spec=fspec,
-                resolved_at=resolved,
-            )
-        )
-    features.sort(key=lambda d: d.created_at)
-    number = 288 + rng.randrange(6)
-    for draft in features:
-        while number in _FIXED_PROD:
-            number += 1
-        draft.key = f"PROD-{number}"
-        number += rng.randrange(1, 5)
+        bug = _draft(rng, now, _BUGS, spec, _bug_body(spec), (spec.component,))
+        if bug.status in ("resolved", "closed", "reopened") and bug.resolved_at is not None:
+            bug.fix_version, shipped = release_after(now, bug.resolved_at)
+            bug.resolved_at = min(bug.resolved_at, shipped)
+        drafts.append(bug)
+    drafts.extend(_draft(rng, now, _TASKS, task, task.body) for task in TASKS)
+    eng = _number(rng, drafts, "ENG", 3008, _FIXED_ENG, (2, 6))
+    features = [_draft(rng, now, _FEATURES, fspec, _feature_body(fspec)) for fspec in FEATURES]
+    features = _number(rng, features, "PROD", 288, _FIXED_PROD, (1, 5))
     return sorted(eng + features, key=lambda d: d.created_at)

@@ -10,10 +10,10 @@ from ...records import (
     Account,
     Contact,
     Person,
+    TicketType,
 )
 from ._common import (
     Slots,
-    TicketType,
     add_typos,
 )
 from ._topics import GENERIC_FIXES, Topic

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from ...errors import ImportFileError
 from ...records import (
@@ -36,11 +35,12 @@ from .fields import (
     SYSTEM,
     TICKET_TYPES,
     TIERS,
-    first_problem,
+    one_of,
     read_text,
     record_id,
     slug,
     time_value,
+    validated,
 )
 
 
@@ -125,10 +125,7 @@ def read_accounts_csv(path: Path, mapping: Mapping[str, str] | None = None) -> D
     for account_id, fields in accounts.items():
         if account_id in contacts:
             fields["contacts"] = tuple(contacts[account_id])
-        try:
-            parsed.append(Account.model_validate(fields))
-        except ValidationError as exc:
-            raise ImportFileError(f"{path}: account {account_id}: {first_problem(exc)}") from None
+        parsed.append(validated(path, f"account {account_id}", Account, fields))
     return Dataset(accounts=tuple(parsed))
 
 
@@ -195,20 +192,9 @@ def _csv_account_fields(path: Path, where: str, values: dict[str, str]) -> dict[
         fields["name"] = values["name"]
     if values.get("domains"):
         fields["domains"] = tuple(d for d in re.split(r"[,;\s]+", values["domains"].lower()) if d)
-    tier = values.get("tier", "").lower()
-    if tier:
-        if tier not in TIERS:
-            raise ImportFileError(
-                f"{path}: {where}: tier {values['tier']!r} is not one of {', '.join(TIERS)}"
-            )
-        fields["tier"] = tier
-    health = values.get("health", "").lower()
-    if health:
-        if health not in HEALTHS:
-            raise ImportFileError(
-                f"{path}: {where}: health {values['health']!r} is not one of {', '.join(HEALTHS)}"
-            )
-        fields["health"] = health
+    for name, choices in (("tier", TIERS), ("health", HEALTHS)):
+        if values.get(name):
+            fields[name] = one_of(path, where, name, values[name].lower(), choices, values[name])
     for name in ("plan", "industry"):
         if values.get(name):
             fields[name] = values[name]
@@ -270,16 +256,10 @@ def _flag(path: Path, where: str, field: str, text: str) -> bool:
 def _csv_ticket(path: Path, line: int, values: dict[str, str]) -> Ticket:
     where = f"line {line}"
     status = re.sub(r"[\s-]+", "_", values.get("status", "").lower()) or "open"
-    status = STATUS_ALIASES.get(status, status)
-    if status not in STATUSES:
-        raise ImportFileError(
-            f"{path}: {where}: status {values['status']!r} is not one of {', '.join(STATUSES)}"
-        )
+    status = one_of(path, where, "status", STATUS_ALIASES.get(status, status), STATUSES, values.get("status"))
     priority = values.get("priority", "").lower() or None
-    if priority is not None and priority not in PRIORITIES:
-        raise ImportFileError(
-            f"{path}: {where}: priority {values['priority']!r} is not one of {', '.join(PRIORITIES)}"
-        )
+    if priority is not None:
+        one_of(path, where, "priority", priority, PRIORITIES, values["priority"])
     ticket_id = record_id(path, where, "id", values["id"])
     created = time_value(path, where, "created_at", values["created_at"])
     updated = (
@@ -323,7 +303,4 @@ def _csv_ticket(path: Path, line: int, values: dict[str, str]) -> Ticket:
         if values.get("solved_at")
         else None,
     }
-    try:
-        return Ticket.model_validate(fields)
-    except ValidationError as exc:
-        raise ImportFileError(f"{path}: {where}: {first_problem(exc)}") from None
+    return validated(path, where, Ticket, fields)

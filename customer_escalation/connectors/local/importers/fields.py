@@ -6,22 +6,23 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeVar, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ...errors import ImportFileError
 from ...records import (
     Health,
     TicketPriority,
     TicketStatus,
+    TicketType,
     Tier,
 )
 
 SYSTEM = "local"
 STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(TicketPriority)
-TICKET_TYPES = ("problem", "incident", "question", "task")
+TICKET_TYPES: tuple[str, ...] = get_args(TicketType)
 Role = Literal["customer", "agent"]
 STATUS_ALIASES = {"hold": "on_hold", "onhold": "on_hold", "on_hold": "on_hold"}
 
@@ -151,6 +152,27 @@ def time_value(path: Path, where: str, field: str, value: Any) -> datetime:
     raise ImportFileError(
         f"{path}: {where}: {field} {shown(value)} is not a date (use ISO 8601, e.g. 2026-01-31T09:30:00Z)"
     )
+
+
+def one_of(
+    path: Path, where: str, field: str, value: Any, choices: tuple[str, ...], written: Any = None
+) -> str:
+    """`value` when it is one of `choices`; refused naming it as `written` (by default, as it is)."""
+    if value not in choices:
+        shown_as = value if written is None else written
+        raise ImportFileError(f"{path}: {where}: {field} {shown_as!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(path: Path, where: str, model: type[M], fields: dict[str, Any]) -> M:
+    """`fields` as a `model` record; refused naming the first field at fault."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise ImportFileError(f"{path}: {where}: {first_problem(exc)}") from None
 
 
 def slug(name: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,13 @@ from .fields import (
     TICKET_TYPES,
     Role,
     first_problem,
+    one_of,
     read_text,
     record_id,
     strings,
     text_value,
     time_value,
+    validated,
 )
 
 
@@ -55,19 +58,18 @@ def read_zendesk_export(path: Path) -> Dataset:
         pages.extend(_ndjson(path, text))
     except RecursionError:
         raise ImportFileError(f"{path}: the JSON is nested too deeply to be a Zendesk export") from None
-    users: dict[str, dict[str, Any]] = {}
-    organizations: dict[str, dict[str, Any]] = {}
+    side = _SideLoaded()
     raw_tickets: list[tuple[str, dict[str, Any]]] = []
     for where, page in pages:
-        for ticket in _zendesk_page(path, where, page, users, organizations):
+        for ticket in _zendesk_page(path, where, page, side):
             raw_tickets.append((where, ticket))
     tickets: dict[str, Ticket] = {}
     for number, (where, raw) in enumerate(raw_tickets, start=1):
         label = f"{where}, ticket #{number}" if where == "the file" else where
-        parsed = _zendesk_ticket(path, label, raw, users, organizations)
+        parsed = _zendesk_ticket(path, label, raw, side)
         if parsed is not None:
             tickets[parsed.id] = parsed
-    accounts = [_zendesk_account(path, org) for org in organizations.values()]
+    accounts = [_zendesk_account(path, org) for org in side.organizations.values()]
     return Dataset(accounts=tuple(accounts), tickets=tuple(tickets.values()))
 
 
@@ -83,19 +85,21 @@ def _ndjson(path: Path, text: str) -> Iterator[tuple[str, Any]]:
             raise ImportFileError(f"{path}: line {line_number}: the JSON is nested too deeply") from None
 
 
-def _zendesk_page(
-    path: Path,
-    where: str,
-    page: Any,
-    users: dict[str, dict[str, Any]],
-    organizations: dict[str, dict[str, Any]],
-) -> list[dict[str, Any]]:
+@dataclass
+class _SideLoaded:
+    """The users and organizations an export carries beside its tickets, by id."""
+
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _zendesk_page(path: Path, where: str, page: Any, side: _SideLoaded) -> list[dict[str, Any]]:
     """The tickets of one JSON value, collecting side-loaded users and organizations on the way."""
     if isinstance(page, list):
         items: list[Any] = page
     elif isinstance(page, dict) and isinstance(page.get("tickets"), list):
         items = page["tickets"]
-        for key, into in (("users", users), ("organizations", organizations)):
+        for key, into in (("users", side.users), ("organizations", side.organizations)):
             side = page.get(key, [])
             if not isinstance(side, list):
                 raise ImportFileError(f"{path}: {where}: {key} must be a list")
@@ -119,31 +123,22 @@ def _zendesk_page(
     return items
 
 
-def _zendesk_ticket(
-    path: Path,
-    label: str,
-    raw: dict[str, Any],
-    users: Mapping[str, dict[str, Any]],
-    organizations: Mapping[str, dict[str, Any]],
-) -> Ticket | None:
+def _zendesk_ticket(path: Path, label: str, raw: dict[str, Any], side: _SideLoaded) -> Ticket | None:
     if raw.get("id") is None:
         raise ImportFileError(f"{path}: {label}: the ticket has no id")
     ticket_id = record_id(path, label, "id", raw["id"])
     label = f"{label} (id {ticket_id})"
     try:
-        return _zendesk_ticket_fields(path, label, ticket_id, raw, users, organizations)
+        return _zendesk_ticket_fields(path, label, ticket_id, raw, side)
     except ValidationError as exc:
         raise ImportFileError(f"{path}: {label}: {first_problem(exc)}") from None
 
 
 def _zendesk_ticket_fields(
-    path: Path,
-    label: str,
-    ticket_id: str,
-    raw: dict[str, Any],
-    users: Mapping[str, dict[str, Any]],
-    organizations: Mapping[str, dict[str, Any]],
+    path: Path, label: str, ticket_id: str, raw: dict[str, Any], side: _SideLoaded
 ) -> Ticket | None:
+    """The ticket, or None for a deleted one; a record that does not validate raises `ValidationError`."""
+    users = side.users
     status = str(raw.get("status") or "").strip().lower()
     if status == "deleted":
         return None
@@ -151,8 +146,8 @@ def _zendesk_ticket_fields(
     if status not in STATUSES:
         raise ImportFileError(f"{path}: {label}: status {raw.get('status')!r} is not a Zendesk ticket status")
     priority = raw.get("priority")
-    if priority is not None and (not isinstance(priority, str) or priority not in PRIORITIES):
-        raise ImportFileError(f"{path}: {label}: priority {priority!r} is not one of {', '.join(PRIORITIES)}")
+    if priority is not None:
+        one_of(path, label, "priority", priority, PRIORITIES)
     created = time_value(path, label, "created_at", raw.get("created_at"))
     updated = (
         time_value(path, label, "updated_at", raw.get("updated_at")) if raw.get("updated_at") else created
@@ -197,7 +192,7 @@ def _zendesk_ticket_fields(
         "requester": _zendesk_person(
             path, label, users, raw.get("requester_id"), default_role="customer", raw=raw.get("requester")
         ),
-        "organization": _zendesk_organization(path, label, organizations, raw.get("organization_id")),
+        "organization": _zendesk_organization(path, label, side.organizations, raw.get("organization_id")),
         "assignee": (
             _zendesk_person(path, label, users, raw["assignee_id"], default_role="agent")
             if raw.get("assignee_id") is not None
@@ -208,10 +203,7 @@ def _zendesk_ticket_fields(
         "solved_at": time_value(path, label, "solved_at", raw["solved_at"]) if raw.get("solved_at") else None,
         "comments": tuple(comments),
     }
-    try:
-        return Ticket.model_validate(fields)
-    except ValidationError as exc:
-        raise ImportFileError(f"{path}: {label}: {first_problem(exc)}") from None
+    return Ticket.model_validate(fields)
 
 
 def _zendesk_person(
@@ -276,10 +268,7 @@ def _zendesk_account(path: Path, org: dict[str, Any]) -> Account:
     }
     if org.get("created_at"):
         fields["created_at"] = time_value(path, where, "created_at", org["created_at"])
-    try:
-        account = Account.model_validate(fields)
-    except ValidationError as exc:
-        raise ImportFileError(f"{path}: {where}: {first_problem(exc)}") from None
+    account = validated(path, where, Account, fields)
     if not name:
         # The id stands in for a missing name; an import does not rename an account it has no name for.
         account.model_fields_set.discard("name")

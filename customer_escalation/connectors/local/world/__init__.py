@@ -10,6 +10,7 @@ from .builder import SYSTEM, WorldBuilder, WorldError
 from .files import WorldFile, clock_of, field_path, read_model, read_world, read_yaml
 from .merge import layered
 from .specs import *  # noqa: F403  (the names listed in specs.__all__)
+from .tickets import last_update, organization_of, tier_sla
 from .times import Day, Moment, at, format_offset, moment, on, parse_offset
 
 __all__ = [
@@ -24,11 +25,14 @@ __all__ = [
     "clock_of",
     "field_path",
     "format_offset",
+    "last_update",
     "layered",
     "moment",
     "on",
+    "organization_of",
     "parse_offset",
     "read_model",
     "read_world",
     "read_yaml",
+    "tier_sla",
 ]

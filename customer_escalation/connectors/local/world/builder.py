@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from jinja2 import StrictUndefined
@@ -36,9 +36,11 @@ from .specs import (
     PersonSpec,
     Records,
     SlaSpec,
+    Spec,
     TicketSpec,
     WorldSettings,
 )
+from .tickets import last_update, organization_of, tier_sla
 from .times import at, on, text_filters
 
 SYSTEM = "local"
@@ -55,6 +57,11 @@ _STAND_INS = {"agent": "Riley Support", "internal": "Sam Engineer"}
 
 class WorldError(CustomerEscalationError):
     """A world file is invalid or its records do not fit together; the message names the record."""
+
+
+def _as_written(spec: Spec, *names: str) -> dict[str, Any]:
+    """The fields of `spec` that its record has under the same name and takes as they are written."""
+    return {name: getattr(spec, name) for name in names}
 
 
 def _title(ident: str) -> str:
@@ -92,6 +99,15 @@ class WorldBuilder:
             return value
         return self._env.from_string(value).render()
 
+    def _at(self, moment: datetime | timedelta) -> datetime:
+        return at(moment, self.now)
+
+    def _at_optional(self, moment: datetime | timedelta | None) -> datetime | None:
+        return None if moment is None else at(moment, self.now)
+
+    def _on_optional(self, day: date | timedelta | None) -> date | None:
+        return None if day is None else on(day, self.now)
+
     def ref(self, kind: str, ident: str) -> Ref:
         link = _LINKS.get(kind) if self.settings.links else None
         return Ref(system=SYSTEM, id=ident, url=link.format(ident) if link else None)
@@ -99,14 +115,13 @@ class WorldBuilder:
     def account(self, spec: AccountSpec) -> Account:
         domains = spec.domains if spec.domains is not None else (f"{spec.id}.example",)
         return Account(
+            **_as_written(
+                spec, "id", "tier", "plan", "arr", "health", "reference_customer", "public_facing", "industry"
+            ),
             ref=self.ref("account", spec.id),
-            id=spec.id,
             name=spec.name or _title(spec.id),
             domains=domains,
-            tier=spec.tier,
-            plan=spec.plan,
-            arr=spec.arr,
-            renewal_date=on(spec.renewal, self.now) if spec.renewal is not None else None,
+            renewal_date=self._on_optional(spec.renewal),
             owner=self.person(spec.owner, "internal") if spec.owner else None,
             contacts=tuple(
                 Contact(
@@ -118,11 +133,7 @@ class WorldBuilder:
                 )
                 for c in spec.contacts
             ),
-            health=spec.health,
-            reference_customer=spec.reference_customer,
-            public_facing=spec.public_facing,
-            industry=spec.industry,
-            created_at=at(spec.created, self.now) if spec.created is not None else None,
+            created_at=self._at_optional(spec.created),
         )
 
     def known_account(self, account_id: str, where: str) -> Account:
@@ -134,15 +145,12 @@ class WorldBuilder:
     def opportunity(self, spec: OpportunitySpec, where: str) -> Opportunity:
         account = self.known_account(spec.account, f"{where}.account")
         return Opportunity(
+            **_as_written(spec, "id", "stage", "amount", "kind"),
             ref=self.ref("opportunity", spec.id),
-            id=spec.id,
             account_id=spec.account,
             name=spec.name or f"{account.name} - {spec.kind}",
-            stage=spec.stage,
-            amount=spec.amount,
-            close_date=on(spec.close, self.now) if spec.close is not None else None,
+            close_date=self._on_optional(spec.close),
             is_open=spec.open,
-            kind=spec.kind,
         )
 
     def person(self, spec: PersonSpec, role: str, account: Account | None = None) -> Person:
@@ -179,78 +187,56 @@ class WorldBuilder:
             author=author,
             body=self.text(spec.body),
             public=spec.public,
-            created_at=at(spec.at, self.now),
+            created_at=self._at(spec.at),
         )
 
     def _organization(self, spec: TicketSpec, account: Account | None) -> Organization | None:
         if spec.organization is not None:
             org = spec.organization
             return Organization(id=org.id, name=org.name, domain=org.domain)
-        if account is None:
-            return None
-        return Organization(
-            id=account.id, name=account.name, domain=account.domains[0] if account.domains else None
-        )
+        return organization_of(account) if account is not None else None
 
     def _sla(
-        self, spec: TicketSpec, account: Account | None, comments: Iterable[Comment]
+        self,
+        spec: TicketSpec,
+        account: Account | None,
+        created: datetime,
+        comments: Iterable[Comment],
+        solved: datetime | None,
     ) -> tuple[SlaTarget, ...]:
         if spec.sla != "tier":
             return tuple(self._sla_metric(m) for m in spec.sla)
         policy = self.settings.sla.get(account.tier) if account and account.tier else None
         if policy is None or spec.priority is None:
             return ()
-        created = at(spec.created, self.now)
-        first, resolution = policy.targets[spec.priority]
-        replied = next((c.created_at for c in comments if c.public and c.author.role == "agent"), None)
-        solved = at(spec.solved, self.now) if spec.solved is not None else None
-        return tuple(
-            SlaTarget(
-                policy=policy.policy,
-                metric=metric,
-                target_minutes=minutes,
-                breach_at=created + timedelta(minutes=minutes),
-                fulfilled_at=fulfilled,
-            )
-            for metric, minutes, fulfilled in (
-                ("first_reply", first, replied),
-                ("resolution", resolution, solved),
-            )
-        )
+        return tier_sla(policy, spec.priority, created, comments, solved)
 
     def _sla_metric(self, m: SlaSpec) -> SlaTarget:
         return SlaTarget(
             policy=m.policy,
             metric=m.metric,
             target_minutes=m.target,
-            breach_at=at(m.breach, self.now) if m.breach is not None else None,
-            fulfilled_at=at(m.fulfilled, self.now) if m.fulfilled is not None else None,
+            breach_at=self._at_optional(m.breach),
+            fulfilled_at=self._at_optional(m.fulfilled),
             paused=m.paused,
         )
 
     def ticket(self, spec: TicketSpec, where: str) -> Ticket:
         account = self.known_account(spec.account, f"{where}.account") if spec.account else None
         requester = self._requester(spec.requester, account)
-        created = at(spec.created, self.now)
+        created = self._at(spec.created)
         comments = tuple(
             self._comment(spec.id, i, c, requester, account) for i, c in enumerate(spec.comments, start=1)
         )
-        solved = at(spec.solved, self.now) if spec.solved is not None else None
+        solved = self._at_optional(spec.solved)
         updated = (
-            at(spec.updated, self.now)
-            if spec.updated is not None
-            else max([created, *(c.created_at for c in comments), *([solved] if solved else [])])
+            self._at(spec.updated) if spec.updated is not None else last_update(created, comments, solved)
         )
         return Ticket(
+            **_as_written(spec, "id", "status", "priority", "type", "channel", "tags"),
             ref=self.ref("ticket", spec.id),
-            id=spec.id,
             subject=self.text(spec.subject),
             description=self.text(spec.body),
-            status=spec.status,
-            priority=spec.priority,
-            type=spec.type,
-            channel=spec.channel,
-            tags=spec.tags,
             requester=requester,
             organization=self._organization(spec, account),
             assignee=self.person(spec.assignee, "agent") if spec.assignee else None,
@@ -258,7 +244,7 @@ class WorldBuilder:
             created_at=created,
             updated_at=updated,
             solved_at=solved,
-            sla=self._sla(spec, account, comments),
+            sla=self._sla(spec, account, created, comments, solved),
             comments=comments,
             linked_issue_keys=spec.links,
         )
@@ -266,28 +252,22 @@ class WorldBuilder:
     def issue(self, spec: IssueSpec, where: str) -> TrackerIssue:
         for account_id in spec.accounts:
             self.known_account(account_id, f"{where}.accounts")
-        created = at(spec.created, self.now)
-        resolved = at(spec.resolved, self.now) if spec.resolved is not None else None
-        reopened = at(spec.reopened, self.now) if spec.reopened is not None else None
+        created = self._at(spec.created)
+        resolved = self._at_optional(spec.resolved)
+        reopened = self._at_optional(spec.reopened)
         updated = (
-            at(spec.updated, self.now)
+            self._at(spec.updated)
             if spec.updated is not None
             else max([created, *(t for t in (resolved, reopened) if t is not None)])
         )
         return TrackerIssue(
+            **_as_written(spec, "key", "kind", "status", "priority", "labels", "components", "fix_version"),
             ref=self.ref("issue", spec.key),
-            key=spec.key,
             title=self.text(spec.title),
             body=self.text(spec.body),
-            kind=spec.kind,
-            status=spec.status,
-            priority=spec.priority,
             project=spec.project or spec.key.split("-", 1)[0],
-            labels=spec.labels,
-            components=spec.components,
             linked_ticket_ids=spec.tickets,
             linked_account_ids=spec.accounts,
-            fix_version=spec.fix_version,
             created_at=created,
             updated_at=updated,
             resolved_at=resolved,
@@ -296,23 +276,18 @@ class WorldBuilder:
 
     def article(self, spec: ArticleSpec) -> Article:
         return Article(
+            **_as_written(spec, "id", "kind", "labels", "status"),
             ref=self.ref("article", spec.id),
-            id=spec.id,
             title=self.text(spec.title),
             body=self.text(spec.body),
-            kind=spec.kind,
             workaround=self.text(spec.workaround) if spec.workaround is not None else None,
             product_area=spec.area,
-            labels=spec.labels,
-            status=spec.status,
-            updated_at=at(spec.updated, self.now),
+            updated_at=self._at(spec.updated),
         )
 
     def messages(self, specs: tuple[MessageSpec, ...], channels: dict[str, Channel]) -> list[ChatMessage]:
         """Messages with ids derived from their time when not given, and reply counts on thread roots."""
-        ids = [
-            spec.id or f"{int(at(spec.at, self.now).timestamp())}.{i:06d}" for i, spec in enumerate(specs, 1)
-        ]
+        ids = [spec.id or f"{int(self._at(spec.at).timestamp())}.{i:06d}" for i, spec in enumerate(specs, 1)]
         replies: dict[tuple[str, str], int] = {}
         for spec in specs:
             if spec.thread is not None:
@@ -334,7 +309,7 @@ class WorldBuilder:
             thread_id=spec.thread,
             author=self.person(spec.author, "internal", account),
             text=self.text(spec.text),
-            created_at=at(spec.at, self.now),
+            created_at=self._at(spec.at),
             reply_count=replies.get((spec.channel, ident), 0),
         )
 

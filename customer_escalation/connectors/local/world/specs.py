@@ -16,10 +16,13 @@ from ...records import (
     ArticleKind,
     Health,
     IssueKind,
+    IssuePriority,
     IssueStatus,
+    OpportunityKind,
     SlaMetric,
     TicketPriority,
     TicketStatus,
+    TicketType,
     Tier,
 )
 from .times import Day, Moment
@@ -91,7 +94,7 @@ class OpportunitySpec(Spec):
     amount: float | None = None
     close: Day | None = None
     open: bool = True
-    kind: Literal["new", "renewal", "expansion", "other"] = "renewal"
+    kind: OpportunityKind = "renewal"
 
 
 class CommentSpec(Spec):
@@ -129,7 +132,7 @@ class TicketSpec(Spec):
     body: str
     status: TicketStatus = "open"
     priority: TicketPriority | None = "normal"
-    type: Literal["problem", "incident", "question", "task"] | None = "problem"
+    type: TicketType | None = "problem"
     channel: str | None = "email"
     tags: tuple[str, ...] = ()
     requester: PersonField | None = None
@@ -158,7 +161,7 @@ class IssueSpec(Spec):
     body: str = ""
     kind: IssueKind = "bug"
     status: IssueStatus = "open"
-    priority: Literal["highest", "high", "medium", "low", "lowest"] | None = None
+    priority: IssuePriority | None = None
     project: str | None = None
     """Defaults to the key's prefix."""
     labels: tuple[str, ...] = ()
