@@ -171,9 +171,7 @@ def _connector(
     return ConfluenceKnowledgeBase(api, spaces=config.spaces)
 
 
-from_settings = VendorFactory(
-    _connector, serves={"kb"}, refusal="confluence serves only the knowledge base, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"kb"})
 
 
 __all__ = ["ConfluenceKnowledgeBase", "from_settings"]

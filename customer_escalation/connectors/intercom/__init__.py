@@ -30,7 +30,7 @@ from .help_center import IntercomHelpCenter
 from .mapping import Mapper, Priorities
 from .notes import note_marker
 from .policy import SYSTEM, IntercomPolicy
-from .settings import DEFAULT_API_VERSION, REGION_URLS, IntercomSettings
+from .settings import IntercomSettings
 from .support import IntercomSupport
 
 
@@ -60,11 +60,7 @@ def _connector(
     )
 
 
-from_settings = VendorFactory(
-    _connector,
-    serves={"support", "kb"},
-    refusal="intercom can serve the support and kb categories, not {category!r}",
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"support", "kb"})
 
 
 def _settings(settings: Settings, *, needs_admin: bool) -> IntercomSettings:
@@ -86,9 +82,6 @@ def _settings(settings: Settings, *, needs_admin: bool) -> IntercomSettings:
 
 
 __all__ = [
-    "DEFAULT_API_VERSION",
-    "REGION_URLS",
-    "SYSTEM",
     "IntercomHelpCenter",
     "IntercomPolicy",
     "IntercomSettings",

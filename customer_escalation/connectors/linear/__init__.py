@@ -19,8 +19,8 @@ from .._http import HttpApi
 from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
-from .policy import SYSTEM, Budget, LinearPolicy
-from .settings import DEFAULT_BASE_URL, LinearSettings
+from .policy import SYSTEM, LinearPolicy
+from .settings import LinearSettings
 from .tracker import LinearProjectTracker
 from .writes import issue_id_for
 
@@ -43,15 +43,10 @@ def _connector(
     )
 
 
-from_settings = VendorFactory(
-    _connector, serves={"tracker"}, refusal="linear serves only the project tracker, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"tracker"})
 
 
 __all__ = [
-    "DEFAULT_BASE_URL",
-    "SYSTEM",
-    "Budget",
     "LinearPolicy",
     "LinearProjectTracker",
     "LinearSettings",
