@@ -41,8 +41,4 @@ def _connector(
 from_settings = VendorFactory(_connector, system=SYSTEM, serves={"kb"})
 
 
-__all__ = [
-    "GuruKnowledgeBase",
-    "GuruPolicy",
-    "from_settings",
-]
+__all__ = ["from_settings"]

@@ -24,7 +24,6 @@ from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
 from .client import HubSpotCRM
-from .mapping import PropertyMap
 from .policy import SYSTEM, HubSpotPolicy
 from .settings import HubSpotSettings
 
@@ -45,9 +44,4 @@ def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClie
 from_settings = VendorFactory(_connector, system=SYSTEM, serves={"crm"})
 
 
-__all__ = [
-    "HubSpotCRM",
-    "HubSpotPolicy",
-    "PropertyMap",
-    "from_settings",
-]
+__all__ = ["from_settings"]

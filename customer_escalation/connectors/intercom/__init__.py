@@ -28,7 +28,6 @@ from ..factory import VendorFactory
 from ..settings import Settings
 from .help_center import IntercomHelpCenter
 from .mapping import Mapper, Priorities
-from .notes import note_marker
 from .policy import SYSTEM, IntercomPolicy
 from .settings import IntercomSettings
 from .support import IntercomSupport
@@ -81,11 +80,4 @@ def _settings(settings: Settings, *, needs_admin: bool) -> IntercomSettings:
     return config
 
 
-__all__ = [
-    "IntercomHelpCenter",
-    "IntercomPolicy",
-    "IntercomSettings",
-    "IntercomSupport",
-    "from_settings",
-    "note_marker",
-]
+__all__ = ["from_settings"]

@@ -22,7 +22,6 @@ from ..settings import Settings
 from .policy import SYSTEM, LinearPolicy
 from .settings import LinearSettings
 from .tracker import LinearProjectTracker
-from .writes import issue_id_for
 
 
 def _connector(
@@ -46,10 +45,4 @@ def _connector(
 from_settings = VendorFactory(_connector, system=SYSTEM, serves={"tracker"})
 
 
-__all__ = [
-    "LinearPolicy",
-    "LinearProjectTracker",
-    "LinearSettings",
-    "from_settings",
-    "issue_id_for",
-]
+__all__ = ["from_settings"]

@@ -25,7 +25,7 @@ from .client import NotionApi
 from .gate import RateGate
 from .knowledge_base import NotionKnowledgeBase
 from .policy import SYSTEM, NotionPolicy
-from .settings import DEFAULT_BASE_URL, DEFAULT_VERSION, NotionSettings
+from .settings import NotionSettings
 
 
 def _connector(
@@ -43,13 +43,4 @@ def _connector(
 from_settings = VendorFactory(_connector, system=SYSTEM, serves={"kb"})
 
 
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "DEFAULT_VERSION",
-    "NotionApi",
-    "NotionKnowledgeBase",
-    "NotionPolicy",
-    "NotionSettings",
-    "RateGate",
-    "from_settings",
-]
+__all__ = ["from_settings"]

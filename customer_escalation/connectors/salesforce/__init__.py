@@ -23,9 +23,8 @@ from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
 from .client import SalesforceCRM
-from .mapping import FieldMap
-from .policy import SYSTEM, ApiUsage, SalesforcePolicy
-from .settings import FIELD_VARIABLES, SalesforceSettings
+from .policy import SYSTEM, SalesforcePolicy
+from .settings import SalesforceSettings
 
 
 def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> SalesforceCRM:
@@ -43,11 +42,4 @@ def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClie
 from_settings = VendorFactory(_connector, system=SYSTEM, serves={"crm"})
 
 
-__all__ = [
-    "FIELD_VARIABLES",
-    "ApiUsage",
-    "FieldMap",
-    "SalesforceCRM",
-    "SalesforcePolicy",
-    "from_settings",
-]
+__all__ = ["from_settings"]

@@ -24,11 +24,8 @@ from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
 from .connector import SlackChat
-from .mapping import datetime_to_ts, ts_to_datetime
 from .policy import SlackPolicy
-from .posting import METADATA_EVENT_TYPE
-from .settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, SYSTEM, USER_TOKEN_VAR, SlackSettings
-from .text import mrkdwn_to_text
+from .settings import BOT_TOKEN_VAR, SYSTEM, USER_TOKEN_VAR, SlackSettings
 
 
 def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> SlackChat:
@@ -55,16 +52,4 @@ def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClie
 from_settings = VendorFactory(_connector, system=SYSTEM, serves={"chat"})
 
 
-__all__ = [
-    "BOT_TOKEN_VAR",
-    "DEFAULT_BASE_URL",
-    "METADATA_EVENT_TYPE",
-    "USER_TOKEN_VAR",
-    "SlackChat",
-    "SlackPolicy",
-    "SlackSettings",
-    "datetime_to_ts",
-    "from_settings",
-    "mrkdwn_to_text",
-    "ts_to_datetime",
-]
+__all__ = ["from_settings"]

@@ -17,7 +17,7 @@ from ..settings import Settings
 from .help_center import ZendeskHelpCenter
 from .policy import SYSTEM, ZendeskPolicy
 from .settings import ZendeskSettings
-from .support import NOTE_MARKER_PREFIX, ZendeskSupportPlatform
+from .support import ZendeskSupportPlatform
 
 
 def _connector(
@@ -34,10 +34,4 @@ def _connector(
 from_settings = VendorFactory(_connector, system=SYSTEM, serves={"support", "kb"})
 
 
-__all__ = [
-    "NOTE_MARKER_PREFIX",
-    "ZendeskHelpCenter",
-    "ZendeskPolicy",
-    "ZendeskSupportPlatform",
-    "from_settings",
-]
+__all__ = ["from_settings"]
