@@ -23,7 +23,6 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
 from ..factory import VendorFactory
 from ..settings import Settings
 from .help_center import IntercomHelpCenter
@@ -31,6 +30,11 @@ from .mapping import Mapper, Priorities
 from .policy import SYSTEM, IntercomPolicy
 from .settings import IntercomSettings
 from .support import IntercomSupport
+
+_NO_NOTE_AUTHOR = (
+    "INTERCOM_ADMIN_ID: is not set (the admin who authors internal notes; or turn ticket writes "
+    "off with CUSTOMER_ESCALATION_WRITE_TICKETS=false)"
+)
 
 
 def _connector(
@@ -64,20 +68,8 @@ from_settings = VendorFactory(_connector, system=SYSTEM, serves={"support", "kb"
 
 def _settings(settings: Settings, *, needs_admin: bool) -> IntercomSettings:
     """The INTERCOM_* settings; every problem, a missing note author included, named on one line."""
-    problems: list[str] = []
-    config: IntercomSettings | None = None
-    try:
-        config = IntercomSettings.from_settings(settings)
-    except ConfigError as exc:
-        problems.append(str(exc))
-    if needs_admin and settings.value("INTERCOM_ADMIN_ID") is None:
-        problems.append(
-            "INTERCOM_ADMIN_ID: is not set (the admin who authors internal notes; or turn ticket writes "
-            "off with CUSTOMER_ESCALATION_WRITE_TICKETS=false)"
-        )
-    if problems or config is None:
-        raise ConfigError("; ".join(problems))
-    return config
+    no_author = needs_admin and settings.value("INTERCOM_ADMIN_ID") is None
+    return IntercomSettings.from_settings(settings, also=[_NO_NOTE_AUTHOR] if no_author else [])
 
 
 __all__ = ["from_settings"]
