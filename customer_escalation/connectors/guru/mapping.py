@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..article_labels import (
-    AREA_PREFIX,
     ARTICLE_BODY_CHARS,
-    KIND_ORDER,
     OUTDATED,
     SEARCH_BODY_CHARS,
     WORKAROUND_CHARS,
@@ -31,10 +29,6 @@ from ..text import clean_text, single_line, truncate
 from .models import Card
 
 SYSTEM = "guru"
-KIND_TAGS = KIND_ORDER
-"""Tags that set an article's kind; when a card has several, the first in this order wins."""
-AREA_TAG = AREA_PREFIX
-OUTDATED_TAG = OUTDATED
 
 
 def kind_of(card: Card) -> ArticleKind:
@@ -74,4 +68,4 @@ class CardMapping:
         return f"{self.app_url}/card/{quote(card.slug or card.id, safe='/-_')}"
 
 
-__all__ = ["AREA_TAG", "KIND_TAGS", "OUTDATED_TAG", "SYSTEM", "CardMapping", "kind_of"]
+__all__ = ["SYSTEM", "CardMapping", "kind_of"]
