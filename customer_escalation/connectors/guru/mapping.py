@@ -13,19 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..article_labels import (
-    ARTICLE_BODY_CHARS,
-    OUTDATED,
-    SEARCH_BODY_CHARS,
-    WORKAROUND_CHARS,
-    area_of_labels,
-    kind_of_labels,
-    plain_labels,
-)
-from ..confluence.storage import parse_storage
-from ..confluence.text import storage_text, workaround_section
+from ..article_labels import ARTICLE_BODY_CHARS, SEARCH_BODY_CHARS, kind_of_labels
+from ..confluence.mapping import storage_article
 from ..records import Article, ArticleKind, Ref
-from ..text import clean_text, single_line, truncate
+from ..text import single_line
 from .models import Card
 
 SYSTEM = "guru"
@@ -44,22 +35,14 @@ class CardMapping:
 
     def article(self, card: Card, *, full: bool) -> Article:
         """The record of a card: a search hit (`full` False, body shortened) or a card read whole."""
-        document = parse_storage(card.content or "")
-        workaround = workaround_section(document)
-        tags = card.tag_values
-        return Article(
-            ref=Ref(system=SYSTEM, id=card.id, url=self.url(card)),
-            id=card.id,
+        return storage_article(
+            Ref(system=SYSTEM, id=card.id, url=self.url(card)),
             title=single_line(card.preferred_phrase),
-            body=truncate(
-                clean_text(storage_text(document)), ARTICLE_BODY_CHARS if full else SEARCH_BODY_CHARS
-            ),
-            kind=kind_of(card),
-            workaround=truncate(workaround, WORKAROUND_CHARS) if workaround else None,
-            product_area=area_of_labels(tags),
-            labels=plain_labels(dict.fromkeys(tags)),
-            status="outdated" if OUTDATED in tags else "current",
+            storage=card.content or "",
+            labels=tuple(dict.fromkeys(card.tag_values)),
+            outdated=False,
             updated_at=card.last_modified,
+            body_chars=ARTICLE_BODY_CHARS if full else SEARCH_BODY_CHARS,
             verified=card.verified,
         )
 
