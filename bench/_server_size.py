@@ -18,13 +18,9 @@ from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local.demo import build_demo
 from customer_escalation.connectors.records import Dataset
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.connectors.slack import (
-    BOT_TOKEN_VAR,
-    DEFAULT_BASE_URL,
-    USER_TOKEN_VAR,
-    SlackChat,
-    SlackPolicy,
-)
+from customer_escalation.connectors.slack.connector import SlackChat
+from customer_escalation.connectors.slack.policy import SlackPolicy
+from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
 from tests.contract.dataset import NOW

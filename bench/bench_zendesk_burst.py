@@ -24,7 +24,8 @@ import httpx2
 
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.zendesk import ZendeskPolicy, ZendeskSupportPlatform
+from customer_escalation.connectors.zendesk.policy import ZendeskPolicy
+from customer_escalation.connectors.zendesk.support import ZendeskSupportPlatform
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.zendesk import ZendeskFake, bulk_tickets
 

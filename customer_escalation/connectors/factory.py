@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx2
 
-from .base import CATEGORIES, Category, Clock, Connector, Registry, utc_now
+from .base import CATEGORIES, CATEGORY_TITLES, Category, Clock, Connector, Registry, utc_now
 from .errors import ConfigError
 from .settings import LOCAL, NONE, Settings, default_workspace_path
 
@@ -31,20 +31,21 @@ Build = Callable[[Settings, Category, httpx2.AsyncClient | None], C]
 class VendorFactory(Generic[C]):
     """A vendor package's ``from_settings(settings, category, *, client=None)``.
 
-    It refuses a category the vendor cannot serve, in the vendor's own words, then builds the connector.
+    It refuses a category the vendor cannot serve, naming the vendor and the categories it serves, then
+    builds the connector.
 
     Args:
         build: the connector from the settings, the category and the HTTP client to use (None: the
             connector makes its own). It raises ConfigError, naming each variable missing or invalid
             (never its value).
+        system: the vendor's name, as the settings spell it.
         serves: the categories the vendor can serve.
-        refusal: the error for any other category; ``{category}`` in it is replaced by that category.
     """
 
-    def __init__(self, build: Build[C], *, serves: Collection[Category], refusal: str) -> None:
+    def __init__(self, build: Build[C], *, system: str, serves: Collection[Category]) -> None:
         self._build = build
+        self.system = system
         self.serves: frozenset[Category] = frozenset(serves)
-        self._refusal = refusal
         self.__doc__ = (
             f"{(build.__doc__ or '').rstrip()}\n\nRaises:\n    ConfigError: a category other than "
             f"{', '.join(sorted(self.serves))}, or a variable missing or invalid."
@@ -59,8 +60,16 @@ class VendorFactory(Generic[C]):
             ConfigError: the vendor cannot serve `category`, or a variable is missing or invalid.
         """
         if category not in self.serves:
-            raise ConfigError(self._refusal.format(category=category))
+            raise ConfigError(self._refusal(category))
         return self._build(settings, category, client)
+
+    def _refusal(self, category: str) -> str:
+        """Why this vendor cannot serve `category`, e.g. "slack serves only the chat category (chat), not
+        'kb'"."""
+        served = [c for c in CATEGORIES if c in self.serves]
+        titles = " and ".join(CATEGORY_TITLES[c] for c in served)
+        plural = "categories" if len(served) > 1 else "category"
+        return f"{self.system} serves only the {titles} {plural} ({' and '.join(served)}), not {category!r}"
 
 
 VENDOR_MODULES: dict[str, str] = {

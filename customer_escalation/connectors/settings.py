@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -256,8 +256,12 @@ class VendorSettings(BaseModel):
     )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Self:
+    def from_settings(cls, settings: Settings, *, also: Sequence[str] = ()) -> Self:
         """Read the vendor's variables from `settings`.
+
+        Args:
+            also: problems the caller found beyond the fields' own checks (a variable only some uses
+                need, say), reported after them in the same error.
 
         Raises:
             ConfigError: one line naming each variable that is missing or malformed, never its value.
@@ -265,14 +269,17 @@ class VendorSettings(BaseModel):
         names = [info.alias or name for name, info in cls.model_fields.items()]
         values = {name: value for name in names if (value := settings.value(name)) is not None}
         try:
-            return cls.model_validate(values)
+            config = cls.model_validate(values)
         except ValidationError as exc:
             purposes = {info.alias or name: info.description for name, info in cls.model_fields.items()}
-            problems = "; ".join(
+            problems = [
                 _setting_problem(error, purposes.get(str(error["loc"][0])) if error["loc"] else None)
                 for error in exc.errors(include_url=False, include_input=False)
-            )
-            raise ConfigError(problems) from None
+            ]
+            raise ConfigError("; ".join([*problems, *also])) from None
+        if also:
+            raise ConfigError("; ".join(also))
+        return config
 
 
 def _setting_problem(error: Any, purpose: str | None) -> str:

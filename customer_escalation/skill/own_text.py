@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..connectors.local.workspace import BOT, NOTE_AUTHOR
-from ..connectors.zendesk import NOTE_MARKER_PREFIX
+from ..connectors.zendesk.support import NOTE_MARKER_PREFIX
 
 OUR_NAMES = frozenset(n.lower() for n in (BOT.name, NOTE_AUTHOR.name) if n)
 """Author names our writes carry in the local workspace."""

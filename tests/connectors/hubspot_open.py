@@ -9,7 +9,8 @@ from typing import Any
 import httpx2
 
 from customer_escalation.connectors._http import HttpApi
-from customer_escalation.connectors.hubspot import HubSpotCRM, HubSpotPolicy
+from customer_escalation.connectors.hubspot.client import HubSpotCRM
+from customer_escalation.connectors.hubspot.policy import HubSpotPolicy
 from tests.connectors.virtual_api import virtual_api
 from tests.fakes.clock import VirtualClock
 from tests.fakes.hubspot import BASE_URL, HubSpotFake

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from customer_escalation.connectors.confluence import ConfluenceKnowledgeBase
+from customer_escalation.connectors.confluence.knowledge_base import ConfluenceKnowledgeBase
 from customer_escalation.connectors.errors import AuthError, EndpointGoneError, UpstreamError
-from customer_escalation.connectors.jira import JiraProjectTracker
+from customer_escalation.connectors.jira.tracker import JiraProjectTracker
 from customer_escalation.connectors.records import Page
 from tests.connectors.conftest import ClientTo
 from tests.connectors.virtual_api import atlassian_api

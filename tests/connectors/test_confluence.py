@@ -10,7 +10,8 @@ import httpx2
 import pytest
 
 from customer_escalation.connectors.base import KnowledgeBase
-from customer_escalation.connectors.confluence import ConfluenceKnowledgeBase, from_settings
+from customer_escalation.connectors.confluence import from_settings
+from customer_escalation.connectors.confluence.knowledge_base import ConfluenceKnowledgeBase
 from customer_escalation.connectors.errors import (
     AuthError,
     ConfigError,

@@ -19,7 +19,8 @@ from customer_escalation.connectors.errors import (
     RateLimitedError,
 )
 from customer_escalation.connectors.factory import build_vendor
-from customer_escalation.connectors.hubspot import PropertyMap, from_settings
+from customer_escalation.connectors.hubspot import from_settings
+from customer_escalation.connectors.hubspot.mapping import PropertyMap
 from customer_escalation.connectors.records import Contact, Person, Ref
 from customer_escalation.connectors.settings import load_settings
 from tests.connectors.crm_datasets import acme_accounts, one_account

@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from customer_escalation.connectors._http import HttpApi
-from customer_escalation.connectors.hubspot import HubSpotCRM, HubSpotPolicy
+from customer_escalation.connectors.hubspot.client import HubSpotCRM
 from customer_escalation.connectors.hubspot.models import (
     AssociationPage,
     BatchRead,
@@ -26,6 +26,7 @@ from customer_escalation.connectors.hubspot.models import (
     Owner,
     Pipelines,
 )
+from customer_escalation.connectors.hubspot.policy import HubSpotPolicy
 from customer_escalation.connectors.records import Contact, Person
 from customer_escalation.connectors.vendor import parse_body
 from tests.connectors.vendor_shapes import shape_differences, vendor_fixture

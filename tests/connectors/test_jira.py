@@ -22,7 +22,8 @@ from customer_escalation.connectors.errors import (
     WriteRefusedError,
 )
 from customer_escalation.connectors.factory import build_vendor
-from customer_escalation.connectors.jira import JiraProjectTracker, from_settings
+from customer_escalation.connectors.jira import from_settings
+from customer_escalation.connectors.jira.tracker import JiraProjectTracker
 from customer_escalation.connectors.records import Dataset, IssueStatus, Ref, TrackerIssue
 from customer_escalation.connectors.settings import load_settings
 from tests.connectors.conftest import ClientTo

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from customer_escalation.connectors.jira import JiraSettings, from_settings
+from customer_escalation.connectors.jira import from_settings
+from customer_escalation.connectors.jira.settings import JiraSettings
 from customer_escalation.connectors.settings import load_settings
 from tests.connectors.settings_checks import one_line_refusal
 from tests.fakes.jira import API_TOKEN, SITE

@@ -23,18 +23,13 @@ from customer_escalation.connectors.errors import (
 )
 from customer_escalation.connectors.records import Channel, ChatMessage, Dataset, Person, Ref
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.connectors.slack import (
-    BOT_TOKEN_VAR,
-    DEFAULT_BASE_URL,
-    METADATA_EVENT_TYPE,
-    USER_TOKEN_VAR,
-    SlackChat,
-    SlackPolicy,
-    datetime_to_ts,
-    from_settings,
-    mrkdwn_to_text,
-    ts_to_datetime,
-)
+from customer_escalation.connectors.slack import from_settings
+from customer_escalation.connectors.slack.connector import SlackChat
+from customer_escalation.connectors.slack.mapping import datetime_to_ts, ts_to_datetime
+from customer_escalation.connectors.slack.policy import SlackPolicy
+from customer_escalation.connectors.slack.posting import METADATA_EVENT_TYPE
+from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
+from customer_escalation.connectors.slack.text import mrkdwn_to_text
 from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CHANNELS, CONTRACT_DATASET, NOW, THREAD_ROOT
 from tests.fakes.clock import VirtualClock as _Clock

@@ -18,19 +18,15 @@ from pydantic import BaseModel
 
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.records import Channel, ChatMessage, Dataset, Person, Ref
-from customer_escalation.connectors.slack import (
-    BOT_TOKEN_VAR,
-    DEFAULT_BASE_URL,
-    USER_TOKEN_VAR,
-    SlackChat,
-    SlackPolicy,
-)
+from customer_escalation.connectors.slack.connector import SlackChat
 from customer_escalation.connectors.slack.models import (
     ChannelInfo,
     MessagePage,
     SearchAnswer,
     UserInfo,
 )
+from customer_escalation.connectors.slack.policy import SlackPolicy
+from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
 from customer_escalation.connectors.vendor import parse_body
 from tests.connectors.vendor_shapes import vendor_fixture
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake

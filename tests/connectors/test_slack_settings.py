@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.connectors.slack import DEFAULT_BASE_URL, SlackSettings, from_settings
+from customer_escalation.connectors.slack import from_settings
+from customer_escalation.connectors.slack.settings import DEFAULT_BASE_URL, SlackSettings
 from tests.connectors.settings_checks import one_line_refusal
 
 

@@ -29,12 +29,10 @@ from customer_escalation.connectors.records import (
     Ticket,
 )
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.connectors.zendesk import (
-    ZendeskHelpCenter,
-    ZendeskPolicy,
-    ZendeskSupportPlatform,
-    from_settings,
-)
+from customer_escalation.connectors.zendesk import from_settings
+from customer_escalation.connectors.zendesk.help_center import ZendeskHelpCenter
+from customer_escalation.connectors.zendesk.policy import ZendeskPolicy
+from customer_escalation.connectors.zendesk.support import ZendeskSupportPlatform
 from tests.connectors.paging import every_page, ids_of
 from tests.connectors.settings_checks import one_line_refusal
 from tests.connectors.virtual_api import virtual_api

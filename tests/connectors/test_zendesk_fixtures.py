@@ -19,12 +19,10 @@ from pydantic import BaseModel
 
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.vendor import parse_body
-from customer_escalation.connectors.zendesk import (
-    ZendeskHelpCenter,
-    ZendeskPolicy,
-    ZendeskSupportPlatform,
-    models,
-)
+from customer_escalation.connectors.zendesk import models
+from customer_escalation.connectors.zendesk.help_center import ZendeskHelpCenter
+from customer_escalation.connectors.zendesk.policy import ZendeskPolicy
+from customer_escalation.connectors.zendesk.support import ZendeskSupportPlatform
 from tests.connectors.vendor_shapes import VENDOR_FIXTURES, vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.clock import VirtualClock

@@ -15,7 +15,7 @@ from mcp import Client
 from customer_escalation.connectors.factory import build_registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.demo import build_demo
-from customer_escalation.connectors.salesforce import FIELD_VARIABLES
+from customer_escalation.connectors.salesforce.settings import FIELD_VARIABLES
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.agent import RunResult, run_escalation
 from customer_escalation.skill.models.planner import OfflinePlanner

@@ -25,8 +25,11 @@ from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.errors import ConnectorError
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.scrub import ScrubFilter, remember_secret, scrub
-from customer_escalation.connectors.slack import BOT_TOKEN_VAR, DEFAULT_BASE_URL, SlackChat, SlackPolicy
-from customer_escalation.connectors.zendesk import ZendeskPolicy, ZendeskSupportPlatform
+from customer_escalation.connectors.slack.connector import SlackChat
+from customer_escalation.connectors.slack.policy import SlackPolicy
+from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL
+from customer_escalation.connectors.zendesk.policy import ZendeskPolicy
+from customer_escalation.connectors.zendesk.support import ZendeskSupportPlatform
 from customer_escalation.skill.models.anthropic import ClaudeModel
 from customer_escalation.skill.models.base import MissingApiKeyError, ModelProviderError, UserEntry
 from customer_escalation.skill.policy_config import load_policy

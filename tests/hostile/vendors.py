@@ -24,18 +24,16 @@ import httpx2
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.atlassian import AtlassianAuth, AtlassianPolicy
 from customer_escalation.connectors.base import Category
-from customer_escalation.connectors.confluence import ConfluenceKnowledgeBase
-from customer_escalation.connectors.hubspot import HubSpotCRM, HubSpotPolicy
-from customer_escalation.connectors.jira import JiraProjectTracker
+from customer_escalation.connectors.confluence.knowledge_base import ConfluenceKnowledgeBase
+from customer_escalation.connectors.hubspot.client import HubSpotCRM
+from customer_escalation.connectors.hubspot.policy import HubSpotPolicy
+from customer_escalation.connectors.jira.tracker import JiraProjectTracker
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.slack import (
-    BOT_TOKEN_VAR,
-    DEFAULT_BASE_URL,
-    USER_TOKEN_VAR,
-    SlackChat,
-    SlackPolicy,
-)
-from customer_escalation.connectors.zendesk import ZendeskPolicy, ZendeskSupportPlatform
+from customer_escalation.connectors.slack.connector import SlackChat
+from customer_escalation.connectors.slack.policy import SlackPolicy
+from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
+from customer_escalation.connectors.zendesk.policy import ZendeskPolicy
+from customer_escalation.connectors.zendesk.support import ZendeskSupportPlatform
 from tests.contract.dataset import NOW
 from tests.fakes.confluence import ConfluenceFake
 from tests.fakes.hubspot import HubSpotFake

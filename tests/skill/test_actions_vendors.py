@@ -17,15 +17,11 @@ from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.jira import from_settings as jira_from_settings
 from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.connectors.slack import (
-    BOT_TOKEN_VAR,
-    DEFAULT_BASE_URL,
-    USER_TOKEN_VAR,
-    SlackChat,
-    SlackPolicy,
-)
-from customer_escalation.connectors.zendesk import ZendeskSupportPlatform
+from customer_escalation.connectors.slack.connector import SlackChat
+from customer_escalation.connectors.slack.policy import SlackPolicy
+from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
 from customer_escalation.connectors.zendesk import from_settings as zendesk_from_settings
+from customer_escalation.connectors.zendesk.support import ZendeskSupportPlatform
 from customer_escalation.skill.actions import Actions, EscalationCase, NextSteps, WriteRules
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.jira import JiraFake

@@ -7,17 +7,6 @@ the ``CONFLUENCE_*`` variables.
 
 from __future__ import annotations
 
-from .knowledge_base import ConfluenceKnowledgeBase, from_settings
-from .settings import ConfluenceSettings
-from .storage import Element, parse_storage
-from .text import storage_text, workaround_section
+from .knowledge_base import from_settings
 
-__all__ = [
-    "ConfluenceKnowledgeBase",
-    "ConfluenceSettings",
-    "Element",
-    "from_settings",
-    "parse_storage",
-    "storage_text",
-    "workaround_section",
-]
+__all__ = ["from_settings"]

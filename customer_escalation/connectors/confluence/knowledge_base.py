@@ -16,15 +16,16 @@ from urllib.parse import quote
 import httpx2
 
 from .._http import HttpApi
+from ..article_search import article_page_size
 from ..atlassian import AtlassianPolicy, has_words, quote_literal, text_literal
-from ..base import MAX_PAGE_SIZE, Category
-from ..cursor import clamp_limit, decode_token, encode_cursor, query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError
+from ..base import Category
+from ..cursor import decode_token, encode_cursor, query_fingerprint
+from ..errors import NotFoundError
 from ..factory import VendorFactory
 from ..records import Article, ArticleKind, Page
 from ..settings import Settings
 from ..vendor import collect_pages
-from .mapping import KIND_LABELS, SYSTEM, ArticleMapping, kind_clause
+from .mapping import SYSTEM, ArticleMapping, kind_clause
 from .models import PageV2, SearchPage, SpaceList
 from .settings import ConfluenceSettings
 
@@ -75,9 +76,7 @@ class ConfluenceKnowledgeBase:
             EndpointGoneError: Confluence removed the search endpoint.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
-        if kind is not None and kind not in KIND_LABELS:
-            raise InvalidQueryError(f"unknown article kind {kind!r}", system=SYSTEM)
+        limit = article_page_size(limit, kind, system=SYSTEM)
         fingerprint = query_fingerprint(SYSTEM, query, kind, self._spaces)
         start = decode_token(cursor, fingerprint, system=SYSTEM)
         cql = self._cql(query, kind)
@@ -171,9 +170,7 @@ def _connector(
     return ConfluenceKnowledgeBase(api, spaces=config.spaces)
 
 
-from_settings = VendorFactory(
-    _connector, serves={"kb"}, refusal="confluence serves only the knowledge base, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"kb"})
 
 
 __all__ = ["ConfluenceKnowledgeBase", "from_settings"]

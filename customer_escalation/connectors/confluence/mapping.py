@@ -49,27 +49,25 @@ class ArticleMapping:
         if content.type != "page" or result.updated is None:
             return None
         webui = content.links.webui if content.links is not None else result.url
-        return _article(
-            page_id=content.id,
-            title=content.title or _HIGHLIGHT.sub("", result.title or ""),
+        return storage_article(
+            Ref(system=SYSTEM, id=content.id, url=self._url(base, webui)),
+            title=clean_text(content.title or _HIGHLIGHT.sub("", result.title or "")),
             storage=_storage(content.body),
             labels=content.metadata.labels.names if content.metadata.labels else [],
-            archived=content.status == "archived",
-            updated=result.updated,
-            url=self._url(base, webui),
+            outdated=content.status == "archived",
+            updated_at=result.updated,
             body_chars=SEARCH_BODY_CHARS,
         )
 
     def from_page(self, page: PageV2) -> Article:
         """The record of a page read whole."""
-        return _article(
-            page_id=page.id,
-            title=page.title or "",
+        return storage_article(
+            Ref(system=SYSTEM, id=page.id, url=self._url(page.links.base, page.links.webui)),
+            title=clean_text(page.title or ""),
             storage=_storage(page.body),
             labels=page.labels.names if page.labels else [],
-            archived=page.status == "archived",
-            updated=page.version.created_at,
-            url=self._url(page.links.base, page.links.webui),
+            outdated=page.status == "archived",
+            updated_at=page.version.created_at,
             body_chars=ARTICLE_BODY_CHARS,
         )
 
@@ -97,31 +95,36 @@ def _storage(body: Body | None) -> str:
     return body.storage.value or ""
 
 
-def _article(
+def storage_article(
+    ref: Ref,
     *,
-    page_id: str,
     title: str,
     storage: str,
     labels: Sequence[str],
-    archived: bool,
-    updated: datetime,
-    url: str | None,
+    outdated: bool,
+    updated_at: datetime,
     body_chars: int,
+    verified: bool | None = None,
 ) -> Article:
+    """The record of an article with a storage-format (XHTML) body and free labels, as Confluence pages
+    and Guru cards are: the labels give its kind, product area and whether it is outdated (so does
+    `outdated`), and the section under a "Workaround" heading is its workaround. `body_chars` bounds
+    the body."""
     document = parse_storage(storage)
     workaround = workaround_section(document)
     return Article(
-        ref=Ref(system=SYSTEM, id=page_id, url=url),
-        id=page_id,
-        title=clean_text(title),
+        ref=ref,
+        id=ref.id,
+        title=title,
         body=truncate(storage_text(document), body_chars),
         kind=kind_of_labels(labels),
         workaround=truncate(workaround, WORKAROUND_CHARS) if workaround else None,
         product_area=area_of_labels(labels),
         labels=plain_labels(labels),
-        status="outdated" if archived or OUTDATED in labels else "current",
-        updated_at=updated,
+        status="outdated" if outdated or OUTDATED in labels else "current",
+        updated_at=updated_at,
+        verified=verified,
     )
 
 
-__all__ = ["KIND_LABELS", "SYSTEM", "ArticleMapping", "kind_clause"]
+__all__ = ["KIND_LABELS", "SYSTEM", "ArticleMapping", "kind_clause", "storage_article"]

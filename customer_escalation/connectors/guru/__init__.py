@@ -19,10 +19,10 @@ from .._http import HttpApi
 from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
-from .knowledge_base import CARD_PATH, SEARCH_PATH, TEAMS_PATH, GuruKnowledgeBase
-from .mapping import KIND_TAGS, SYSTEM, CardMapping
+from .knowledge_base import GuruKnowledgeBase
+from .mapping import SYSTEM
 from .policy import GuruPolicy
-from .settings import DEFAULT_APP_URL, DEFAULT_BASE_URL, GuruSettings
+from .settings import GuruSettings
 
 
 def _connector(
@@ -38,22 +38,7 @@ def _connector(
     )
 
 
-from_settings = VendorFactory(
-    _connector, serves={"kb"}, refusal="guru serves only the knowledge base, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"kb"})
 
 
-__all__ = [
-    "CARD_PATH",
-    "DEFAULT_APP_URL",
-    "DEFAULT_BASE_URL",
-    "KIND_TAGS",
-    "SEARCH_PATH",
-    "SYSTEM",
-    "TEAMS_PATH",
-    "CardMapping",
-    "GuruKnowledgeBase",
-    "GuruPolicy",
-    "GuruSettings",
-    "from_settings",
-]
+__all__ = ["from_settings"]

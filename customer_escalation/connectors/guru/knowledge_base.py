@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
 from .._http import HttpApi
-from ..base import MAX_PAGE_SIZE
-from ..cursor import clamp_limit, query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError
+from ..article_search import article_page_size
+from ..cursor import query_fingerprint
+from ..errors import NotFoundError
 from ..records import Article, ArticleKind, Page
 from ..text import single_line
-from .mapping import KIND_TAGS, SYSTEM, CardMapping, kind_of
+from .mapping import SYSTEM, CardMapping, kind_of
 from .models import Card, CardList, TeamList
 from .paging import Position, next_page_params
 from .settings import DEFAULT_APP_URL
@@ -76,9 +76,7 @@ class GuruKnowledgeBase:
             InvalidQueryError: a bad limit, kind or cursor, or a query Guru rejects.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: the request failed.
         """
-        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
-        if kind is not None and kind not in KIND_TAGS:
-            raise InvalidQueryError(f"unknown article kind {kind!r}", system=SYSTEM)
+        limit = article_page_size(limit, kind, system=SYSTEM)
         text = single_line(query)[:500]
         fingerprint = query_fingerprint(SYSTEM, text, kind, self._collections)
         start = Position.decode(cursor, fingerprint, system=SYSTEM)

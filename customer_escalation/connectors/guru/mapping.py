@@ -13,28 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..article_labels import (
-    AREA_PREFIX,
-    ARTICLE_BODY_CHARS,
-    KIND_ORDER,
-    OUTDATED,
-    SEARCH_BODY_CHARS,
-    WORKAROUND_CHARS,
-    area_of_labels,
-    kind_of_labels,
-    plain_labels,
-)
-from ..confluence.storage import parse_storage
-from ..confluence.text import storage_text, workaround_section
+from ..article_labels import ARTICLE_BODY_CHARS, SEARCH_BODY_CHARS, kind_of_labels
+from ..confluence.mapping import storage_article
 from ..records import Article, ArticleKind, Ref
-from ..text import clean_text, single_line, truncate
+from ..text import single_line
 from .models import Card
 
 SYSTEM = "guru"
-KIND_TAGS = KIND_ORDER
-"""Tags that set an article's kind; when a card has several, the first in this order wins."""
-AREA_TAG = AREA_PREFIX
-OUTDATED_TAG = OUTDATED
 
 
 def kind_of(card: Card) -> ArticleKind:
@@ -50,22 +35,14 @@ class CardMapping:
 
     def article(self, card: Card, *, full: bool) -> Article:
         """The record of a card: a search hit (`full` False, body shortened) or a card read whole."""
-        document = parse_storage(card.content or "")
-        workaround = workaround_section(document)
-        tags = card.tag_values
-        return Article(
-            ref=Ref(system=SYSTEM, id=card.id, url=self.url(card)),
-            id=card.id,
+        return storage_article(
+            Ref(system=SYSTEM, id=card.id, url=self.url(card)),
             title=single_line(card.preferred_phrase),
-            body=truncate(
-                clean_text(storage_text(document)), ARTICLE_BODY_CHARS if full else SEARCH_BODY_CHARS
-            ),
-            kind=kind_of(card),
-            workaround=truncate(workaround, WORKAROUND_CHARS) if workaround else None,
-            product_area=area_of_labels(tags),
-            labels=plain_labels(dict.fromkeys(tags)),
-            status="outdated" if OUTDATED in tags else "current",
+            storage=card.content or "",
+            labels=tuple(dict.fromkeys(card.tag_values)),
+            outdated=False,
             updated_at=card.last_modified,
+            body_chars=ARTICLE_BODY_CHARS if full else SEARCH_BODY_CHARS,
             verified=card.verified,
         )
 
@@ -74,4 +51,4 @@ class CardMapping:
         return f"{self.app_url}/card/{quote(card.slug or card.id, safe='/-_')}"
 
 
-__all__ = ["AREA_TAG", "KIND_TAGS", "OUTDATED_TAG", "SYSTEM", "CardMapping", "kind_of"]
+__all__ = ["SYSTEM", "CardMapping", "kind_of"]

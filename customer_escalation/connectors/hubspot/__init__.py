@@ -23,10 +23,9 @@ from .._http import HttpApi
 from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
-from .client import ASSOCIATIONS_PAGE, BATCH_READ_MAX, SEARCH_RESULT_CAP, VENDOR_PAGE_MAX, HubSpotCRM
-from .mapping import DEFAULT_UI_DOMAIN, PropertyMap
+from .client import HubSpotCRM
 from .policy import SYSTEM, HubSpotPolicy
-from .settings import DEFAULT_BASE_URL, PROPERTY_VARIABLES, HubSpotSettings
+from .settings import HubSpotSettings
 
 
 def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> HubSpotCRM:
@@ -42,23 +41,7 @@ def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClie
     )
 
 
-from_settings = VendorFactory(
-    _connector, serves={"crm"}, refusal="hubspot can serve only the crm category, not {category!r}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"crm"})
 
 
-__all__ = [
-    "ASSOCIATIONS_PAGE",
-    "BATCH_READ_MAX",
-    "DEFAULT_BASE_URL",
-    "DEFAULT_UI_DOMAIN",
-    "PROPERTY_VARIABLES",
-    "SEARCH_RESULT_CAP",
-    "SYSTEM",
-    "VENDOR_PAGE_MAX",
-    "HubSpotCRM",
-    "HubSpotPolicy",
-    "HubSpotSettings",
-    "PropertyMap",
-    "from_settings",
-]
+__all__ = ["from_settings"]

@@ -23,15 +23,18 @@ import httpx2
 
 from .._http import HttpApi
 from ..base import Category
-from ..errors import ConfigError
 from ..factory import VendorFactory
 from ..settings import Settings
 from .help_center import IntercomHelpCenter
 from .mapping import Mapper, Priorities
-from .notes import note_marker
 from .policy import SYSTEM, IntercomPolicy
-from .settings import DEFAULT_API_VERSION, REGION_URLS, IntercomSettings
+from .settings import IntercomSettings
 from .support import IntercomSupport
+
+_NO_NOTE_AUTHOR = (
+    "INTERCOM_ADMIN_ID: is not set (the admin who authors internal notes; or turn ticket writes "
+    "off with CUSTOMER_ESCALATION_WRITE_TICKETS=false)"
+)
 
 
 def _connector(
@@ -60,39 +63,13 @@ def _connector(
     )
 
 
-from_settings = VendorFactory(
-    _connector,
-    serves={"support", "kb"},
-    refusal="intercom can serve the support and kb categories, not {category!r}",
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"support", "kb"})
 
 
 def _settings(settings: Settings, *, needs_admin: bool) -> IntercomSettings:
     """The INTERCOM_* settings; every problem, a missing note author included, named on one line."""
-    problems: list[str] = []
-    config: IntercomSettings | None = None
-    try:
-        config = IntercomSettings.from_settings(settings)
-    except ConfigError as exc:
-        problems.append(str(exc))
-    if needs_admin and settings.value("INTERCOM_ADMIN_ID") is None:
-        problems.append(
-            "INTERCOM_ADMIN_ID: is not set (the admin who authors internal notes; or turn ticket writes "
-            "off with CUSTOMER_ESCALATION_WRITE_TICKETS=false)"
-        )
-    if problems or config is None:
-        raise ConfigError("; ".join(problems))
-    return config
+    no_author = needs_admin and settings.value("INTERCOM_ADMIN_ID") is None
+    return IntercomSettings.from_settings(settings, also=[_NO_NOTE_AUTHOR] if no_author else [])
 
 
-__all__ = [
-    "DEFAULT_API_VERSION",
-    "REGION_URLS",
-    "SYSTEM",
-    "IntercomHelpCenter",
-    "IntercomPolicy",
-    "IntercomSettings",
-    "IntercomSupport",
-    "from_settings",
-    "note_marker",
-]
+__all__ = ["from_settings"]

@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._http import HttpApi
-from ..base import MAX_PAGE_SIZE
-from ..cursor import clamp_limit, decode_offset, encode_cursor, query_fingerprint
+from ..article_search import article_page_size
+from ..cursor import decode_offset, encode_cursor, query_fingerprint
 from ..errors import InvalidQueryError, NotFoundError
 from ..records import Article, ArticleKind, Page
 from . import models
 from .api import IntercomApi
-from .mapping import KIND_TAGS, article, article_kind
+from .mapping import article, article_kind
 from .policy import SYSTEM
 from .settings import DEFAULT_API_VERSION
 from .text import single_line
@@ -75,10 +75,8 @@ class IntercomHelpCenter:
             InvalidQueryError: a bad limit, kind or cursor, or no words to search for.
             ConnectorError: Intercom refused or failed the search.
         """
-        size = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
+        size = article_page_size(limit, kind, system=SYSTEM)
         phrase = single_line(query)[:200]
-        if kind is not None and kind not in KIND_TAGS:
-            raise InvalidQueryError(f"unknown article kind {kind!r}", system=SYSTEM)
         if not phrase:
             raise InvalidQueryError("give some words to search articles for", system=SYSTEM)
         fingerprint = query_fingerprint(SYSTEM, "articles", phrase, kind, self._help_center)

@@ -7,8 +7,6 @@ they validate, `jql` the queries, `mapping` issues as records, `writes` what a c
 
 from __future__ import annotations
 
-from .settings import JiraSettings
-from .tracker import JiraProjectTracker, from_settings
-from .writes import idempotency_label
+from .tracker import from_settings
 
-__all__ = ["JiraProjectTracker", "JiraSettings", "from_settings", "idempotency_label"]
+__all__ = ["from_settings"]

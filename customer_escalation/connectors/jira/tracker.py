@@ -256,9 +256,7 @@ def _connector(
     )
 
 
-from_settings = VendorFactory(
-    _connector, serves={"tracker"}, refusal="jira serves only the project tracker, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"tracker"})
 
 
 __all__ = ["JiraProjectTracker", "from_settings"]

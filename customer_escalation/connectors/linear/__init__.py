@@ -19,10 +19,9 @@ from .._http import HttpApi
 from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
-from .policy import SYSTEM, Budget, LinearPolicy
-from .settings import DEFAULT_BASE_URL, LinearSettings
+from .policy import SYSTEM, LinearPolicy
+from .settings import LinearSettings
 from .tracker import LinearProjectTracker
-from .writes import issue_id_for
 
 
 def _connector(
@@ -43,18 +42,7 @@ def _connector(
     )
 
 
-from_settings = VendorFactory(
-    _connector, serves={"tracker"}, refusal="linear serves only the project tracker, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"tracker"})
 
 
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "SYSTEM",
-    "Budget",
-    "LinearPolicy",
-    "LinearProjectTracker",
-    "LinearSettings",
-    "from_settings",
-    "issue_id_for",
-]
+__all__ = ["from_settings"]

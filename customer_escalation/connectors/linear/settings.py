@@ -99,17 +99,10 @@ class LinearSettings(VendorSettings):
         Raises:
             ConfigError: one line naming each variable that is missing or malformed, never its value.
         """
-        problems: list[str] = []
-        config: LinearSettings | None = None
-        try:
-            config = cls.from_settings(settings)
-        except ConfigError as exc:
-            problems.append(str(exc))
-        if settings.value(API_KEY_VAR) is None and settings.value(OAUTH_TOKEN_VAR) is None:
-            problems.append(f"{API_KEY_VAR} (or {OAUTH_TOKEN_VAR}): is not set")
-        if problems or config is None:
-            raise ConfigError("; ".join(problems))
-        return config
+        no_credential = settings.value(API_KEY_VAR) is None and settings.value(OAUTH_TOKEN_VAR) is None
+        return cls.from_settings(
+            settings, also=[f"{API_KEY_VAR} (or {OAUTH_TOKEN_VAR}): is not set"] if no_credential else []
+        )
 
     def authorization(self) -> tuple[str, str]:
         """The ``Authorization`` header value and the variable it comes from: an OAuth token as a

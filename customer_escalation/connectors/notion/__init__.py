@@ -22,10 +22,10 @@ from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
 from .client import NotionApi
-from .gate import REQUESTS_PER_SECOND, RateGate
+from .gate import RateGate
 from .knowledge_base import NotionKnowledgeBase
 from .policy import SYSTEM, NotionPolicy
-from .settings import DEFAULT_BASE_URL, DEFAULT_VERSION, NotionSettings, notion_id
+from .settings import NotionSettings
 
 
 def _connector(
@@ -40,21 +40,7 @@ def _connector(
     return NotionKnowledgeBase(api, roots=config.root_pages, scan_pages=config.scan_pages)
 
 
-from_settings = VendorFactory(
-    _connector, serves={"kb"}, refusal="notion serves only the knowledge base, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"kb"})
 
 
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "DEFAULT_VERSION",
-    "REQUESTS_PER_SECOND",
-    "SYSTEM",
-    "NotionApi",
-    "NotionKnowledgeBase",
-    "NotionPolicy",
-    "NotionSettings",
-    "RateGate",
-    "from_settings",
-    "notion_id",
-]
+__all__ = ["from_settings"]

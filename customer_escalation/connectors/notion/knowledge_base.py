@@ -15,14 +15,14 @@ import math
 import re
 from collections.abc import Sequence
 
-from ..base import MAX_PAGE_SIZE
-from ..cursor import clamp_limit, decode_offset, encode_cursor, query_fingerprint
-from ..errors import InvalidQueryError, NotFoundError
+from ..article_search import article_page_size
+from ..cursor import decode_offset, encode_cursor, query_fingerprint
+from ..errors import NotFoundError
 from ..records import Article, ArticleKind, Page
 from ..vendor import collect_pages
 from .client import VENDOR_PAGE_MAX, NotionApi
 from .content import ContentReader
-from .mapping import ARTICLE_BODY_CHARS, KIND_ORDER, SEARCH_BODY_CHARS, article_kind, page_kinds, to_article
+from .mapping import ARTICLE_BODY_CHARS, SEARCH_BODY_CHARS, article_kind, page_kinds, to_article
 from .models import PageObject
 from .policy import SYSTEM
 from .scope import RootScope
@@ -72,9 +72,7 @@ class NotionKnowledgeBase:
             InvalidQueryError: a bad limit, kind or cursor.
             AuthError, PermissionDeniedError, RateLimitedError, UpstreamError: a request failed.
         """
-        limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
-        if kind is not None and kind not in KIND_ORDER:
-            raise InvalidQueryError(f"unknown article kind {kind!r}", system=SYSTEM)
+        limit = article_page_size(limit, kind, system=SYSTEM)
         text = " ".join(query.split())[:200]
         fingerprint = query_fingerprint(SYSTEM, text, kind, sorted(self._scope.roots))
         offset = decode_offset(cursor, fingerprint, system=SYSTEM)

@@ -22,10 +22,9 @@ from .._http import HttpApi
 from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
-from .client import MAX_OFFSET, SalesforceCRM
-from .mapping import FieldMap
-from .policy import SYSTEM, ApiUsage, SalesforcePolicy
-from .settings import DEFAULT_API_VERSION, FIELD_VARIABLES, SalesforceSettings
+from .client import SalesforceCRM
+from .policy import SYSTEM, SalesforcePolicy
+from .settings import SalesforceSettings
 
 
 def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> SalesforceCRM:
@@ -40,20 +39,7 @@ def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClie
     )
 
 
-from_settings = VendorFactory(
-    _connector, serves={"crm"}, refusal="salesforce can serve only the crm category, not {category!r}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"crm"})
 
 
-__all__ = [
-    "DEFAULT_API_VERSION",
-    "FIELD_VARIABLES",
-    "MAX_OFFSET",
-    "SYSTEM",
-    "ApiUsage",
-    "FieldMap",
-    "SalesforceCRM",
-    "SalesforcePolicy",
-    "SalesforceSettings",
-    "from_settings",
-]
+__all__ = ["from_settings"]

@@ -23,23 +23,9 @@ from .._http import DEFAULT_LIMITS, DEFAULT_TIMEOUT, HttpApi
 from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
-from ..text import strip_invisible
 from .connector import SlackChat
-from .mapping import datetime_to_ts, ts_to_datetime
-from .policy import SlackPolicy, slack_error
-from .posting import METADATA_EVENT_TYPE
-from .search import SEARCH_MAX_COUNT
-from .settings import (
-    BASE_URL_VAR,
-    BOT_TOKEN_VAR,
-    CHANNELS_VAR,
-    DEFAULT_BASE_URL,
-    REPLY_COUNTS_VAR,
-    SYSTEM,
-    USER_TOKEN_VAR,
-    SlackSettings,
-)
-from .text import escape_text, mrkdwn_to_text
+from .policy import SlackPolicy
+from .settings import BOT_TOKEN_VAR, SYSTEM, USER_TOKEN_VAR, SlackSettings
 
 
 def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClient | None) -> SlackChat:
@@ -63,29 +49,7 @@ def _connector(settings: Settings, _category: Category, client: httpx2.AsyncClie
     )
 
 
-from_settings = VendorFactory(
-    _connector, serves={"chat"}, refusal="slack can serve only the chat category, not {category}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"chat"})
 
 
-__all__ = [
-    "BASE_URL_VAR",
-    "BOT_TOKEN_VAR",
-    "CHANNELS_VAR",
-    "DEFAULT_BASE_URL",
-    "METADATA_EVENT_TYPE",
-    "REPLY_COUNTS_VAR",
-    "SEARCH_MAX_COUNT",
-    "SYSTEM",
-    "USER_TOKEN_VAR",
-    "SlackChat",
-    "SlackPolicy",
-    "SlackSettings",
-    "datetime_to_ts",
-    "escape_text",
-    "from_settings",
-    "mrkdwn_to_text",
-    "slack_error",
-    "strip_invisible",
-    "ts_to_datetime",
-]
+__all__ = ["from_settings"]

@@ -15,30 +15,9 @@ from ..base import Category
 from ..factory import VendorFactory
 from ..settings import Settings
 from .help_center import ZendeskHelpCenter
-from .paging import SEARCH_RESULT_CAP
 from .policy import SYSTEM, ZendeskPolicy
-from .settings import DEFAULT_HC_LOCALE, ZendeskSettings
-from .support import MAX_COMMENT_PAGES, NOTE_MARKER_PREFIX, ZendeskSupportPlatform, note_marker
-
-CATEGORIES: frozenset[Category] = frozenset({"support", "kb"})
-
-
-def base_url_from(settings: Settings) -> str:
-    """The account's API root from ``ZENDESK_BASE_URL`` or ``ZENDESK_SUBDOMAIN``.
-
-    Raises:
-        ConfigError: a Zendesk variable is missing or malformed (one line naming each).
-    """
-    return ZendeskSettings.from_settings(settings).api_root
-
-
-def policy_from(settings: Settings) -> ZendeskPolicy:
-    """The credentials: ``ZENDESK_OAUTH_TOKEN``, else ``ZENDESK_EMAIL`` with ``ZENDESK_API_TOKEN``.
-
-    Raises:
-        ConfigError: a Zendesk variable is missing or malformed (one line naming each).
-    """
-    return ZendeskPolicy.from_settings(ZendeskSettings.from_settings(settings))
+from .settings import ZendeskSettings
+from .support import ZendeskSupportPlatform
 
 
 def _connector(
@@ -52,23 +31,7 @@ def _connector(
     return ZendeskSupportPlatform(api, allow_writes=settings.write_tickets and not settings.read_only)
 
 
-from_settings = VendorFactory(
-    _connector, serves=CATEGORIES, refusal="zendesk can serve the support and kb categories, not {category!r}"
-)
+from_settings = VendorFactory(_connector, system=SYSTEM, serves={"support", "kb"})
 
 
-__all__ = [
-    "DEFAULT_HC_LOCALE",
-    "MAX_COMMENT_PAGES",
-    "NOTE_MARKER_PREFIX",
-    "SEARCH_RESULT_CAP",
-    "SYSTEM",
-    "ZendeskHelpCenter",
-    "ZendeskPolicy",
-    "ZendeskSettings",
-    "ZendeskSupportPlatform",
-    "base_url_from",
-    "from_settings",
-    "note_marker",
-    "policy_from",
-]
+__all__ = ["from_settings"]

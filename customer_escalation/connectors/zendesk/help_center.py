@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._http import HttpApi
-from ..base import MAX_PAGE_SIZE
-from ..cursor import clamp_limit, query_fingerprint
+from ..article_search import article_page_size
+from ..cursor import query_fingerprint
 from ..errors import InvalidQueryError, NotFoundError, UpstreamError
 from ..records import Article, ArticleKind, Page
 from ..text import clean_text
@@ -66,10 +66,8 @@ class ZendeskHelpCenter:
             InvalidQueryError: a bad limit or cursor, or neither words nor a kind to search for.
             ConnectorError: Zendesk refused or failed the search.
         """
-        per_page = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
+        per_page = article_page_size(limit, kind, system=SYSTEM)
         words = " ".join(clean_text(query).split())
-        if kind is not None and kind not in KIND_LABELS:
-            raise InvalidQueryError(f"unknown article kind {kind!r}", system=SYSTEM)
         if not words and kind is None:
             raise InvalidQueryError("give some words (or a kind) to search articles for", system=SYSTEM)
         fingerprint = query_fingerprint("zendesk-articles", self._locale, words, kind)

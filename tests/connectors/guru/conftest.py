@@ -9,7 +9,8 @@ from typing import Any
 import httpx2
 
 from customer_escalation.connectors._http import HttpApi
-from customer_escalation.connectors.guru import GuruKnowledgeBase, GuruPolicy
+from customer_escalation.connectors.guru.knowledge_base import GuruKnowledgeBase
+from customer_escalation.connectors.guru.policy import GuruPolicy
 from customer_escalation.connectors.records import Article, ArticleKind, Dataset, Ref
 from tests.contract.dataset import ago
 from tests.fakes.clock import VirtualClock

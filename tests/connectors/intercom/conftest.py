@@ -9,8 +9,10 @@ from typing import Any
 import httpx2
 
 from customer_escalation.connectors._http import HttpApi
-from customer_escalation.connectors.intercom import IntercomHelpCenter, IntercomPolicy, IntercomSupport
+from customer_escalation.connectors.intercom.help_center import IntercomHelpCenter
 from customer_escalation.connectors.intercom.mapping import Mapper, Priorities
+from customer_escalation.connectors.intercom.policy import IntercomPolicy
+from customer_escalation.connectors.intercom.support import IntercomSupport
 from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock

@@ -15,7 +15,7 @@ from customer_escalation.connectors.errors import (
     RateLimitedError,
     UpstreamError,
 )
-from customer_escalation.connectors.intercom import IntercomPolicy
+from customer_escalation.connectors.intercom.policy import IntercomPolicy
 from tests.fakes.clock import VirtualClock
 
 from .conftest import fake_on, intercom_error, scripted, support_on

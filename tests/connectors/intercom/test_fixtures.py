@@ -20,13 +20,14 @@ from customer_escalation.connectors.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
-from customer_escalation.connectors.intercom import IntercomHelpCenter, IntercomPolicy
+from customer_escalation.connectors.intercom.help_center import IntercomHelpCenter
 from customer_escalation.connectors.intercom.models import (
     ArticleSearch,
     Company,
     Conversation,
     ConversationList,
 )
+from customer_escalation.connectors.intercom.policy import IntercomPolicy
 from customer_escalation.connectors.records import Person, SlaTarget
 from customer_escalation.connectors.vendor import parse_body
 from tests.connectors.vendor_shapes import shape_differences, vendor_fixture

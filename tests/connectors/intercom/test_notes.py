@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from customer_escalation.connectors.errors import InvalidQueryError, UpstreamError, WriteRefusedError
-from customer_escalation.connectors.intercom import note_marker
+from customer_escalation.connectors.intercom.notes import note_marker
 from tests.fakes.clock import VirtualClock
 from tests.fakes.intercom import DEFAULT_ADMIN_ID, IntercomFake
 

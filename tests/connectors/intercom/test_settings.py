@@ -12,7 +12,8 @@ import pytest
 from customer_escalation.connectors.base import KnowledgeBase, SupportPlatform
 from customer_escalation.connectors.errors import ConfigError
 from customer_escalation.connectors.factory import build_vendor
-from customer_escalation.connectors.intercom import IntercomSettings, from_settings
+from customer_escalation.connectors.intercom import from_settings
+from customer_escalation.connectors.intercom.settings import IntercomSettings
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.cli import main
 from tests.connectors.settings_checks import one_line_refusal

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from customer_escalation.connectors.linear import LinearPolicy, LinearProjectTracker
+from customer_escalation.connectors.linear.policy import LinearPolicy
+from customer_escalation.connectors.linear.tracker import LinearProjectTracker
 from customer_escalation.connectors.records import Dataset
 from tests.connectors.conftest import ClientTo
 from tests.connectors.virtual_api import virtual_api

@@ -14,7 +14,8 @@ from customer_escalation.connectors.errors import (
     RateLimitedError,
     UpstreamError,
 )
-from customer_escalation.connectors.linear import LinearPolicy, LinearProjectTracker
+from customer_escalation.connectors.linear.policy import LinearPolicy
+from customer_escalation.connectors.linear.tracker import LinearProjectTracker
 from tests.fakes.clock import VirtualClock
 from tests.fakes.linear import API_KEY, BASE_URL
 

@@ -8,7 +8,9 @@ import pytest
 
 from customer_escalation.connectors.errors import ConfigError
 from customer_escalation.connectors.factory import build_vendor
-from customer_escalation.connectors.linear import LinearProjectTracker, LinearSettings, from_settings
+from customer_escalation.connectors.linear import from_settings
+from customer_escalation.connectors.linear.settings import LinearSettings
+from customer_escalation.connectors.linear.tracker import LinearProjectTracker
 from customer_escalation.connectors.settings import load_settings
 from tests.connectors.settings_checks import one_line_refusal
 from tests.fakes.linear import API_KEY

@@ -9,7 +9,7 @@ import pytest
 
 from customer_escalation.connectors.base import IssueDraft, ProjectTracker
 from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError, WriteRefusedError
-from customer_escalation.connectors.linear import issue_id_for
+from customer_escalation.connectors.linear.writes import issue_id_for
 from customer_escalation.connectors.records import Dataset, TrackerIssue
 from tests.contract.dataset import CONTRACT_DATASET, NOW, ago
 from tests.fakes.linear import ACCOUNT_URL, API_KEY, TICKET_URL

@@ -9,7 +9,10 @@ from typing import Any
 import httpx2
 import pytest
 
-from customer_escalation.connectors.notion import NotionApi, NotionKnowledgeBase, NotionPolicy, RateGate
+from customer_escalation.connectors.notion.client import NotionApi
+from customer_escalation.connectors.notion.gate import RateGate
+from customer_escalation.connectors.notion.knowledge_base import NotionKnowledgeBase
+from customer_escalation.connectors.notion.policy import NotionPolicy
 from customer_escalation.connectors.records import Dataset
 from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CONTRACT_DATASET

@@ -13,9 +13,9 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from customer_escalation.connectors.notion import NotionPolicy
 from customer_escalation.connectors.notion.mapping import to_article
 from customer_escalation.connectors.notion.models import BlockList, ErrorBody, PageObject, SearchResults
+from customer_escalation.connectors.notion.policy import NotionPolicy
 from customer_escalation.connectors.notion.text import Node
 from customer_escalation.connectors.vendor import parse_body
 from tests.connectors.vendor_shapes import shape_differences, vendor_fixture

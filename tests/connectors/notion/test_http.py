@@ -15,7 +15,8 @@ from customer_escalation.connectors.errors import (
     RateLimitedError,
     UpstreamError,
 )
-from customer_escalation.connectors.notion import NotionPolicy, RateGate
+from customer_escalation.connectors.notion.gate import RateGate
+from customer_escalation.connectors.notion.policy import NotionPolicy
 from customer_escalation.connectors.records import Dataset
 from tests.fakes._notion_wire import rich
 from tests.fakes.clock import VirtualClock

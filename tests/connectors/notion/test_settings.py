@@ -9,13 +9,9 @@ import pytest
 
 from customer_escalation.connectors.errors import ConfigError
 from customer_escalation.connectors.factory import build_vendor
-from customer_escalation.connectors.notion import (
-    DEFAULT_BASE_URL,
-    DEFAULT_VERSION,
-    NotionKnowledgeBase,
-    NotionSettings,
-    from_settings,
-)
+from customer_escalation.connectors.notion import from_settings
+from customer_escalation.connectors.notion.knowledge_base import NotionKnowledgeBase
+from customer_escalation.connectors.notion.settings import DEFAULT_BASE_URL, DEFAULT_VERSION, NotionSettings
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.cli import main
 from tests.connectors.settings_checks import one_line_refusal

@@ -9,7 +9,9 @@ from typing import Any
 import httpx2
 
 from customer_escalation.connectors._http import HttpApi
-from customer_escalation.connectors.salesforce import FieldMap, SalesforceCRM, SalesforcePolicy
+from customer_escalation.connectors.salesforce.client import SalesforceCRM
+from customer_escalation.connectors.salesforce.mapping import FieldMap
+from customer_escalation.connectors.salesforce.policy import SalesforcePolicy
 from tests.connectors.crm_datasets import acme_accounts, one_account
 from tests.connectors.virtual_api import virtual_api
 from tests.fakes.clock import VirtualClock

@@ -11,7 +11,8 @@ from customer_escalation.connectors.errors import (
     NotFoundError,
     RateLimitedError,
 )
-from customer_escalation.connectors.salesforce import ApiUsage, FieldMap
+from customer_escalation.connectors.salesforce.mapping import FieldMap
+from customer_escalation.connectors.salesforce.policy import ApiUsage
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock
 from tests.fakes.salesforce import SalesforceFake

@@ -9,7 +9,7 @@ import pytest
 
 from customer_escalation.connectors.errors import NotFoundError
 from customer_escalation.connectors.records import Contact, Person, Ref
-from customer_escalation.connectors.salesforce import FieldMap
+from customer_escalation.connectors.salesforce.mapping import FieldMap
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.salesforce import BASE_URL, SalesforceFake
 

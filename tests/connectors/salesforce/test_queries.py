@@ -8,7 +8,7 @@ import httpx2
 import pytest
 
 from customer_escalation.connectors.errors import InvalidQueryError, UpstreamError
-from customer_escalation.connectors.salesforce import FieldMap
+from customer_escalation.connectors.salesforce.mapping import FieldMap
 from customer_escalation.connectors.salesforce.soql import Select, field_name, like_contains, literal
 from tests.connectors.paging import every_page, ids_of
 from tests.contract.dataset import CONTRACT_DATASET

@@ -4,7 +4,8 @@ dataset (its org keeps ARR, renewal date, tier and health in custom fields)."""
 from __future__ import annotations
 
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.salesforce import FIELD_VARIABLES, from_settings
+from customer_escalation.connectors.salesforce import from_settings
+from customer_escalation.connectors.salesforce.settings import FIELD_VARIABLES
 from tests.fakes.salesforce import ORG_FIELDS, SalesforceFake
 
 from . import Backend, over_fake

@@ -11,13 +11,9 @@ import httpx2
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.base import Category
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.connectors.slack import (
-    BOT_TOKEN_VAR,
-    DEFAULT_BASE_URL,
-    USER_TOKEN_VAR,
-    SlackChat,
-    SlackPolicy,
-)
+from customer_escalation.connectors.slack.connector import SlackChat
+from customer_escalation.connectors.slack.policy import SlackPolicy
+from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
 from tests.contract.dataset import NOW
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
 
