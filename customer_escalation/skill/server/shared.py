@@ -133,16 +133,6 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def connector(category: Category, value: C | None) -> C:
-    """The category's connector, or a tool error telling the model to go on without it."""
-    if value is None:
-        raise ToolError(
-            f"no {CATEGORY_TITLES[category]} is connected; continue without it and list it as "
-            "unavailable in the brief"
-        )
-    return value
-
-
 def without_hint(message: str) -> str:
     """A connector's message without the advice it ends with ("; search for it instead", "; check the
     name"), so that the tool adds its own, once."""
@@ -193,6 +183,19 @@ def translated(category: Category) -> Iterator[None]:
 
 
 @contextmanager
+def reading(category: Category, value: C | None) -> Iterator[C]:
+    """The category's connector, whose failures while it is read become tool errors (`translated`); with
+    none connected, a tool error telling the model to go on without it."""
+    if value is None:
+        raise ToolError(
+            f"no {CATEGORY_TITLES[category]} is connected; continue without it and list it as "
+            "unavailable in the brief"
+        )
+    with translated(category):
+        yield value
+
+
+@contextmanager
 def resource_errors(ctx: Context[Any], uri: str, category: Category) -> Iterator[None]:
     """A resource read's failures as protocol errors: not found names the id, the rest say why."""
     try:
@@ -236,8 +239,8 @@ __all__ = [
     "ServerState",
     "StaticTokenVerifier",
     "as_utc",
-    "connector",
     "not_found_text",
+    "reading",
     "reply",
     "resource_errors",
     "resource_not_found",
