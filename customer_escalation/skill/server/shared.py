@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -195,6 +195,23 @@ def reading(category: Category, value: C | None) -> Iterator[C]:
         yield value
 
 
+ErrorMessages = tuple[tuple[type[Exception] | tuple[type[Exception], ...], Callable[[Exception], str]], ...]
+"""Kinds of failure, each with the message of the tool error it becomes; the first kind that matches
+speaks."""
+
+
+@contextmanager
+def tool_errors(messages: ErrorMessages) -> Iterator[None]:
+    """Failures of the kinds `messages` lists as tool errors with their messages; others pass unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        for kinds, message in messages:
+            if isinstance(exc, kinds):
+                raise ToolError(message(exc)) from exc
+        raise
+
+
 @contextmanager
 def resource_errors(ctx: Context[Any], uri: str, category: Category) -> Iterator[None]:
     """A resource read's failures as protocol errors: not found names the id, the rest say why."""
@@ -231,6 +248,7 @@ __all__ = [
     "Cursor",
     "Detail",
     "DryRun",
+    "ErrorMessages",
     "EscalationId",
     "Id",
     "IdList",
@@ -244,6 +262,7 @@ __all__ = [
     "reply",
     "resource_errors",
     "resource_not_found",
+    "tool_errors",
     "translated",
     "without_hint",
 ]
