@@ -222,7 +222,19 @@ def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def _traced(result: RunResult, entry: TraceEntry) -> None:
+def _traced(
+    result: RunResult, call: ToolCall, turn: int, *, duration_ms: float, text: str, is_error: bool
+) -> None:
+    """Record one tool call of turn `turn` in the run's trace and events."""
+    entry = TraceEntry(
+        turn=turn,
+        step=_step_of(call.name),
+        tool=call.name,
+        arguments=call.arguments,
+        duration_ms=duration_ms,
+        result_chars=len(text),
+        is_error=is_error,
+    )
     result.trace.append(entry)
     result.events.append(entry)
 
@@ -260,34 +272,12 @@ async def _call(
     if offered is not None and call.name not in offered:
         # A tool the model was not shown (a write tool) is refused here, never forwarded to the server.
         text = f"{call.name} is not available in this run; use the tools you were given, then submit_brief"
-        _traced(
-            result,
-            TraceEntry(
-                turn=turn,
-                step=_step_of(call.name),
-                tool=call.name,
-                arguments=call.arguments,
-                duration_ms=0.0,
-                result_chars=len(text),
-                is_error=True,
-            ),
-        )
+        _traced(result, call, turn, duration_ms=0.0, text=text, is_error=True)
         return ToolResultEntry(call_id=call.id, name=call.name, text=text, is_error=True)
     started = time.perf_counter()
     outcome = await session.call_tool(call.name, call.arguments)
     text = _result_text(outcome)
-    _traced(
-        result,
-        TraceEntry(
-            turn=turn,
-            step=_step_of(call.name),
-            tool=call.name,
-            arguments=call.arguments,
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            result_chars=len(text),
-            is_error=bool(outcome.is_error),
-        ),
-    )
+    _traced(result, call, turn, duration_ms=_ms_since(started), text=text, is_error=bool(outcome.is_error))
     if call.name != "escalation_assess" and outcome.is_error and "unavailable" in text:
         reason = text.removeprefix(f"Error executing tool {call.name}: ")
         result.unavailable.append(re.split("[:;]", reason, maxsplit=1)[0])

@@ -52,23 +52,13 @@ class KnownRecords:
         """Remember the records in one structured tool result."""
         if not data:
             return
-        for ticket in data.get("tickets", []) + ([data["ticket"]] if "ticket" in data else []):
+        for ticket in _listed(data, "tickets", "ticket"):
             self._ticket(ticket)
         for account in data.get("breadth", {}).get("accounts", []):
             if f"account:{account['id']}" not in self.items:
-                self._add(
-                    f"account:{account['id']}",
-                    "account",
-                    f"{_label_text(_name(account, 'name'))} ({account.get('tier') or 'tier unknown'}) in the CRM",
-                    None,
-                )
-        for account in data.get("accounts", []) + ([data["account"]] if "account" in data else []):
-            self._add(
-                f"account:{account['id']}",
-                "account",
-                f"{_label_text(_name(account, 'name'))} ({account.get('tier') or 'tier unknown'}) in the CRM",
-                account.get("url"),
-            )
+                self._account(account, None)
+        for account in _listed(data, "accounts", "account"):
+            self._account(account, account.get("url"))
         messages = list(data.get("messages", []))
         if "thread" in data:
             # results leave empty lists out: a thread without replies has no "replies" key
@@ -82,7 +72,7 @@ class KnownRecords:
                 f"#{_label_text(channel, 40)} {message['created_at'][:10]}: {_label_text(text, 70)}",
                 message.get("url"),
             )
-        for issue in data.get("issues", []) + ([data["issue"]] if "issue" in data else []):
+        for issue in _listed(data, "issues", "issue"):
             title = issue.get("untrusted", {}).get("title", "")
             self._add(
                 f"issue:{issue['key']}",
@@ -90,7 +80,7 @@ class KnownRecords:
                 f"{issue['key']} ({issue['kind']}, {issue['status'].replace('_', ' ')}): {_label_text(title)}",
                 issue.get("url"),
             )
-        for article in data.get("articles", []) + ([data["article"]] if "article" in data else []):
+        for article in _listed(data, "articles", "article"):
             title = article.get("untrusted", {}).get("title", "")
             self._add(
                 f"article:{article['id']}",
@@ -98,6 +88,14 @@ class KnownRecords:
                 f"{article['id']} ({article['kind']}): {_label_text(title)}",
                 article.get("url"),
             )
+
+    def _account(self, account: dict[str, Any], url: str | None) -> None:
+        self._add(
+            f"account:{account['id']}",
+            "account",
+            f"{_label_text(_name(account, 'name'))} ({account.get('tier') or 'tier unknown'}) in the CRM",
+            url,
+        )
 
     def _ticket(self, ticket: dict[str, Any]) -> None:
         subject = ticket.get("untrusted", {}).get("subject", "")
@@ -119,6 +117,11 @@ class KnownRecords:
         order = {"ticket": 0, "thread": 1, "issue": 2, "article": 3, "account": 4}
         found = [self.items[r] for r in dict.fromkeys(refs) if r in self.items]
         return sorted(found, key=lambda item: order.get(item.kind, 9))
+
+
+def _listed(data: dict[str, Any], plural: str, single: str) -> list[dict[str, Any]]:
+    """The records of one kind in a tool result: a search's list, or the one record a read returns."""
+    return list(data.get(plural, [])) + ([data[single]] if single in data else [])
 
 
 def _name(record: dict[str, Any], key: str) -> str:

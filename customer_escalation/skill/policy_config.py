@@ -22,6 +22,11 @@ from ..connectors.records import SEVERITIES, Severity, TicketPriority, Tier
 
 SignalKind = Literal[
     "security",
+    "degraded",
+    "multi_customer",
+    "workaround_failed",
+    "test_environment",
+    "resolved",
     "data_loss",
     "production_down",
     "blocked",
@@ -31,17 +36,14 @@ SignalKind = Literal[
     "reputation",
     "legal",
     "exception",
-    "how_to",
     "feature_gap",
     "recurring",
+    "how_to",
     "reproduced",
     "not_reproduced",
-    "degraded",
-    "multi_customer",
-    "workaround_failed",
-    "test_environment",
-    "resolved",
 ]
+"""The kinds of signal a policy names phrases for, in the order an assessment reads them in a customer's
+words (`how_to` is read in the issue text alone; `reproduced` and `not_reproduced` in support's words)."""
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

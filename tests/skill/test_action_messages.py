@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from customer_escalation.connectors.records import EscalationEntry, Ref
-from customer_escalation.skill.actions import (
-    CustomerContext,
-    EscalationCase,
+from customer_escalation.skill.actions import EscalationCase
+from customer_escalation.skill.actions.customer import CustomerContext
+from customer_escalation.skill.actions.messages import (
     brief_note,
     chat_text,
     customer_update_text,

@@ -18,20 +18,11 @@ Nothing here prints or reads the environment; the CLI and the MCP server build a
 from __future__ import annotations
 
 from .case import EscalationCase, past_escalations
-from .customer import CustomerContext
 from .executor import Actions
-from .kinds import (
-    ESCALATION_LABEL,
-    HISTORY_TARGET,
-    KIND_TITLES,
-    OPEN_ISSUE_STATUSES,
-    PRIORITY_OF,
-    ActionKind,
-)
-from .ledger import DEFAULT_LEASE, fingerprint, idempotency_key
+from .kinds import ESCALATION_LABEL, KIND_TITLES, PRIORITY_OF, ActionKind
+from .ledger import fingerprint, idempotency_key
 from .messages import (
     DeescalationDrafts,
-    brief_note,
     chat_text,
     customer_update_text,
     deescalation_drafts,
@@ -40,35 +31,28 @@ from .messages import (
 )
 from .plans import ActionPlan, ActionResult
 from .reminders import reminders_for
-from .rules import WriteRules, normalized_target
-from .steps import NextSteps, StepResult, StepStatus
+from .rules import WriteRules
+from .steps import NextSteps, StepResult
 
 __all__ = [
-    "DEFAULT_LEASE",
     "ESCALATION_LABEL",
-    "HISTORY_TARGET",
     "KIND_TITLES",
-    "OPEN_ISSUE_STATUSES",
     "PRIORITY_OF",
     "ActionKind",
     "ActionPlan",
     "ActionResult",
     "Actions",
-    "CustomerContext",
     "DeescalationDrafts",
     "EscalationCase",
     "NextSteps",
     "StepResult",
-    "StepStatus",
     "WriteRules",
-    "brief_note",
     "chat_text",
     "customer_update_text",
     "deescalation_drafts",
     "fingerprint",
     "idempotency_key",
     "issue_draft",
-    "normalized_target",
     "past_escalations",
     "reminders_for",
     "ticket_links_markdown",

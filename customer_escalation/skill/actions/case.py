@@ -156,16 +156,11 @@ def past_escalations(entries: Iterable[EscalationEntry]) -> tuple[PastEscalation
     """History entries as the policy's `recurring` rule reads them: escalations only (a case handled in
     support was never escalated, so it does not make a new one recurring)."""
     return tuple(
-        PastEscalation(
-            id=e.id,
-            created_at=e.created_at,
-            issue=e.issue,
-            severity=e.severity,
-            target=e.target,
-            status=e.status,
-            account_ids=e.account_ids,
-            ticket_ids=e.ticket_ids,
-            issue_keys=tuple(str(k) for k in e.data.get("issue_keys", ()) if isinstance(k, str)),
+        PastEscalation.model_validate(
+            {
+                **e.model_dump(include=set(PastEscalation.model_fields)),
+                "issue_keys": tuple(str(k) for k in e.data.get("issue_keys", ()) if isinstance(k, str)),
+            }
         )
         for e in entries
         if e.decision == "escalate"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import get_args
 
 from ...connectors.records import OPEN_TICKET_STATUSES, Account, Article, Ticket
 from ..policy_config import PolicyConfig, SignalKind
@@ -18,26 +19,10 @@ from .refs import issue_ref, message_ref, ticket_ref
 CURRENT_WINDOW = timedelta(days=7)
 """A ticket belongs to the current occurrence when it is open or was created this recently."""
 
-_CUSTOMER_SIGNALS: tuple[SignalKind, ...] = (
-    "security",
-    "degraded",
-    "multi_customer",
-    "workaround_failed",
-    "test_environment",
-    "resolved",
-    "data_loss",
-    "production_down",
-    "blocked",
-    "inconvenienced",
-    "churn",
-    "executive",
-    "reputation",
-    "legal",
-    "exception",
-    "feature_gap",
-    "recurring",
-)
 _SUPPORT_SIGNALS: tuple[SignalKind, ...] = ("reproduced", "not_reproduced")
+_CUSTOMER_SIGNALS: tuple[SignalKind, ...] = tuple(
+    kind for kind in get_args(SignalKind) if kind not in {"how_to", *_SUPPORT_SIGNALS}
+)
 
 _TECHNICAL: frozenset[str] = frozenset(
     {"production_down", "degraded", "blocked", "inconvenienced", "data_loss"}

@@ -14,8 +14,7 @@ execute with a fresh token sends anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 from mcp.server.apps import Apps, ResourceCsp
@@ -44,7 +43,7 @@ from ..card import (
     step_offer,
 )
 from ..card.shown import StepDone, StepPreview, plan_of, step_done, step_preview
-from .shared import READ, WRITE, ServerState, reply
+from .shared import READ, WRITE, ErrorMessages, ServerState, reply, tool_errors
 
 SHOW = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 EscalationRef = Annotated[
@@ -156,23 +155,21 @@ def _asked(step: CardStep, target: str) -> NextSteps:
     return NextSteps(remind=True)
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
+_CARD_ERRORS: ErrorMessages = (
+    (WriteRefusedError, lambda exc: f"refused by the configuration: {exc}"),
+    (NotFoundError, lambda exc: f"{exc}; check the escalation id"),
+    (ConfigError, str),
+    (
+        ConnectorError,
+        lambda exc: f"the write failed and is recorded in the history: {exc}; preview it again to retry",
+    ),
+    (CustomerEscalationError, lambda exc: f"the escalation history is unavailable: {exc}"),
+)
+
+
+def _errors() -> AbstractContextManager[None]:
     """The card's failures as tool errors the card shows as they are."""
-    try:
-        yield
-    except WriteRefusedError as exc:
-        raise ToolError(f"refused by the configuration: {exc}") from exc
-    except NotFoundError as exc:
-        raise ToolError(f"{exc}; check the escalation id") from exc
-    except ConfigError as exc:
-        raise ToolError(str(exc)) from exc
-    except ConnectorError as exc:
-        raise ToolError(
-            f"the write failed and is recorded in the history: {exc}; preview it again to retry"
-        ) from exc
-    except CustomerEscalationError as exc:
-        raise ToolError(f"the escalation history is unavailable: {exc}") from exc
+    return tool_errors(_CARD_ERRORS)
 
 
 __all__ = ["extension"]

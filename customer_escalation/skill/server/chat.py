@@ -10,19 +10,7 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from .. import views
-from .shared import (
-    READ,
-    AsText,
-    Cursor,
-    Detail,
-    Id,
-    Limit,
-    Query,
-    ServerState,
-    as_utc,
-    connector,
-    translated,
-)
+from .shared import READ, AsText, Cursor, Detail, Id, Limit, Query, ServerState, as_utc, reading
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -46,8 +34,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         (a root message has none: use its `id`). In escalation_assess pass a message as
         `<channel_id>:<id>`. Pass `next_cursor` back as `cursor` for the next page.
         """
-        chat = connector("chat", state.registry.chat)
-        with translated("chat"):
+        with reading("chat", state.registry.chat) as chat:
             page = await chat.search_messages(
                 query, channel=channel, since=as_utc(since), limit=limit, cursor=cursor
             )
@@ -71,8 +58,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         detail: Detail = "concise",
     ) -> Annotated[CallToolResult, views.ThreadResult]:
         """Read a chat thread: the root message and its replies, oldest first."""
-        chat = connector("chat", state.registry.chat)
-        with translated("chat"):
+        with reading("chat", state.registry.chat) as chat:
             thread = await chat.get_thread(channel_id, thread_id)
         return state.cap(
             views.ThreadResult(thread=views.thread_view(thread)),

@@ -9,7 +9,7 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from .. import views
-from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, connector, translated
+from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, reading
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -24,8 +24,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         Each account's `id` is the CRM's id: pass it to crm_get_account and, for the customers hit by
         this issue, in escalation_assess's `account_ids`. Pass `next_cursor` back as `cursor`.
         """
-        crm = connector("crm", state.registry.crm)
-        with translated("crm"):
+        with reading("crm", state.registry.crm) as crm:
             page = await crm.search_accounts(query, limit=limit, cursor=cursor)
         result = views.AccountSearchResult(
             accounts=[views.account_summary(a) for a in page.items], **views.page_fields(page)
@@ -45,8 +44,7 @@ async def get_account(
     state: ServerState, account_id: str, *, detail: views.Detail = "full"
 ) -> CallToolResult:
     """One account as `crm_get_account` returns it (the `account://` resource reads the same)."""
-    crm = connector("crm", state.registry.crm)
-    with translated("crm"):
+    with reading("crm", state.registry.crm) as crm:
         account = await crm.get_account(account_id)
         opportunities = await crm.list_opportunities(account_id)
     return state.cap(

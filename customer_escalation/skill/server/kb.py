@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ...connectors.records import ArticleKind
 from .. import views
-from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, connector, translated
+from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, reading
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -32,8 +32,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         that documents this issue, in escalation_assess's `article_ids`. Pass `next_cursor` back as
         `cursor` for the next page.
         """
-        kb = connector("kb", state.registry.kb)
-        with translated("kb"):
+        with reading("kb", state.registry.kb) as kb:
             page = await kb.search_articles(query, kind=kind, limit=limit, cursor=cursor)
         result = views.ArticleSearchResult(
             articles=[views.article_summary(a) for a in page.items], **views.page_fields(page)
@@ -48,8 +47,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         detail: Detail = "concise",
     ) -> Annotated[CallToolResult, views.ArticleResult]:
         """Read one knowledge-base article, with its workaround if it documents one."""
-        kb = connector("kb", state.registry.kb)
-        with translated("kb"):
+        with reading("kb", state.registry.kb) as kb:
             article = await kb.get_article(article_id)
         return state.cap(
             views.ArticleResult(article=views.article_summary(article, full=True)),

@@ -4,10 +4,14 @@ tickets and accounts by URI."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult
 
+from ...connectors.base import Category
 from .. import prompt_files
 from ..brief import schema_text
 from .crm import get_account
@@ -15,54 +19,78 @@ from .shared import ServerState, resource_errors
 from .support import get_ticket
 
 
+@dataclass(frozen=True)
+class _Document:
+    """A resource whose text the server makes itself."""
+
+    uri: str
+    name: str
+    title: str
+    description: str
+    mime_type: str
+    text: Callable[[], str]
+
+
+def _documents(state: ServerState) -> tuple[_Document, ...]:
+    return (
+        _Document(
+            "customer-escalation://brief-template",
+            "brief-template",
+            "Escalation brief template",
+            "The format every escalation brief follows.",
+            "text/markdown",
+            lambda: prompt_files.text("brief-template.md"),
+        ),
+        _Document(
+            "customer-escalation://policy",
+            "escalation-policy",
+            "Escalation policy",
+            "When to escalate, where to, how severe, SLA rules and follow-up cadence, as configured.",
+            "text/markdown",
+            lambda: prompt_files.render("policy.md.j2", c=state.policy),
+        ),
+        _Document(
+            "customer-escalation://brief-schema",
+            "brief-schema",
+            "Brief JSON schema",
+            "JSON schemas of the escalation brief and the support-handling note.",
+            "application/json",
+            schema_text,
+        ),
+    )
+
+
+async def _record_json(
+    ctx: Context[Any], uri: str, category: Category, read: Callable[[], Awaitable[CallToolResult]]
+) -> str:
+    """A record as its read tool returns it, as indented JSON; failures as resource errors."""
+    with resource_errors(ctx, uri, category):
+        result = await read()
+    return json.dumps(result.structured_content, indent=2)
+
+
 def register(server: MCPServer, state: ServerState) -> None:
     """Add the resources and the ticket and account resource templates to `server`."""
-
-    @server.resource(
-        "customer-escalation://brief-template",
-        name="brief-template",
-        title="Escalation brief template",
-        description="The format every escalation brief follows.",
-        mime_type="text/markdown",
-    )
-    def brief_template() -> str:
-        return prompt_files.text("brief-template.md")
-
-    @server.resource(
-        "customer-escalation://policy",
-        name="escalation-policy",
-        title="Escalation policy",
-        description="When to escalate, where to, how severe, SLA rules and follow-up cadence, as configured.",
-        mime_type="text/markdown",
-    )
-    def policy_text() -> str:
-        return prompt_files.render("policy.md.j2", c=state.policy)
-
-    @server.resource(
-        "customer-escalation://brief-schema",
-        name="brief-schema",
-        title="Brief JSON schema",
-        description="JSON schemas of the escalation brief and the support-handling note.",
-        mime_type="application/json",
-    )
-    def brief_schema() -> str:
-        return schema_text()
+    for doc in _documents(state):
+        server.resource(
+            doc.uri, name=doc.name, title=doc.title, description=doc.description, mime_type=doc.mime_type
+        )(doc.text)
 
     @server.resource(
         "ticket://{ticket_id}", name="ticket", title="Support ticket", mime_type="application/json"
     )
     async def ticket_resource(ticket_id: str, ctx: Context[Any]) -> str:
-        with resource_errors(ctx, f"ticket://{ticket_id}", "support"):
-            result = await get_ticket(state, ticket_id)
-        return json.dumps(result.structured_content, indent=2)
+        return await _record_json(
+            ctx, f"ticket://{ticket_id}", "support", lambda: get_ticket(state, ticket_id)
+        )
 
     @server.resource(
         "account://{account_id}", name="account", title="Customer account", mime_type="application/json"
     )
     async def account_resource(account_id: str, ctx: Context[Any]) -> str:
-        with resource_errors(ctx, f"account://{account_id}", "crm"):
-            result = await get_account(state, account_id)
-        return json.dumps(result.structured_content, indent=2)
+        return await _record_json(
+            ctx, f"account://{account_id}", "crm", lambda: get_account(state, account_id)
+        )
 
 
 __all__ = ["register"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -133,16 +133,6 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def connector(category: Category, value: C | None) -> C:
-    """The category's connector, or a tool error telling the model to go on without it."""
-    if value is None:
-        raise ToolError(
-            f"no {CATEGORY_TITLES[category]} is connected; continue without it and list it as "
-            "unavailable in the brief"
-        )
-    return value
-
-
 def without_hint(message: str) -> str:
     """A connector's message without the advice it ends with ("; search for it instead", "; check the
     name"), so that the tool adds its own, once."""
@@ -193,6 +183,36 @@ def translated(category: Category) -> Iterator[None]:
 
 
 @contextmanager
+def reading(category: Category, value: C | None) -> Iterator[C]:
+    """The category's connector, whose failures while it is read become tool errors (`translated`); with
+    none connected, a tool error telling the model to go on without it."""
+    if value is None:
+        raise ToolError(
+            f"no {CATEGORY_TITLES[category]} is connected; continue without it and list it as "
+            "unavailable in the brief"
+        )
+    with translated(category):
+        yield value
+
+
+ErrorMessages = tuple[tuple[type[Exception] | tuple[type[Exception], ...], Callable[[Exception], str]], ...]
+"""Kinds of failure, each with the message of the tool error it becomes; the first kind that matches
+speaks."""
+
+
+@contextmanager
+def tool_errors(messages: ErrorMessages) -> Iterator[None]:
+    """Failures of the kinds `messages` lists as tool errors with their messages; others pass unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        for kinds, message in messages:
+            if isinstance(exc, kinds):
+                raise ToolError(message(exc)) from exc
+        raise
+
+
+@contextmanager
 def resource_errors(ctx: Context[Any], uri: str, category: Category) -> Iterator[None]:
     """A resource read's failures as protocol errors: not found names the id, the rest say why."""
     try:
@@ -228,6 +248,7 @@ __all__ = [
     "Cursor",
     "Detail",
     "DryRun",
+    "ErrorMessages",
     "EscalationId",
     "Id",
     "IdList",
@@ -236,11 +257,12 @@ __all__ = [
     "ServerState",
     "StaticTokenVerifier",
     "as_utc",
-    "connector",
     "not_found_text",
+    "reading",
     "reply",
     "resource_errors",
     "resource_not_found",
+    "tool_errors",
     "translated",
     "without_hint",
 ]

@@ -11,19 +11,7 @@ from pydantic import Field
 
 from ...connectors.records import TicketStatus
 from .. import views
-from .shared import (
-    READ,
-    AsText,
-    Cursor,
-    Detail,
-    Id,
-    Limit,
-    Query,
-    ServerState,
-    as_utc,
-    connector,
-    translated,
-)
+from .shared import READ, AsText, Cursor, Detail, Id, Limit, Query, ServerState, as_utc, reading
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -49,8 +37,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         the tickets about this issue, in escalation_assess's `ticket_ids`. `organization_id` (from a
         ticket) narrows a search to one customer. Pass `next_cursor` back as `cursor` for the next page.
         """
-        support = connector("support", state.registry.support)
-        with translated("support"):
+        with reading("support", state.registry.support) as support:
             page = await support.search_tickets(
                 query,
                 status=status,
@@ -83,8 +70,7 @@ def register(server: MCPServer, state: ServerState) -> None:
 
 async def get_ticket(state: ServerState, ticket_id: str, *, detail: views.Detail = "full") -> CallToolResult:
     """One ticket as `support_get_ticket` returns it (the `ticket://` resource reads the same)."""
-    support = connector("support", state.registry.support)
-    with translated("support"):
+    with reading("support", state.registry.support) as support:
         ticket = await support.get_ticket(ticket_id)
     return state.cap(
         views.TicketResult(ticket=views.ticket_detail(ticket)),

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ...connectors.records import IssueKind, IssueStatus
 from .. import views
-from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, as_utc, connector, translated
+from .shared import READ, Cursor, Detail, Id, Limit, Query, ServerState, as_utc, reading
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -35,8 +35,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         escalation_assess's `issue_keys`, and to tracker_create_issue's `related_issue_keys`. Pass
         `next_cursor` back as `cursor` for the next page.
         """
-        tracker = connector("tracker", state.registry.tracker)
-        with translated("tracker"):
+        with reading("tracker", state.registry.tracker) as tracker:
             page = await tracker.search_issues(
                 query, status=status, kind=kind, since=as_utc(updated_since), limit=limit, cursor=cursor
             )
@@ -54,8 +53,7 @@ def register(server: MCPServer, state: ServerState) -> None:
     ) -> Annotated[CallToolResult, views.IssueResult]:
         """Read one tracker issue: status, body and linked tickets (full: also fix version, labels and
         linked accounts)."""
-        tracker = connector("tracker", state.registry.tracker)
-        with translated("tracker"):
+        with reading("tracker", state.registry.tracker) as tracker:
             issue = await tracker.get_issue(key)
         return state.cap(
             views.IssueResult(issue=views.issue_summary(issue, full=True)),

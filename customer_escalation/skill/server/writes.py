@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import partial
 from typing import Annotated, Literal
 
@@ -42,7 +42,18 @@ from ..actions import (
 )
 from ..policy import follow_up_for
 from ..policy_config import Severity
-from .shared import WRITE, AsText, DryRun, EscalationId, Id, IdList, ServerState, without_hint
+from .shared import (
+    WRITE,
+    AsText,
+    DryRun,
+    ErrorMessages,
+    EscalationId,
+    Id,
+    IdList,
+    ServerState,
+    tool_errors,
+    without_hint,
+)
 
 
 def register(server: MCPServer, state: ServerState, writes: WriteRules | None) -> None:
@@ -193,21 +204,22 @@ def _runner(state: ServerState, writes: WriteRules | None) -> Callable[[], Actio
     return actions
 
 
-@contextmanager
-def _write_errors() -> Iterator[None]:
-    try:
-        yield
-    except WriteRefusedError as exc:
-        raise ToolError(f"refused by the configuration: {exc}. Tell the user; do not retry") from exc
-    except NotFoundError as exc:
-        raise ToolError(f"{without_hint(str(exc))}; check the id and try again") from exc
-    except (ConfigError, InvalidQueryError) as exc:
-        raise ToolError(f"{exc}; correct the arguments and try again") from exc
-    except (ConnectorError, WorkspaceError) as exc:
-        raise ToolError(
+_WRITE_ERRORS: ErrorMessages = (
+    (WriteRefusedError, lambda exc: f"refused by the configuration: {exc}. Tell the user; do not retry"),
+    (NotFoundError, lambda exc: f"{without_hint(str(exc))}; check the id and try again"),
+    ((ConfigError, InvalidQueryError), lambda exc: f"{exc}; correct the arguments and try again"),
+    (
+        (ConnectorError, WorkspaceError),
+        lambda exc: (
             f"the write failed and is recorded in the history: {exc}. Tell the user; calling again "
             "with the same arguments retries it without writing twice"
-        ) from exc
+        ),
+    ),
+)
+
+
+def _write_errors() -> AbstractContextManager[None]:
+    return tool_errors(_WRITE_ERRORS)
 
 
 def _action_reply(result_chars: int, result: ActionResult) -> CallToolResult:

@@ -198,14 +198,7 @@ def assessment_view(a: Assessment, supplied: Sequence[str] = ()) -> AssessmentVi
         revenue=RevenueView.model_validate(a.impact.revenue.model_dump()),
         reputation=ReputationView.model_validate(a.impact.reputation.model_dump()),
         sla=[
-            SlaStateView(
-                ticket_id=s.ticket_id,
-                metric=s.metric,
-                status=s.status,
-                breach_at=s.breach_at,
-                minutes_left=s.minutes_left,
-                source=s.source,
-            )
+            SlaStateView.model_validate(s.model_dump())
             for s in a.impact.contractual.states
             if s.status not in {"met", "within"}
         ],
