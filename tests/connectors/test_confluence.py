@@ -21,8 +21,9 @@ from customer_escalation.connectors.errors import (
     UpstreamError,
 )
 from customer_escalation.connectors.factory import build_vendor
-from customer_escalation.connectors.records import Article, ArticleKind, Dataset, Ref
+from customer_escalation.connectors.records import ArticleKind, Dataset
 from customer_escalation.connectors.settings import load_settings
+from tests.connectors.builders import article
 from tests.connectors.conftest import ClientTo
 from tests.connectors.virtual_api import atlassian_api
 from tests.contract.dataset import CONTRACT_DATASET, NOW, ago
@@ -71,19 +72,6 @@ def make(clock: Clock, client_to: ClientTo) -> Make:
         return ConfluenceKnowledgeBase(api, **options), fake
 
     return build
-
-
-def article(title: str, body: str, *, kind: ArticleKind = "how-to", **fields: Any) -> Article:
-    values: dict[str, Any] = {
-        "ref": Ref(system="local", id=title),
-        "id": title,
-        "title": title,
-        "body": body,
-        "kind": kind,
-        "updated_at": ago(days=5),
-    }
-    values.update(fields)
-    return Article.model_validate(values)
 
 
 # -- mapping ---------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ HUBSPOT = CrmVendor(
     read="GET /crm/v3/objects/companies/{id}",
     account_id="9100000001",
     searches=lambda fake: len(fake.requests_to(hubspot_open.SEARCH)),
-    checks=lambda fake: [(c.method, c.path, c.query.get("limit")) for c in fake.calls],
+    checks=lambda fake: [(c.method, c.path, c.params.get("limit")) for c in fake.calls],
     check_request=("GET", "/crm/v3/objects/companies", "1"),
     northwind=lambda fake: fake.company_id("northwind"),
 )

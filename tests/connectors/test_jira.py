@@ -24,8 +24,9 @@ from customer_escalation.connectors.errors import (
 from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.jira import from_settings
 from customer_escalation.connectors.jira.tracker import JiraProjectTracker
-from customer_escalation.connectors.records import Dataset, IssueStatus, Ref, TrackerIssue
+from customer_escalation.connectors.records import Dataset, IssueStatus, Ref
 from customer_escalation.connectors.settings import load_settings
+from tests.connectors.builders import issue
 from tests.connectors.conftest import ClientTo
 from tests.connectors.virtual_api import atlassian_api
 from tests.contract.dataset import CONTRACT_DATASET, NOW, ago
@@ -57,22 +58,6 @@ def make(clock: Clock, client_to: ClientTo) -> Make:
         return JiraProjectTracker(api, **options), fake
 
     return build
-
-
-def issue(key: str, title: str, **fields: Any) -> TrackerIssue:
-    values: dict[str, Any] = {
-        "ref": Ref(system="local", id=key),
-        "key": key,
-        "title": title,
-        "body": f"Body of {key}.",
-        "kind": "bug",
-        "status": "open",
-        "project": key.split("-")[0],
-        "created_at": ago(days=3),
-        "updated_at": ago(days=1),
-    }
-    values.update(fields)
-    return TrackerIssue.model_validate(values)
 
 
 def raw_issue(key: str, **fields: Any) -> dict[str, Any]:

@@ -535,7 +535,7 @@ async def test_internal_note_is_a_private_comment_carrying_a_marker() -> None:
     fake = _fake()
     receipt = await _support(fake).add_internal_note("102", "Escalated to ENG.", idempotency_key="esc-1")
     (put,) = fake.requests_to("/api/v2/tickets/102.json", method="PUT")
-    comment = put.json["ticket"]["comment"]
+    comment = put.body["ticket"]["comment"]
     assert comment["public"] is False
     assert comment["body"].startswith("Escalated to ENG.\n\n[customer-escalation:")
     assert "esc-1" not in comment["body"]

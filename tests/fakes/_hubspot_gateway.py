@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ._hubspot_search import BadRequestError
+from .calls import Call
 from .faults import QueuedFaults, RejectedError
 
 _SCOPES = (
@@ -29,17 +29,6 @@ _SCOPES = (
     ("/crm/v3/pipelines/deals", "crm.objects.deals.read"),
     ("/crm/v3/owners", "crm.objects.owners.read"),
 )
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-    authorization: str | None
 
 
 class HubSpotGateway(QueuedFaults):
@@ -154,15 +143,7 @@ class HubSpotGateway(QueuedFaults):
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = raw.decode(errors="replace")
-            self.calls.append(
-                Call(
-                    request.method,
-                    request.url.path,
-                    dict(request.query_params),
-                    body,
-                    request.headers.get("authorization"),
-                )
-            )
+            self.calls.append(Call.of(request, body))
             try:
                 await self._admit(request, search=search)
                 response = await handler(request, body)
@@ -183,4 +164,4 @@ class HubSpotGateway(QueuedFaults):
         return RejectedError(self.error(400, message, "VALIDATION_ERROR"))
 
 
-__all__ = ["Call", "HubSpotGateway", "RejectedError"]
+__all__ = ["HubSpotGateway", "RejectedError"]

@@ -15,30 +15,18 @@ import json
 import math
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .calls import Call
 from .faults import QueuedFaults, RejectedError
 
 SUPPORTED_VERSIONS = frozenset({*(f"2.{n}" for n in range(7, 16)), "Unstable"})
 WINDOW_SECONDS = 10.0
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-    version: str | None
-    authorization: str | None
 
 
 def error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
@@ -120,16 +108,7 @@ class IntercomGateway(QueuedFaults):
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = None
-            self.calls.append(
-                Call(
-                    request.method,
-                    request.url.path,
-                    dict(request.query_params),
-                    body,
-                    request.headers.get("intercom-version"),
-                    request.headers.get("authorization"),
-                )
-            )
+            self.calls.append(Call.of(request, body, version_header="intercom-version"))
             try:
                 self._admit(request)
                 response = await handler(request, body)
@@ -141,4 +120,4 @@ class IntercomGateway(QueuedFaults):
         return endpoint
 
 
-__all__ = ["SUPPORTED_VERSIONS", "WINDOW_SECONDS", "Call", "IntercomGateway", "RejectedError", "error"]
+__all__ = ["SUPPORTED_VERSIONS", "WINDOW_SECONDS", "IntercomGateway", "RejectedError", "error"]

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from . import calls
 from ._salesforce_soql import SoqlError
 from .faults import QueuedFaults, RejectedError
 
@@ -25,18 +25,12 @@ SUPPORTED_VERSIONS = frozenset(f"{n}.0" for n in range(31, 67))
 _VERSION = re.compile(r"/services/data/v(\d+\.\d)(?:/|$)")
 
 
-@dataclass(frozen=True)
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    authorization: str | None
+class Call(calls.Call):
+    """One request the fake received, with the SOQL text it asked to run."""
 
     @property
     def soql(self) -> str | None:
-        return self.query.get("q")
+        return self.params.get("q")
 
 
 def errors(status: int, code: str, message: str, **headers: str) -> JSONResponse:
@@ -90,14 +84,7 @@ class SalesforceGateway(QueuedFaults):
         self, handler: Callable[[Request], Awaitable[Response]]
     ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            self.calls.append(
-                Call(
-                    request.method,
-                    request.url.path,
-                    dict(request.query_params),
-                    request.headers.get("authorization"),
-                )
-            )
+            self.calls.append(Call.of(request))
             try:
                 self._admit(request)
                 response = await handler(request)

@@ -1,4 +1,4 @@
-"""What the Jira and Confluence fakes share: the site and its credentials, the request log, fault
+"""What the Jira and Confluence fakes share: the site and its credentials, fault
 injection, and the Atlassian Document Format (building, reading and checking it as Jira does)."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from starlette.responses import JSONResponse, Response
+
+from .calls import SlidingWindow
 
 SITE = "https://acme.atlassian.net"
 EMAIL = "escalations@vendor.example"
@@ -87,18 +89,6 @@ def adf_problem(node: Any, *, top: bool = True) -> str | None:
 
 
 @dataclass
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    params: dict[str, str]
-    body: Any
-    authorization: str | None
-    status: int = 0
-
-
-@dataclass
 class _Fault:
     status: int
     remaining: int
@@ -122,7 +112,9 @@ class AtlassianFaults:
     """How many requests were answered 429."""
     _faults: list[_Fault] = field(default_factory=list)
     _malformed: list[str] = field(default_factory=list)
-    _accepted: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._limiter = SlidingWindow(self.clock)
 
     def fail_next(self, status: int, count: int = 1, *, path: str | None = None) -> None:
         """Answer the next `count` requests (to `path`, when given) with `status`: 5xx as an HTML
@@ -133,28 +125,24 @@ class AtlassianFaults:
         """Answer the next `count` requests 200 with an HTML page or with JSON of the wrong shape."""
         self._malformed.extend([kind] * count)
 
+    def _rate_limited(self, wait: float) -> Response:
+        self.rate_limited += 1
+        reset = self.now() + timedelta(seconds=wait)
+        headers = {
+            "X-RateLimit-Limit": str(self.rate_limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.") + f"{reset.microsecond // 1000:03d}Z",
+            "RateLimit-Reason": "jira-burst-based",
+        }
+        if not self.reset_header_only:
+            headers["Retry-After"] = str(math.ceil(wait))
+        return JSONResponse({"errorMessages": ["Rate limit exceeded."], "errors": {}}, 429, headers=headers)
+
     def check(self, path: str, error: Callable[[int], Response]) -> Response | None:
         """The response standing in for the real one, or None to answer normally."""
-        if self.rate_limit is not None:
-            now = self.clock()
-            self._accepted = [t for t in self._accepted if t > now - 1.0]
-            if len(self._accepted) >= self.rate_limit:
-                self.rate_limited += 1
-                wait = max(self._accepted[0] + 1.0 - now, 0.001)
-                reset = self.now() + timedelta(seconds=wait)
-                headers = {
-                    "X-RateLimit-Limit": str(self.rate_limit),
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.")
-                    + f"{reset.microsecond // 1000:03d}Z",
-                    "RateLimit-Reason": "jira-burst-based",
-                }
-                if not self.reset_header_only:
-                    headers["Retry-After"] = str(math.ceil(wait))
-                return JSONResponse(
-                    {"errorMessages": ["Rate limit exceeded."], "errors": {}}, 429, headers=headers
-                )
-            self._accepted.append(now)
+        wait = None if self.rate_limit is None else self._limiter.admit(self.rate_limit)
+        if wait is not None:
+            return self._rate_limited(max(wait, 0.001))
         fault = next((f for f in self._faults if f.path in {None, path}), None)
         if fault is not None:
             fault.remaining -= 1
@@ -177,7 +165,6 @@ __all__ = [
     "EMAIL",
     "SITE",
     "AtlassianFaults",
-    "Call",
     "adf_plain",
     "adf_problem",
     "text_to_adf",

@@ -40,8 +40,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from customer_escalation.connectors.records import Article, Dataset
-from tests.fakes.atlassian import API_TOKEN, EMAIL, SITE, AtlassianFaults, Call
+from tests.fakes.atlassian import API_TOKEN, EMAIL, SITE, AtlassianFaults
 from tests.fakes.atlassian_query import FieldSpec, QueryError, TextQuery, evaluate, parse_query, sort_records
+from tests.fakes.calls import Call
 
 SPACE_KEY = "SUP"
 _TAGS = re.compile(r"<[^>]+>")
@@ -172,13 +173,7 @@ class ConfluenceFake:
     # -- plumbing ---------------------------------------------------------------------------------
 
     def _guard(self, request: Request) -> tuple[Call, Response | None]:
-        call = Call(
-            request.method,
-            request.url.path,
-            dict(request.query_params),
-            None,
-            request.headers.get("authorization"),
-        )
+        call = Call.of(request)
         self.calls.append(call)
         basic = base64.b64encode(f"{self.email}:{self.api_token}".encode()).decode()
         valid = {f"Basic {basic}"} | ({f"Bearer {self.oauth_token}"} if self.oauth_token else set())

@@ -43,6 +43,8 @@ from starlette.routing import Route
 
 from customer_escalation.connectors.records import Article, Dataset
 
+from .calls import Call, SlidingWindow
+
 BASE_URL = "https://api.getguru.com"
 USER = "escalations@vendor.example"
 TOKEN = "0f3c9a51-guru-fake-user-token"
@@ -88,16 +90,6 @@ class StoredCard:
         return " ".join([self.title, html.unescape(_TAGS.sub(" ", self.content)), *self.tags]).lower()
 
 
-@dataclass(frozen=True)
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    params: dict[str, str]
-    authorization: str | None
-
-
 @dataclass
 class GuruFake:
     """A stateful Guru team. Drive it through ``httpx2.ASGITransport(app=fake.app)``."""
@@ -123,7 +115,7 @@ class GuruFake:
         self.collections: dict[str, tuple[str, str]] = {}
         self.cards: dict[str, StoredCard] = {}
         self.default_collection = self.add_collection("Support Knowledge")
-        self._accepted: list[float] = []
+        self._limiter = SlidingWindow(self.clock)
         for article in self.dataset.articles:
             tags = [*article.labels]
             if article.kind != "how-to":
@@ -195,14 +187,7 @@ class GuruFake:
         return JSONResponse({"description": description}, status)
 
     def _admit(self, request: Request) -> Response | None:
-        self.calls.append(
-            Call(
-                request.method,
-                request.url.path,
-                dict(request.query_params),
-                request.headers.get("authorization"),
-            )
-        )
+        self.calls.append(Call.of(request))
         basic = base64.b64encode(f"{self.user}:{self.token}".encode()).decode()
         if self.unauthorized or request.headers.get("authorization") != f"Basic {basic}":
             return self.error(401, "Authentication is required to access this resource")
@@ -210,16 +195,14 @@ class GuruFake:
             self.rate_limit_next -= 1
             self.rate_limited += 1
             return self.error(429, "Too many requests")
-        if self.rate_limit is not None:
-            now = self.clock()
-            self._accepted = [t for t in self._accepted if t > now - 1.0]
-            if len(self._accepted) >= self.rate_limit:
-                self.rate_limited += 1
-                wait = max(self._accepted[0] + 1.0 - now, 0.001)
-                return JSONResponse(
-                    {"description": "Too many requests"}, 429, headers={"Retry-After": str(math.ceil(wait))}
-                )
-            self._accepted.append(now)
+        wait = None if self.rate_limit is None else self._limiter.admit(self.rate_limit)
+        if wait is not None:
+            self.rate_limited += 1
+            return JSONResponse(
+                {"description": "Too many requests"},
+                429,
+                headers={"Retry-After": str(math.ceil(max(wait, 0.001)))},
+            )
         if self.fail_next:
             status = self.fail_next.pop(0)
             if status >= 500:
@@ -344,4 +327,4 @@ class GuruFake:
         return found
 
 
-__all__ = ["BASE_URL", "SEARCH_PATH", "TOKEN", "USER", "Call", "GuruFake", "article_html", "guru_time"]
+__all__ = ["BASE_URL", "SEARCH_PATH", "TOKEN", "USER", "GuruFake", "article_html", "guru_time"]

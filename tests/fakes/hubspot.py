@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from customer_escalation.connectors.records import Account, Dataset, Opportunity, Person
 
-from ._hubspot_gateway import Call, HubSpotGateway
+from ._hubspot_gateway import HubSpotGateway
 from ._hubspot_search import SEARCH_CAP, find, read_search
 
 BASE_URL = "https://api.hubapi.com"
@@ -475,4 +475,4 @@ class HubSpotFake(HubSpotGateway):
         return self.error(410, "This API version has been retired; use the CRM v3 objects API.", "GONE")
 
 
-__all__ = ["BASE_URL", "DEFAULT_PORTAL_ID", "DEFAULT_TOKEN", "PORTAL_PROPERTIES", "Call", "HubSpotFake"]
+__all__ = ["BASE_URL", "DEFAULT_PORTAL_ID", "DEFAULT_TOKEN", "PORTAL_PROPERTIES", "HubSpotFake"]

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from customer_escalation.connectors.records import Dataset
 
-from ._intercom_gateway import Call, IntercomGateway, error
+from ._intercom_gateway import IntercomGateway, error
 from ._intercom_search import SearchError, check, matches, read_pagination, words
 from ._intercom_shapes import (
     COLLECTION_ID,
@@ -300,6 +300,5 @@ __all__ = [
     "DEFAULT_TOKEN",
     "PRIORITY_ATTRIBUTE",
     "WORKSPACE_ID",
-    "Call",
     "IntercomFake",
 ]

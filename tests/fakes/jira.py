@@ -49,7 +49,6 @@ from tests.fakes.atlassian import (
     EMAIL,
     SITE,
     AtlassianFaults,
-    Call,
     adf_plain,
     adf_problem,
     text_to_adf,
@@ -63,6 +62,7 @@ from tests.fakes.atlassian_query import (
     parse_query,
     sort_records,
 )
+from tests.fakes.calls import Call
 from tests.fakes.jira_jql import JiraJql
 from tests.fakes.jira_shapes import ISSUE_TYPES, PRIORITIES, RESOLUTIONS, STATUSES, JiraShapes, jira_time
 
@@ -141,13 +141,7 @@ class JiraFake(JiraShapes, JiraJql):
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = raw.decode(errors="replace")
-        call = Call(
-            request.method,
-            request.url.path,
-            dict(request.query_params),
-            body,
-            request.headers.get("authorization"),
-        )
+        call = Call.of(request, body)
         self.calls.append(call)
         return call, self._refuse(call)
 
@@ -414,7 +408,6 @@ __all__ = [
     "EMAIL",
     "SITE",
     "AtlassianFaults",
-    "Call",
     "FieldSpec",
     "JiraFake",
     "ParsedQuery",

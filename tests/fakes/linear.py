@@ -42,6 +42,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from customer_escalation.connectors.records import Dataset
+from tests.fakes.calls import SlidingWindow
 from tests.fakes.linear_data import LinearData
 from tests.fakes.linear_schema import MAX_COMPLEXITY, build_linear_schema, complexity
 
@@ -90,7 +91,7 @@ class LinearFake(LinearData):
         self.seed(self.dataset)
         self._faults: list[tuple[int | str, int, str | None]] = []
         self._malformed: list[str] = []
-        self._accepted: list[float] = []
+        self._limiter = SlidingWindow(self.clock)
         self.app = Starlette(routes=[Route("/graphql", self._graphql, methods=["POST"])])
 
     # -- knobs ------------------------------------------------------------------------------------
@@ -138,13 +139,9 @@ class LinearFake(LinearData):
                 )
             message = "Authentication required, not authenticated"
             return self._errors(400, message, "authentication error", presentable=presentable)
-        if self.rate_limit is not None:
-            now = self.clock()
-            self._accepted = [t for t in self._accepted if t > now - 1.0]
-            if len(self._accepted) >= self.rate_limit:
-                oldest = self._accepted[0] if self._accepted else now
-                return self._limited(max(oldest + 1.0 - now, 0.001))
-            self._accepted.append(now)
+        wait = None if self.rate_limit is None else self._limiter.admit(self.rate_limit)
+        if wait is not None:
+            return self._limited(max(wait, 0.001))
         due = next((n for n, (_, _, op) in enumerate(self._faults) if op in {None, call.operation}), None)
         if due is not None:
             fault, count, operation = self._faults[due]

@@ -51,6 +51,7 @@ from ._notion_wire import (
     page_json,
     rich,
 )
+from .calls import Call, SlidingWindow
 
 BASE_URL = "https://api.notion.com"
 TOKEN = "ntn_40213377fakeintegrationtokenforthetests"
@@ -62,18 +63,6 @@ KIND_OPTIONS = {
     "troubleshooting": "Troubleshooting",
     "reference": "Reference",
 }
-
-
-@dataclass
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    params: dict[str, str]
-    body: Any
-    version: str | None
-    status: int = 0
 
 
 @dataclass
@@ -102,7 +91,7 @@ class NotionFake:
         self.children: dict[str, list[str]] = {}
         self._faults: list[_Fault] = []
         self._malformed = 0
-        self._accepted: list[float] = []
+        self._limiter = SlidingWindow(self.clock)
         moment = self.now()
         self.add_page("Support handbook", parent={"type": "workspace", "workspace": True}, page_id=ROOT_PAGE)
         self.database = {
@@ -222,13 +211,7 @@ class NotionFake:
 
     async def _guard(self, request: Request) -> tuple[Call, Response | None]:
         body = await request.json() if request.method == "POST" and await request.body() else None
-        call = Call(
-            request.method,
-            request.url.path,
-            dict(request.query_params),
-            body,
-            request.headers.get("notion-version"),
-        )
+        call = Call.of(request, body, version_header="notion-version")
         self.calls.append(call)
         seed = len(self.calls)
         if request.headers.get("authorization") != f"Bearer {self.token}":
@@ -245,13 +228,8 @@ class NotionFake:
     def _limited(self, seed: int) -> Response | None:
         if self.requests_per_second is None:
             return None
-        now = self.clock()
-        self._accepted = [t for t in self._accepted if t > now - 1.0]
-        if len(self._accepted) >= self.requests_per_second:
-            wait = self._accepted[0] + 1.0 - now if self._accepted else 1.0
-            return self._rate_limit_answer(wait, seed)
-        self._accepted.append(now)
-        return None
+        wait = self._limiter.admit(self.requests_per_second)
+        return None if wait is None else self._rate_limit_answer(wait, seed)
 
     def _rate_limit_answer(self, wait: float, seed: int) -> Response:
         self.rate_limited += 1
@@ -393,6 +371,5 @@ __all__ = [
     "ROOT_PAGE",
     "TOKEN",
     "VERSION",
-    "Call",
     "NotionFake",
 ]

@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from customer_escalation.connectors.records import Account, Dataset, Opportunity, Person
 
-from ._salesforce_gateway import Call, SalesforceGateway, errors
+from ._salesforce_gateway import SalesforceGateway, errors
 from ._salesforce_soql import Query, check_fields, parse, run
 
 BASE_URL = "https://northwind-dev.my.salesforce.com"
@@ -289,7 +289,6 @@ __all__ = [
     "DEFAULT_TOKEN",
     "DEFAULT_VERSION",
     "ORG_FIELDS",
-    "Call",
     "SalesforceFake",
     "salesforce_id",
 ]

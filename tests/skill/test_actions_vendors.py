@@ -144,9 +144,9 @@ async def test_every_action_previews_without_a_vendor_write_then_executes_throug
 
     notes = vendors.notes()
     assert len(notes) == 2
-    assert all(n.json["ticket"]["comment"]["public"] is False for n in notes)
-    assert notes[0].json["ticket"]["comment"]["body"].startswith(f"Escalation brief {escalation.id}")
-    assert "DRAFT customer update" in notes[1].json["ticket"]["comment"]["body"]
+    assert all(n.body["ticket"]["comment"]["public"] is False for n in notes)
+    assert notes[0].body["ticket"]["comment"]["body"].startswith(f"Escalation brief {escalation.id}")
+    assert "DRAFT customer update" in notes[1].body["ticket"]["comment"]["body"]
 
     again = await actions.next_steps(escalation, FRESH, ALL_STEPS, execute=True)
     assert [d.status for d in again] == ["skipped"] * 5

@@ -11,7 +11,8 @@ import httpx2
 from customer_escalation.connectors._http import HttpApi
 from customer_escalation.connectors.guru.knowledge_base import GuruKnowledgeBase
 from customer_escalation.connectors.guru.policy import GuruPolicy
-from customer_escalation.connectors.records import Article, ArticleKind, Dataset, Ref
+from customer_escalation.connectors.records import Dataset
+from tests.connectors.builders import article
 from tests.contract.dataset import ago
 from tests.fakes.clock import VirtualClock
 from tests.fakes.guru import BASE_URL, TOKEN, USER, GuruFake
@@ -42,19 +43,6 @@ async def scripted(
             GuruPolicy(USER, TOKEN), base_url=BASE_URL, client=client, sleep=(clock or VirtualClock()).sleep
         )
         yield GuruKnowledgeBase(api)
-
-
-def article(title: str, body: str, *, kind: ArticleKind = "how-to", **fields: Any) -> Article:
-    values: dict[str, Any] = {
-        "ref": Ref(system="local", id=title),
-        "id": title,
-        "title": title,
-        "body": body,
-        "kind": kind,
-        "updated_at": ago(days=5),
-    }
-    values.update(fields)
-    return Article.model_validate(values)
 
 
 def numbered(count: int, word: str = "ledger") -> Dataset:

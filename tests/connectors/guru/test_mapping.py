@@ -7,10 +7,11 @@ import pytest
 
 from customer_escalation.connectors.base import KnowledgeBase
 from customer_escalation.connectors.records import Dataset
+from tests.connectors.builders import article
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.guru import SEARCH_PATH, GuruFake
 
-from .conftest import article, connected
+from .conftest import connected
 
 pytestmark = pytest.mark.anyio
 

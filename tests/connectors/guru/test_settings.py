@@ -1,9 +1,7 @@
-"""The GURU_* settings, the factory, and `customer-escalation connectors check` for Guru."""
+"""The GURU_* settings and the factory for Guru (`connectors check` for it: test_connectors_check.py)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -14,10 +12,8 @@ from customer_escalation.connectors.errors import ConfigError
 from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.guru import from_settings
 from customer_escalation.connectors.settings import KNOWN_SYSTEMS, load_settings
-from customer_escalation.skill.cli import main
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.guru import GuruFake
-from tests.fakes.loopback import served
 
 REQUIRED = {"GURU_USER": "escalations@vendor.example", "GURU_API_TOKEN": "guru-token-1"}
 
@@ -96,42 +92,3 @@ async def test_the_factory_builds_the_knowledge_base_with_its_scope_and_links() 
         "Webhook signature mismatch",
     ]
     assert all((a.ref.url or "").startswith("https://app.guru.example/card/") for a in page.items)
-
-
-# --- connectors check ------------------------------------------------------------------------------
-
-
-def test_connectors_check_reports_each_bad_setting_on_one_line_without_secrets(
-    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("CUSTOMER_ESCALATION_KB", "guru")
-    monkeypatch.setenv("GURU_API_TOKEN", "s3cret-guru broken")
-    monkeypatch.setenv("GURU_BASE_URL", "http://guru.internal")
-    assert main(["connectors", "check"]) == 1
-    out = capsys.readouterr().out
-    (line,) = [line for line in out.splitlines() if line.startswith("knowledge base")]
-    assert "guru" in line and "misconfigured" in line
-    for variable in ("GURU_USER", "GURU_API_TOKEN", "GURU_BASE_URL"):
-        assert variable in line
-    assert "s3cret-guru" not in out and "guru.internal" not in out
-
-
-def test_connectors_check_probes_the_team_and_reports_rejected_credentials(
-    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake = GuruFake(CONTRACT_DATASET)
-    with served(fake.app) as url:
-        monkeypatch.setenv("CUSTOMER_ESCALATION_KB", "guru")
-        monkeypatch.setenv("GURU_BASE_URL", url)
-        monkeypatch.setenv("GURU_USER", fake.user)
-        monkeypatch.setenv("GURU_API_TOKEN", fake.token)
-        assert main(["connectors", "check", "--json"]) == 0
-        healthy = [r for r in json.loads(capsys.readouterr().out) if r["category"] == "kb"]
-        fake.unauthorized = True
-        assert main(["connectors", "check", "--json"]) == 1
-        rejected = [r for r in json.loads(capsys.readouterr().out) if r["category"] == "kb"]
-    assert [(r["system"], r["status"]) for r in healthy] == [("guru", "ok")]
-    assert [r["status"] for r in rejected] == ["auth failed"]
-    assert "GURU_USER and GURU_API_TOKEN" in rejected[0]["detail"]
-    assert fake.token not in json.dumps([healthy, rejected])
-    assert [call.path for call in fake.calls] == ["/api/v1/teams"] * 2

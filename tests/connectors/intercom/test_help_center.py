@@ -24,7 +24,7 @@ async def test_a_search_asks_for_published_articles_of_the_help_center() -> None
     async with help_center_on(fake, clock, version="2.14", help_center_id="77") as kb:
         page = await kb.search_articles("  webhook\u200b  ")
     (call,) = fake.calls
-    assert (call.path, call.query, call.version) == (
+    assert (call.path, call.params, call.version) == (
         "/articles/search",
         {"phrase": "webhook", "state": "published", "help_center_id": "77"},
         "2.14",
@@ -99,4 +99,4 @@ async def test_check_lists_one_article() -> None:
     fake = fake_on(clock)
     async with help_center_on(fake, clock) as kb:
         await kb.check()
-    assert [(c.path, c.query) for c in fake.calls] == [("/articles", {"per_page": "1"})]
+    assert [(c.path, c.params) for c in fake.calls] == [("/articles", {"per_page": "1"})]

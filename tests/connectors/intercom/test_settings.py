@@ -1,9 +1,7 @@
-"""The INTERCOM_* settings, the factory, and `customer-escalation connectors check` for Intercom."""
+"""The INTERCOM_* settings and the factory for Intercom (`connectors check`: test_connectors_check.py)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -15,11 +13,9 @@ from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.intercom import from_settings
 from customer_escalation.connectors.intercom.settings import IntercomSettings
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.skill.cli import main
 from tests.connectors.settings_checks import one_line_refusal
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 from tests.fakes.intercom import DEFAULT_ADMIN_ID, IntercomFake
-from tests.fakes.loopback import served
 
 REQUIRED = {"INTERCOM_ACCESS_TOKEN": "tok_abc123", "INTERCOM_ADMIN_ID": "8120001"}
 
@@ -127,49 +123,3 @@ async def test_the_factory_builds_scoped_connectors_with_the_configured_version(
     assert (call.path, call.version) == ("/conversations/search", "2.11")
     assert call.authorization == f"Bearer {fake.token}"
     assert {c.version for c in fake.calls} == {"2.11"}
-
-
-# --- connectors check ------------------------------------------------------------------------------
-
-
-def _rows(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, str]]:
-    return {row["category"]: row for row in json.loads(capsys.readouterr().out)}
-
-
-def test_connectors_check_reports_each_bad_setting_on_one_line_without_secrets(
-    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("CUSTOMER_ESCALATION_SUPPORT", "intercom")
-    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", "tok_secret_0042 broken")
-    monkeypatch.setenv("INTERCOM_REGION", "mars-1")
-    assert main(["connectors", "check"]) == 1
-    out = capsys.readouterr().out
-    (line,) = [line for line in out.splitlines() if line.startswith("support platform")]
-    assert "intercom" in line and "misconfigured" in line
-    for variable in ("INTERCOM_ACCESS_TOKEN", "INTERCOM_REGION", "INTERCOM_ADMIN_ID"):
-        assert variable in line
-    assert "tok_secret" not in out and "mars-1" not in out
-
-
-def test_connectors_check_probes_support_and_kb_and_reports_a_revoked_token(
-    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake = IntercomFake(CONTRACT_DATASET)
-    with served(fake.app) as url:
-        monkeypatch.setenv("CUSTOMER_ESCALATION_SUPPORT", "intercom")
-        monkeypatch.setenv("CUSTOMER_ESCALATION_KB", "intercom")
-        monkeypatch.setenv("INTERCOM_BASE_URL", url)
-        monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", fake.token)
-        monkeypatch.setenv("INTERCOM_ADMIN_ID", DEFAULT_ADMIN_ID)
-        assert main(["connectors", "check", "--json"]) == 0
-        healthy = _rows(capsys)
-        fake.unauthorized = True
-        assert main(["connectors", "check", "--json"]) == 1
-        revoked = _rows(capsys)
-    for category in ("support", "kb"):
-        assert (healthy[category]["system"], healthy[category]["status"]) == ("intercom", "ok")
-        assert revoked[category]["status"] == "auth failed"
-        assert "Access Token Invalid" in revoked[category]["detail"]
-    assert fake.token not in json.dumps([healthy, revoked])
-    assert sorted(c.path for c in fake.calls) == ["/articles", "/articles", "/me", "/me"]
-    assert {c.version for c in fake.calls} == {"2.14"}

@@ -10,29 +10,14 @@ import pytest
 from customer_escalation.connectors.base import IssueDraft, ProjectTracker
 from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError, WriteRefusedError
 from customer_escalation.connectors.linear.writes import issue_id_for
-from customer_escalation.connectors.records import Dataset, TrackerIssue
+from customer_escalation.connectors.records import Dataset
+from tests.connectors.builders import issue
 from tests.contract.dataset import CONTRACT_DATASET, NOW, ago
 from tests.fakes.linear import ACCOUNT_URL, API_KEY, TICKET_URL
 
 from .conftest import Make
 
 pytestmark = pytest.mark.anyio
-
-
-def issue(key: str, title: str, **fields: Any) -> TrackerIssue:
-    values: dict[str, Any] = {
-        "ref": {"system": "local", "id": key},
-        "key": key,
-        "title": title,
-        "body": f"Body of {key}.",
-        "kind": "bug",
-        "status": "open",
-        "project": key.split("-")[0],
-        "created_at": ago(days=3),
-        "updated_at": ago(days=1),
-    }
-    values.update(fields)
-    return TrackerIssue.model_validate(values)
 
 
 def draft(**fields: Any) -> IssueDraft:

@@ -18,6 +18,7 @@ from customer_escalation.connectors.errors import InvalidQueryError, NotFoundErr
 from customer_escalation.connectors.local import LocalWorkspace, search
 from customer_escalation.connectors.local.search import MAX_PHRASES, parse_query
 from customer_escalation.connectors.records import Dataset
+from tests.connectors.paging import every_page, ids_of
 from tests.contract.dataset import CONTRACT_DATASET
 
 from ._helpers import account, ago, article, clock, issue, message, ticket
@@ -222,14 +223,10 @@ async def test_pages_walk_every_match_once_in_the_order_of_one_big_page(tmp_path
     )
     with _workspace(tmp_path, dataset) as workspace:
         whole = await workspace.search_tickets("webhook", limit=100)
-        walked: list[str] = []
-        cursor = None
-        while True:
-            page = await workspace.search_tickets("webhook", limit=5, cursor=cursor)
-            walked.extend(t.id for t in page.items)
-            if page.next_cursor is None:
-                break
-            cursor = page.next_cursor
+        pages = await every_page(
+            lambda cursor: workspace.search_tickets("webhook", limit=5, cursor=cursor), most=20
+        )
+        walked = ids_of(pages)
     assert walked == [t.id for t in whole.items]
     assert len(walked) == 23
 
@@ -382,14 +379,10 @@ async def test_pages_of_a_common_words_query_never_overlap(
     )
     with _workspace(tmp_path, dataset) as workspace:
         whole = await workspace.search_tickets("login error", limit=100)
-        walked: list[str] = []
-        cursor = None
-        while True:
-            page = await workspace.search_tickets("login error", limit=2, cursor=cursor)
-            walked.extend(t.id for t in page.items)
-            if page.next_cursor is None:
-                break
-            cursor = page.next_cursor
+        pages = await every_page(
+            lambda cursor: workspace.search_tickets("login error", limit=2, cursor=cursor), most=20
+        )
+        walked = ids_of(pages)
     assert walked == [t.id for t in whole.items]
     assert len(set(walked)) == 15
     assert walked[:2] == ["15", "12"]

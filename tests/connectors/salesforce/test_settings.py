@@ -1,9 +1,7 @@
-"""The SALESFORCE_* settings, the factory, and `customer-escalation connectors check` for Salesforce."""
+"""The SALESFORCE_* settings and the factory for Salesforce (`connectors check`: test_connectors_check.py)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -14,10 +12,8 @@ from customer_escalation.connectors.errors import ConfigError
 from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.salesforce import from_settings
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.skill.cli import main
 from tests.connectors.settings_checks import one_line_refusal
 from tests.contract.dataset import CONTRACT_DATASET
-from tests.fakes.loopback import served
 from tests.fakes.salesforce import SalesforceFake
 
 REQUIRED = {
@@ -100,47 +96,3 @@ async def test_the_factory_builds_the_crm_from_settings_with_version_fields_and_
     (call,) = fake.calls
     assert call.path == "/services/data/v64.0/query"
     assert call.soql is not None and "Type IN ('Customer - Direct', 'Customer - Channel')" in call.soql
-
-
-# --- connectors check ------------------------------------------------------------------------------
-
-
-def _crm_row(capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
-    rows = json.loads(capsys.readouterr().out)
-    (row,) = [r for r in rows if r["category"] == "crm"]
-    return dict(row)
-
-
-def test_connectors_check_reports_each_bad_setting_on_one_line_without_secrets(
-    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("CUSTOMER_ESCALATION_CRM", "salesforce")
-    monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", "00Dsecret!0042 broken")
-    monkeypatch.setenv("SALESFORCE_INSTANCE_URL", "http://acme.my.salesforce.com")
-    monkeypatch.setenv("SALESFORCE_ARR_FIELD", "ARR__c, Name")
-    assert main(["connectors", "check"]) == 1
-    out = capsys.readouterr().out
-    (line,) = [line for line in out.splitlines() if line.startswith("CRM")]
-    assert "salesforce" in line and "misconfigured" in line
-    for variable in ("SALESFORCE_ACCESS_TOKEN", "SALESFORCE_INSTANCE_URL", "SALESFORCE_ARR_FIELD"):
-        assert variable in line
-    assert "00Dsecret" not in out and "ARR__c, Name" not in out
-
-
-def test_connectors_check_probes_the_org_and_reports_an_expired_session(
-    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake = SalesforceFake(CONTRACT_DATASET)
-    with served(fake.app) as url:
-        monkeypatch.setenv("CUSTOMER_ESCALATION_CRM", "salesforce")
-        monkeypatch.setenv("SALESFORCE_INSTANCE_URL", url)
-        monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", fake.token)
-        assert main(["connectors", "check", "--json"]) == 0
-        healthy = _crm_row(capsys)
-        fake.unauthorized = True
-        assert main(["connectors", "check", "--json"]) == 1
-        expired = _crm_row(capsys)
-    assert (healthy["system"], healthy["status"]) == ("salesforce", "ok")
-    assert expired["status"] == "auth failed" and "INVALID_SESSION_ID" in expired["detail"]
-    assert fake.token not in json.dumps([healthy, expired])
-    assert fake.queries() == ["SELECT Id FROM Account LIMIT 1"] * 2

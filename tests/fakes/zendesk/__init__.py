@@ -2,6 +2,6 @@
 
 from .account import bulk_tickets, iso
 from .fake import ZendeskFake
-from .wire import SEARCH_CAP, Call
+from .wire import SEARCH_CAP
 
-__all__ = ["SEARCH_CAP", "Call", "ZendeskFake", "bulk_tickets", "iso"]
+__all__ = ["SEARCH_CAP", "ZendeskFake", "bulk_tickets", "iso"]

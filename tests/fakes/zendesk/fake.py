@@ -29,10 +29,11 @@ from starlette.routing import Route
 
 from customer_escalation.connectors.records import Dataset
 
+from ..calls import Call
 from .account import ZendeskAccount, iso
 from .help_center import HelpCenterRoutes
 from .search import TicketMatching, neg_time
-from .wire import ERROR_BODIES, NOT_FOUND, SEARCH_CAP, Call, Fault, corrupted, includes, invalid
+from .wire import ERROR_BODIES, NOT_FOUND, SEARCH_CAP, Fault, corrupted, includes, invalid
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
@@ -136,15 +137,7 @@ class ZendeskFake(TicketMatching, HelpCenterRoutes, ZendeskAccount):
                         {"error": "Unprocessable Entity", "description": "Malformed JSON"}, 400
                     )
             path = request.url.path
-            self.calls.append(
-                Call(
-                    request.method,
-                    path,
-                    dict(request.query_params),
-                    body,
-                    request.headers.get("authorization"),
-                )
-            )
+            self.calls.append(Call.of(request, body))
             if any(path.startswith(prefix) for prefix in self.gone):
                 return JSONResponse(ERROR_BODIES[410], 410)
             authorization = request.headers.get("authorization")

@@ -30,17 +30,6 @@ ERROR_BODIES: dict[int, dict[str, Any]] = {
 NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 
 
-@dataclass(frozen=True)
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    params: dict[str, str]
-    json: Any
-    authorization: str | None
-
-
 @dataclass
 class Fault:
     kind: str
