@@ -4,6 +4,7 @@ on its own loopback port, and the agent loop runs over the MCP server exactly as
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +18,11 @@ from tests.fakes.jira import JiraFake
 from tests.fakes.slack import SlackFake
 from tests.fakes.zendesk import ZendeskFake
 
-from .vendor_run import NOW, offline_brief, serving_fakes, slack_env
+from .vendor_run import NOW, chosen_systems_env, offline_brief, serving_fakes, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+SYSTEMS = {"support": "zendesk", "crm": "hubspot", "chat": "slack", "tracker": "jira", "kb": "confluence"}
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +39,10 @@ def vendors() -> Iterator[dict[str, Any]]:
         yield served
 
 
-def _env(vendors: dict[str, Any], tmp: str) -> dict[str, str]:
+def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
     fakes, urls = vendors["fakes"], vendors["urls"]
     return {
-        "CUSTOMER_ESCALATION_WORKSPACE": f"{tmp}/history.sqlite",
-        "CUSTOMER_ESCALATION_SUPPORT": "zendesk",
-        "CUSTOMER_ESCALATION_CRM": "hubspot",
-        "CUSTOMER_ESCALATION_CHAT": "slack",
-        "CUSTOMER_ESCALATION_TRACKER": "jira",
-        "CUSTOMER_ESCALATION_KB": "confluence",
+        **chosen_systems_env(tmp, SYSTEMS),
         "ZENDESK_BASE_URL": urls["zendesk"],
         "ZENDESK_EMAIL": fakes["zendesk"].email,
         "ZENDESK_API_TOKEN": "zd-test-token",
@@ -61,17 +59,11 @@ def _env(vendors: dict[str, Any], tmp: str) -> dict[str, str]:
 
 
 async def test_a_full_brief_comes_from_five_vendor_apis_on_loopback(
-    vendors: dict[str, Any], tmp_path: Any
+    vendors: dict[str, Any], tmp_path: Path
 ) -> None:
-    settings = load_settings(_env(vendors, str(tmp_path)))
+    settings = load_settings(_env(vendors, tmp_path))
     registry = build_registry(settings, clock=lambda: NOW)
-    assert registry.systems() == {
-        "support": "zendesk",
-        "crm": "hubspot",
-        "chat": "slack",
-        "tracker": "jira",
-        "kb": "confluence",
-    }
+    assert registry.systems() == SYSTEMS
     result = await offline_brief(registry)
 
     assert result.unavailable == []

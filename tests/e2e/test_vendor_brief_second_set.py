@@ -22,7 +22,7 @@ from tests.fakes.notion import ROOT_PAGE, NotionFake
 from tests.fakes.salesforce import ORG_FIELDS, SalesforceFake
 from tests.fakes.slack import SlackFake
 
-from .vendor_run import NOW, offline_brief, serving_fakes, slack_env
+from .vendor_run import NOW, chosen_systems_env, offline_brief, serving_fakes, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 SYSTEMS = {"support": "intercom", "crm": "salesforce", "chat": "slack", "tracker": "linear", "kb": "notion"}
@@ -45,8 +45,7 @@ def vendors() -> Iterator[dict[str, Any]]:
 def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
     fakes, urls = vendors["fakes"], vendors["urls"]
     return {
-        "CUSTOMER_ESCALATION_WORKSPACE": str(tmp / "history.sqlite"),
-        **{f"CUSTOMER_ESCALATION_{category.upper()}": system for category, system in SYSTEMS.items()},
+        **chosen_systems_env(tmp, SYSTEMS),
         "INTERCOM_BASE_URL": urls["intercom"],
         "INTERCOM_ACCESS_TOKEN": fakes["intercom"].token,
         "INTERCOM_ADMIN_ID": DEFAULT_ADMIN_ID,

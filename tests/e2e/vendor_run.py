@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from mcp import Client
@@ -28,6 +29,12 @@ def serving_fakes(fakes: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     """Serve each fake's app on its own loopback port; yields the fakes and their base URLs by name."""
     with serving({name: fake.app for name, fake in fakes.items()}) as urls:
         yield {"fakes": fakes, "urls": urls}
+
+
+def chosen_systems_env(tmp: Path, systems: Mapping[str, str]) -> dict[str, str]:
+    """The variables that choose each category's system, with the escalation history under `tmp`."""
+    chosen = {f"CUSTOMER_ESCALATION_{category.upper()}": system for category, system in systems.items()}
+    return {"CUSTOMER_ESCALATION_WORKSPACE": str(tmp / "history.sqlite"), **chosen}
 
 
 def slack_env(urls: Mapping[str, str]) -> dict[str, str]:
