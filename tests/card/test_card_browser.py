@@ -17,7 +17,7 @@ from playwright.async_api import Browser, async_playwright, expect
 
 from customer_escalation.skill.card import CARD_URI, PREVIEW_TTL
 from tests.card.harness import Host, chromium_path, launch
-from tests.card.world import HOSTILE, World, open_world
+from tests.card.world import HOSTILE, World, world_in
 
 CHROMIUM = chromium_path()
 pytestmark = [
@@ -42,10 +42,8 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    world = open_world(tmp_path)
-    yield world
-    world.history.close()
-    world.workspace.close()
+    with world_in(tmp_path) as world:
+        yield world
 
 
 @pytest.fixture

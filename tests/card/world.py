@@ -3,6 +3,8 @@ whose customer text is hostile, a clock the tests move, and the server over them
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -72,6 +74,17 @@ def open_world(folder: Path) -> World:
     path = folder / "card.sqlite"
     workspace = LocalWorkspace.create(path, CONTRACT_DATASET, clock=clock)
     return World(workspace, SqliteHistoryStore.open(path, clock=clock), clock)
+
+
+@contextmanager
+def world_in(folder: Path) -> Iterator[World]:
+    """`open_world(folder)`, its history and workspace closed after."""
+    world = open_world(folder)
+    try:
+        yield world
+    finally:
+        world.history.close()
+        world.workspace.close()
 
 
 def escalation_case(**overrides: Any) -> EscalationCase:

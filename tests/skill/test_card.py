@@ -14,7 +14,7 @@ from mcp import Client
 from customer_escalation.skill.actions import WriteRules
 from customer_escalation.skill.card import CARD_URI, PREVIEW_TTL, card_bundle, csp_hash
 from customer_escalation.skill.card.build import build
-from tests.card.world import CHANNEL_ID, CUSTOMER_EMAIL, RULES, World, open_world
+from tests.card.world import CHANNEL_ID, CUSTOMER_EMAIL, RULES, World, world_in
 
 pytestmark = pytest.mark.anyio
 
@@ -23,10 +23,8 @@ APP_MIME = "text/html;profile=mcp-app"
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    world = open_world(tmp_path)
-    yield world
-    world.history.close()
-    world.workspace.close()
+    with world_in(tmp_path) as world:
+        yield world
 
 
 @pytest.fixture
