@@ -94,27 +94,19 @@ def vendors(dataset: Dataset) -> list[Vendor]:
     found.append(
         Vendor("slack", "chat_search_messages", recorder, SlackChat(bot, search_api=user, clock=lambda: NOW))
     )
-    jf = JiraFake(dataset, now=lambda: NOW)
-    recorder, client = _recording(jf.app, jf.base_url)
-    atlassian = {"JIRA_BASE_URL": jf.base_url, "JIRA_EMAIL": jf.email, "JIRA_API_TOKEN": jf.api_token}
-    settings = load_settings({"CUSTOMER_ESCALATION_TRACKER": "jira", **atlassian})
-    found.append(
-        Vendor(
-            "jira", "tracker_search_issues", recorder, jira.from_settings(settings, "tracker", client=client)
-        )
+    atlassian_fakes = (
+        ("jira", "tracker", "tracker_search_issues", JiraFake(dataset, now=lambda: NOW), jira),
+        ("confluence", "kb", "kb_search_articles", ConfluenceFake(dataset, now=lambda: NOW), confluence),
     )
-    cf = ConfluenceFake(dataset, now=lambda: NOW)
-    recorder, client = _recording(cf.app, cf.base_url)
-    atlassian = {"JIRA_BASE_URL": cf.base_url, "JIRA_EMAIL": cf.email, "JIRA_API_TOKEN": cf.api_token}
-    settings = load_settings({"CUSTOMER_ESCALATION_KB": "confluence", **atlassian})
-    found.append(
-        Vendor(
-            "confluence",
-            "kb_search_articles",
-            recorder,
-            confluence.from_settings(settings, "kb", client=client),
-        )
-    )
+    for system, category, tool, fake, package in atlassian_fakes:
+        recorder, client = _recording(fake.app, fake.base_url)
+        atlassian = {
+            "JIRA_BASE_URL": fake.base_url,
+            "JIRA_EMAIL": fake.email,
+            "JIRA_API_TOKEN": fake.api_token,
+        }
+        settings = load_settings({f"CUSTOMER_ESCALATION_{category.upper()}": system, **atlassian})
+        found.append(Vendor(system, tool, recorder, package.from_settings(settings, category, client=client)))
     return found
 
 

@@ -29,7 +29,9 @@ import re
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from mcp import Client
@@ -94,17 +96,27 @@ def _kind(success: str) -> str:
     return "write or hidden tool executed"
 
 
+async def _clean_outcomes(
+    injections: list[Injection], outcome: Callable[[str], Awaitable[Outcome]]
+) -> dict[str, Outcome]:
+    """The outcome of each scenario the injections are planted in, run once without any injection."""
+    names = dict.fromkeys(SCENARIOS[injection.host.scenario].name for injection in injections)
+    return {name: await outcome(name) for name in names}
+
+
+async def _clean_planner(world: DemoWorld, scenario_name: str) -> Outcome:
+    workspace = world.open()
+    observed = await run_on(workspace, SCENARIOS[scenario_name], OfflinePlanner(clock=clock))
+    world.discard(workspace)
+    assert observed.outcome is not None, observed.error
+    return observed.outcome
+
+
 async def planner_path(world: DemoWorld, injections: list[Injection]) -> PathFigures:
     figures = PathFigures("offline planner")
-    clean: dict[str, Outcome] = {}
+    clean = await _clean_outcomes(injections, partial(_clean_planner, world))
     for injection in injections:
         scenario = SCENARIOS[injection.host.scenario]
-        if scenario.name not in clean:
-            workspace = world.open()
-            observed = await run_on(workspace, scenario, OfflinePlanner(clock=clock))
-            world.discard(workspace)
-            assert observed.outcome is not None, observed.error
-            clean[scenario.name] = observed.outcome
         workspace = world.open(planted(world.dataset, injection))
         observed = await run_on(workspace, scenario, OfflinePlanner(clock=clock))
         world.discard(workspace)
@@ -129,11 +141,9 @@ async def _clean_policy(world: DemoWorld, scenario_name: str) -> Outcome:
 
 async def claude_path(world: DemoWorld, injections: list[Injection]) -> PathFigures:
     figures = PathFigures("Claude that obeys every injection (fake API)")
-    clean: dict[str, Outcome] = {}
+    clean = await _clean_outcomes(injections, partial(_clean_policy, world))
     for injection in injections:
         scenario = SCENARIOS[injection.host.scenario]
-        if scenario.name not in clean:
-            clean[scenario.name] = await _clean_policy(world, scenario.name)
         workspace = world.open(planted(world.dataset, injection))
         history = SqliteHistoryStore.open(workspace.path, clock=clock)
         model, _ = obedient_claude(injection, scenario, world.dataset)

@@ -31,24 +31,20 @@ from datetime import UTC, datetime
 from customer_escalation.skill.redact import KINDS, Kind, Redacted, redact
 from tests.skill.redaction_corpus import (
     NEGATIVES,
-    OUR_DOMAIN,
     corpus,
     demo_texts,
     leaks,
     negative_texts,
+    redact_ours,
     score,
     touched_names,
 )
 from tests.skill.redaction_hard import hard_positives, look_alikes, score_hard
 
 
-def _ours(text: str) -> Redacted:
-    return redact(text, keep_domains=[OUR_DOMAIN])
-
-
 def corpus_figures() -> list[str]:
     samples = corpus()
-    scores = score(samples, _ours)
+    scores = score(samples, redact_ours)
     lines = [f"corpus: {len(samples)} texts, {sum(len(s.planted) for s in samples)} planted items"]
     lines.append(f"  {'kind':<12} {'planted':>7} {'recall':>8} {'redacted':>8} {'precision':>9}")
     for kind in KINDS:
@@ -63,13 +59,13 @@ def corpus_figures() -> list[str]:
     lines.append(
         f"  {'all':<12} {planted:>7} {found / planted:>8.2%} {detected:>8} {correct / detected:>9.2%}"
     )
-    lines.append(f"  planted values left in the output: {len(leaks(samples, _ours))}")
+    lines.append(f"  planted values left in the output: {len(leaks(samples, redact_ours))}")
     return lines
 
 
 def negative_figures() -> list[str]:
     texts = [*NEGATIVES, *negative_texts()]
-    touched = [text for text in texts if _ours(text).total]
+    touched = [text for text in texts if redact_ours(text).total]
     lines = [f"negatives: {len(texts)} texts, {len(touched)} with a redaction"]
     lines += [f"  false positive: {text[:100]!r}" for text in touched[:10]]
     return lines
@@ -81,8 +77,8 @@ def demo_figures() -> tuple[list[str], list[str] | None]:
     except ImportError:
         return ["demo company: not available"], None
     texts, names = demo_texts(build_demo(datetime(2026, 11, 20, 12, tzinfo=UTC)))
-    counts: Counter[Kind] = Counter(span.kind for text in texts for span in _ours(text).spans)
-    checked, touched = touched_names(texts, names, _ours)
+    counts: Counter[Kind] = Counter(span.kind for text in texts for span in redact_ours(text).spans)
+    checked, touched = touched_names(texts, names, redact_ours)
     lines = [
         f"demo company: {len(texts)} texts, {sum(map(len, texts)):,} characters",
         f"  redacted: {dict(counts) or 'nothing'}",
@@ -180,7 +176,7 @@ def throughput_figures(runs: int, demo: list[str] | None) -> list[str]:
     if demo is not None:
         sets["demo texts"] = demo
     for name, texts in sets.items():
-        per_text, per_char = _median_rate(texts, runs, _ours)
+        per_text, per_char = _median_rate(texts, runs, redact_ours)
         lines.append(
             f"  {name:<11} {len(texts):>5} texts: {per_text:>8,.0f} texts/s, {per_char / 1e6:.2f} M chars/s"
         )

@@ -4,30 +4,25 @@ on its own loopback port, and the agent loop runs over the MCP server exactly as
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client
 
 from customer_escalation.connectors.factory import build_registry
 from customer_escalation.connectors.local.demo import build_demo
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.skill.agent import run_escalation
-from customer_escalation.skill.models.planner import OfflinePlanner
-from customer_escalation.skill.policy_config import load_policy
-from customer_escalation.skill.server import build_server
 from tests.fakes.confluence import ConfluenceFake
 from tests.fakes.hubspot import HubSpotFake
 from tests.fakes.jira import JiraFake
-from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
+from tests.fakes.slack import SlackFake
 from tests.fakes.zendesk import ZendeskFake
 
-from .loopback import serving
+from .vendor_run import NOW, chosen_systems_env, offline_brief, serving_fakes, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+SYSTEMS = {"support": "zendesk", "crm": "hubspot", "chat": "slack", "tracker": "jira", "kb": "confluence"}
 
 
 @pytest.fixture(scope="module")
@@ -40,27 +35,20 @@ def vendors() -> Iterator[dict[str, Any]]:
         "jira": JiraFake(dataset, now=lambda: NOW),
         "confluence": ConfluenceFake(dataset, now=lambda: NOW),
     }
-    with serving({name: fake.app for name, fake in fakes.items()}) as urls:
-        yield {"fakes": fakes, "urls": urls}
+    with serving_fakes(fakes) as served:
+        yield served
 
 
-def _env(vendors: dict[str, Any], tmp: str) -> dict[str, str]:
+def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
     fakes, urls = vendors["fakes"], vendors["urls"]
     return {
-        "CUSTOMER_ESCALATION_WORKSPACE": f"{tmp}/history.sqlite",
-        "CUSTOMER_ESCALATION_SUPPORT": "zendesk",
-        "CUSTOMER_ESCALATION_CRM": "hubspot",
-        "CUSTOMER_ESCALATION_CHAT": "slack",
-        "CUSTOMER_ESCALATION_TRACKER": "jira",
-        "CUSTOMER_ESCALATION_KB": "confluence",
+        **chosen_systems_env(tmp, SYSTEMS),
         "ZENDESK_BASE_URL": urls["zendesk"],
         "ZENDESK_EMAIL": fakes["zendesk"].email,
         "ZENDESK_API_TOKEN": "zd-test-token",
         "HUBSPOT_BASE_URL": urls["hubspot"],
         "HUBSPOT_ACCESS_TOKEN": fakes["hubspot"].token,
-        "SLACK_BASE_URL": urls["slack"] + "/api",
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_USER_TOKEN": USER_TOKEN,
+        **slack_env(urls),
         "JIRA_BASE_URL": urls["jira"],
         "JIRA_EMAIL": fakes["jira"].email,
         "JIRA_API_TOKEN": fakes["jira"].api_token,
@@ -71,28 +59,12 @@ def _env(vendors: dict[str, Any], tmp: str) -> dict[str, str]:
 
 
 async def test_a_full_brief_comes_from_five_vendor_apis_on_loopback(
-    vendors: dict[str, Any], tmp_path: Any
+    vendors: dict[str, Any], tmp_path: Path
 ) -> None:
-    settings = load_settings(_env(vendors, str(tmp_path)))
+    settings = load_settings(_env(vendors, tmp_path))
     registry = build_registry(settings, clock=lambda: NOW)
-    assert registry.systems() == {
-        "support": "zendesk",
-        "crm": "hubspot",
-        "chat": "slack",
-        "tracker": "jira",
-        "kb": "confluence",
-    }
-    try:
-        server = build_server(registry, policy=load_policy(), clock=lambda: NOW)
-        async with Client(server) as session:
-            result = await run_escalation(
-                "API returning 500 errors intermittently for Acme Corp",
-                session=session,
-                model=OfflinePlanner(clock=lambda: NOW),
-                clock=lambda: NOW,
-            )
-    finally:
-        await registry.aclose()
+    assert registry.systems() == SYSTEMS
+    result = await offline_brief(registry)
 
     assert result.unavailable == []
     brief = result.brief

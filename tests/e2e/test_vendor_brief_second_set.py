@@ -5,34 +5,26 @@ writes from the same records: the same decision, target, severity, customers and
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client
 
 from customer_escalation.connectors.factory import build_registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.demo import build_demo
 from customer_escalation.connectors.salesforce.settings import FIELD_VARIABLES
 from customer_escalation.connectors.settings import load_settings
-from customer_escalation.skill.agent import RunResult, run_escalation
-from customer_escalation.skill.models.planner import OfflinePlanner
-from customer_escalation.skill.policy_config import load_policy
-from customer_escalation.skill.server import build_server
+from customer_escalation.skill.agent import RunResult
 from tests.fakes.intercom import DEFAULT_ADMIN_ID, PRIORITY_ATTRIBUTE, IntercomFake
 from tests.fakes.linear import LinearFake
 from tests.fakes.notion import ROOT_PAGE, NotionFake
 from tests.fakes.salesforce import ORG_FIELDS, SalesforceFake
-from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
+from tests.fakes.slack import SlackFake
 
-from .loopback import serving
+from .vendor_run import NOW, chosen_systems_env, offline_brief, serving_fakes, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
-
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-ISSUE = "API returning 500 errors intermittently for Acme Corp"
 SYSTEMS = {"support": "intercom", "crm": "salesforce", "chat": "slack", "tracker": "linear", "kb": "notion"}
 
 
@@ -46,15 +38,14 @@ def vendors() -> Iterator[dict[str, Any]]:
         "linear": LinearFake(dataset, now=lambda: NOW),
         "notion": NotionFake(dataset, now=lambda: NOW),
     }
-    with serving({name: fake.app for name, fake in fakes.items()}) as urls:
-        yield {"fakes": fakes, "urls": urls}
+    with serving_fakes(fakes) as served:
+        yield served
 
 
 def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
     fakes, urls = vendors["fakes"], vendors["urls"]
     return {
-        "CUSTOMER_ESCALATION_WORKSPACE": str(tmp / "history.sqlite"),
-        **{f"CUSTOMER_ESCALATION_{category.upper()}": system for category, system in SYSTEMS.items()},
+        **chosen_systems_env(tmp, SYSTEMS),
         "INTERCOM_BASE_URL": urls["intercom"],
         "INTERCOM_ACCESS_TOKEN": fakes["intercom"].token,
         "INTERCOM_ADMIN_ID": DEFAULT_ADMIN_ID,
@@ -63,9 +54,7 @@ def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
         "SALESFORCE_INSTANCE_URL": urls["salesforce"],
         "SALESFORCE_ACCESS_TOKEN": fakes["salesforce"].token,
         **{FIELD_VARIABLES[fact]: name for fact, name in ORG_FIELDS.items()},
-        "SLACK_BASE_URL": urls["slack"] + "/api",
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_USER_TOKEN": USER_TOKEN,
+        **slack_env(urls),
         "LINEAR_BASE_URL": urls["linear"],
         "LINEAR_API_KEY": fakes["linear"].api_key,
         "LINEAR_TICKET_URL": fakes["linear"].ticket_url,
@@ -78,15 +67,7 @@ def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
 
 
 async def _brief(env: dict[str, str]) -> RunResult:
-    registry = build_registry(load_settings(env), clock=lambda: NOW)
-    try:
-        server = build_server(registry, policy=load_policy(), clock=lambda: NOW)
-        async with Client(server) as session:
-            return await run_escalation(
-                ISSUE, session=session, model=OfflinePlanner(clock=lambda: NOW), clock=lambda: NOW
-            )
-    finally:
-        await registry.aclose()
+    return await offline_brief(build_registry(load_settings(env), clock=lambda: NOW))
 
 
 def _outcome(result: RunResult) -> dict[str, Any]:

@@ -36,24 +36,12 @@ from customer_escalation.connectors.base import Registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.history_store import SqliteHistoryStore
 from customer_escalation.skill.policy_config import load_policy
-from customer_escalation.skill.server import build_server
+from customer_escalation.skill.server import CONNECTOR_READ_TOOLS, build_server
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 EXAMPLES_PER_TOOL = 60
 RESULT_CHARS = 4_000
-READ_TOOLS = (
-    "support_search_tickets",
-    "support_get_ticket",
-    "crm_search_accounts",
-    "crm_get_account",
-    "chat_search_messages",
-    "chat_get_thread",
-    "tracker_search_issues",
-    "tracker_get_issue",
-    "kb_search_articles",
-    "kb_get_article",
-    "escalation_assess",
-)
+READ_TOOLS = (*CONNECTOR_READ_TOOLS, "escalation_assess")
 WRITE_TOOLS = ("chat_post_message", "tracker_create_issue", "support_add_internal_note", "followup_schedule")
 COMPOSE_TOOLS = ("escalation_compose",)
 CARD_TOOLS = ("escalation_brief_show", "escalation_step_preview", "escalation_step_execute")

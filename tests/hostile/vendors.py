@@ -184,16 +184,19 @@ def _slack(dataset: Dataset) -> FaultyVendor:
     )
 
 
-def _atlassian_auth(fake: JiraFake | ConfluenceFake) -> AtlassianAuth:
-    return AtlassianAuth.basic(fake.email, fake.api_token, variables="JIRA_EMAIL and JIRA_API_TOKEN")
-
-
-def _jira(dataset: Dataset) -> FaultyVendor:
-    fake = JiraFake(dataset, now=lambda: NOW)
+def _atlassian(
+    fake: JiraFake | ConfluenceFake,
+    category: Category,
+    system: str,
+    api_path: str,
+    connector: Callable[[HttpApi], Any],
+) -> FaultyVendor:
+    """Jira or Confluence: the same Atlassian auth, fault knobs and proxy error page."""
     switch = Switch(fake.app)
     client = httpx2.AsyncClient(transport=switch, base_url=fake.base_url)
-    policy = AtlassianPolicy(system="jira", auth=_atlassian_auth(fake))
-    api = HttpApi(policy, base_url=fake.base_url, client=client, sleep=no_wait)
+    auth = AtlassianAuth.basic(fake.email, fake.api_token, variables="JIRA_EMAIL and JIRA_API_TOKEN")
+    policy = AtlassianPolicy(system=system, auth=auth)
+    api = HttpApi(policy, base_url=fake.base_url + api_path, client=client, sleep=no_wait)
 
     def server_error() -> None:
         fake.faults.fail_next(500, ALWAYS)
@@ -205,38 +208,22 @@ def _jira(dataset: Dataset) -> FaultyVendor:
         fake.reject_auth = True
 
     return FaultyVendor(
-        "tracker",
-        "jira",
-        JiraProjectTracker(api),
+        category,
+        system,
+        connector(api),
         switch,
         client,
         {"server-error": server_error, "malformed": malformed, "auth-expired": auth_expired},
     )
 
 
+def _jira(dataset: Dataset) -> FaultyVendor:
+    return _atlassian(JiraFake(dataset, now=lambda: NOW), "tracker", "jira", "", JiraProjectTracker)
+
+
 def _confluence(dataset: Dataset) -> FaultyVendor:
-    fake = ConfluenceFake(dataset, now=lambda: NOW)
-    switch = Switch(fake.app)
-    client = httpx2.AsyncClient(transport=switch, base_url=fake.base_url)
-    policy = AtlassianPolicy(system="confluence", auth=_atlassian_auth(fake))
-    api = HttpApi(policy, base_url=f"{fake.base_url}/wiki", client=client, sleep=no_wait)
-
-    def server_error() -> None:
-        fake.faults.fail_next(500, ALWAYS)
-
-    def malformed() -> None:
-        fake.faults.malformed_next("html", ALWAYS)
-
-    def auth_expired() -> None:
-        fake.reject_auth = True
-
-    return FaultyVendor(
-        "kb",
-        "confluence",
-        ConfluenceKnowledgeBase(api),
-        switch,
-        client,
-        {"server-error": server_error, "malformed": malformed, "auth-expired": auth_expired},
+    return _atlassian(
+        ConfluenceFake(dataset, now=lambda: NOW), "kb", "confluence", "/wiki", ConfluenceKnowledgeBase
     )
 
 

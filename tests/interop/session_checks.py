@@ -13,26 +13,14 @@ from mcp import Client
 from mcp.types import TextContent
 from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
 
+from customer_escalation.skill.server import CONNECTOR_READ_TOOLS
+
 Mode = Literal["auto", "legacy"]
 MODES: tuple[Mode, ...] = ("auto", "legacy")
 NEGOTIATED: dict[Mode, str] = {"auto": LATEST_MODERN_VERSION, "legacy": LATEST_HANDSHAKE_VERSION}
 """The protocol revision each client mode must end up speaking with our server."""
 
-READ_TOOLS = frozenset(
-    {
-        "support_search_tickets",
-        "support_get_ticket",
-        "crm_search_accounts",
-        "crm_get_account",
-        "chat_search_messages",
-        "chat_get_thread",
-        "tracker_search_issues",
-        "tracker_get_issue",
-        "kb_search_articles",
-        "kb_get_article",
-        "escalation_assess",
-    }
-)
+READ_TOOLS = frozenset({*CONNECTOR_READ_TOOLS, "escalation_assess"})
 CARD_TOOL = "escalation_brief_show"
 """The model-visible tool that links the brief card (MCP Apps)."""
 APP_ONLY_TOOLS = frozenset({"escalation_step_preview", "escalation_step_execute"})

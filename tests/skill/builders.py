@@ -193,6 +193,13 @@ def evidence(
     )
 
 
+def reported(text: str, customer: Account | None = None, **kw: Any) -> Evidence:
+    """An issue reported in one ticket ("1", its text the issue) by one customer, a pro account unless
+    `customer` is given; `kw` adds the other evidence (issues, articles, history, ...)."""
+    customer = customer or account("pro-co")
+    return evidence(text, tickets=(ticket("1", text, account_id=customer.id),), accounts=(customer,), **kw)
+
+
 def judge(ev: Evidence, config: PolicyConfig = POLICY) -> Assessment:
     return assess(ev, config)
 
@@ -214,5 +221,6 @@ __all__ = [
     "judge",
     "message",
     "met",
+    "reported",
     "ticket",
 ]

@@ -24,11 +24,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from customer_escalation.connectors.records import Dataset
-from customer_escalation.skill.redact import KINDS, Kind, Redacted
+from customer_escalation.skill.redact import KINDS, Kind, Redacted, redact
+from tests.skill.checked_numbers import IBAN_BBAN, iban_number, luhn_number
 
 OUR_DOMAIN = "tessera.example"
 CORPUS_SIZE = 2400
 SEED = 20261127
+
+
+def redact_ours(text: str) -> Redacted:
+    """Redaction as the product runs it for us: our own staff addresses stay."""
+    return redact(text, keep_domains=[OUR_DOMAIN])
+
 
 B62 = string.ascii_letters + string.digits
 B64 = B62 + "+/"
@@ -57,16 +64,6 @@ class Sample:
 
 def _rand(rng: random.Random, alphabet: str, n: int) -> str:
     return "".join(rng.choice(alphabet) for _ in range(n))
-
-
-def _luhn_digit(partial: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(partial)):
-        value = int(char)
-        if index % 2 == 0:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return str(-total % 10)
 
 
 # --- fillers: everyday support data that must stay ----------------------------------------------------
@@ -349,8 +346,7 @@ def _card(rng: random.Random) -> Snippet:
             ("36", 14),
             ("62", 19),
         )[network - 1]
-        partial = prefix + _rand(rng, string.digits, length - len(prefix) - 1)
-        digits = partial + _luhn_digit(partial)
+        digits = luhn_number(rng, prefix, length)
     style = rng.randrange(4)
     if len(digits) == 15 and style < 2:
         value = f"{digits[:4]} {digits[4:10]} {digits[10:]}"
@@ -373,34 +369,13 @@ def _card(rng: random.Random) -> Snippet:
     return sentence, value, f"card-{network}-{style}"
 
 
-_IBAN_BBAN: dict[str, str] = {
-    "GB": "AAAA99999999999999",
-    "DE": "999999999999999999",
-    "FR": "9999999999XXXXXXXXXXX99",
-    "ES": "99999999999999999999",
-    "NL": "AAAA9999999999",
-    "IT": "A9999999999XXXXXXXXXXXX",
-    "BE": "999999999999",
-    "CH": "99999XXXXXXXXXXXX",
-    "IE": "AAAA99999999999999",
-    "PL": "999999999999999999999999",
-}
-
-
-def _iban_value(rng: random.Random, country: str) -> str:
-    shapes = {"A": string.ascii_uppercase, "9": string.digits, "X": UPPER36}
-    bban = "".join(rng.choice(shapes[c]) for c in _IBAN_BBAN[country])
-    number = int("".join(str(int(c, 36)) for c in bban + country + "00"))
-    return f"{country}{98 - number % 97:02d}{bban}"
-
-
 def _iban(rng: random.Random) -> Snippet:
     if rng.random() < 0.1:
         compact = rng.choice(
             ("GB82WEST12345698765432", "DE89370400440532013000", "FR1420041010050500013M02606")
         )
     else:
-        compact = _iban_value(rng, rng.choice(tuple(_IBAN_BBAN)))
+        compact = iban_number(rng, rng.choice(tuple(IBAN_BBAN)))
     style = rng.randrange(10)
     if style < 6:
         value = " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
@@ -451,8 +426,7 @@ def _national_id(rng: random.Random) -> Snippet:
         prefix, number = rng.randrange(3), rng.randint(1000000, 9999999)
         letter = "TRWAGMYFPDXBNJZSQVHLCKE"[int(f"{prefix}{number}") % 23]
         return "NIE: {v}", f"{'XYZ'[prefix]}{number}{letter}", "es-nie"
-    partial = rng.choice("1234567") + _rand(rng, string.digits, 7)
-    digits = partial + _luhn_digit(partial)
+    digits = luhn_number(rng, rng.choice("1234567"), 9)
     sep = rng.choice((" ", "-"))
     return "SIN {v}", sep.join((digits[:3], digits[3:6], digits[6:])), "ca-sin"
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from customer_escalation.skill.redact import Kind, Redacted
+from tests.skill.checked_numbers import iban_number, luhn_number
 
 SEED = 20261207
 
@@ -56,16 +57,6 @@ WRAPS = {"newline": "\n", "crlf": "\r\n", "quoted-reply": "\n> ", "indented": "\
 
 def _fullwidth(value: str) -> str:
     return "".join(chr(ord(c) - 0x30 + 0xFF10) if c.isdigit() else c for c in value)
-
-
-def _luhn_complete(partial: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(partial)):
-        value = int(char)
-        if index % 2 == 0:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return partial + str(-total % 10)
 
 
 def _luhn_broken(number: str) -> str:
@@ -104,30 +95,14 @@ def _phones(rng: random.Random) -> Iterable[HardCase]:
     yield HardCase(f"Reach Priya at {nanp}.", nanp, "phone", "phone-nanp-nbsp-nb-hyphen")
 
 
-_IBAN_BBAN = {
-    "GB": "AAAA99999999999999",
-    "DE": "999999999999999999",
-    "FR": "9999999999XXXXXXXXXXX99",
-    "ES": "99999999999999999999",
-    "NL": "AAAA9999999999",
-    "IT": "A9999999999XXXXXXXXXXXX",
-    "CH": "99999XXXXXXXXXXXX",
-    "BE": "999999999999",
-}
-
-
-def _iban(rng: random.Random, country: str) -> str:
-    shapes = {"A": string.ascii_uppercase, "9": string.digits, "X": string.ascii_uppercase + string.digits}
-    bban = "".join(rng.choice(shapes[c]) for c in _IBAN_BBAN[country])
-    number = int("".join(str(int(c, 36)) for c in bban + country + "00"))
-    return f"{country}{98 - number % 97:02d}{bban}"
+_IBAN_COUNTRIES = ("GB", "DE", "FR", "ES", "NL", "IT", "CH", "BE")
 
 
 def _ibans(rng: random.Random) -> Iterable[HardCase]:
     separators = {**SPACES, "dash": "-", "nb-hyphen": HYPHENS["nb-hyphen"]}
     sentences = ("IBAN: {v}", "Bitte überweisen Sie auf {v}.", "RIB / IBAN : {v}", "refund to {v} please")
-    for index, country in enumerate(_IBAN_BBAN):
-        compact = _iban(rng, country)
+    for index, country in enumerate(_IBAN_COUNTRIES):
+        compact = iban_number(rng, country)
         for name, separator in separators.items():
             value = separator.join(compact[i : i + 4] for i in range(0, len(compact), 4))
             sentence = sentences[(index + len(name)) % len(sentences)]
@@ -146,11 +121,7 @@ def _card_groups(number: str) -> list[str]:
 def _cards(rng: random.Random) -> Iterable[HardCase]:
     numbers = ["4111111111111111", "5555555555554444", "378282246310005"]
     for prefix, length in _CARD_PREFIXES:
-        numbers.append(
-            _luhn_complete(
-                prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
-            )
-        )
+        numbers.append(luhn_number(rng, prefix, length))
     sentences = ("card {v}, exp 09/29", "Karte: {v}", "the charge on {v} failed", "PAN {v}")
     for index, number in enumerate(numbers):
         groups = _card_groups(number)
@@ -382,16 +353,12 @@ def _references(rng: random.Random) -> Iterable[HardCase]:
 def _failing_numbers(rng: random.Random) -> Iterable[HardCase]:
     for prefix, length in _CARD_PREFIXES:
         for index in range(3):
-            number = _luhn_broken(
-                _luhn_complete(
-                    prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
-                )
-            )
+            number = _luhn_broken(luhn_number(rng, prefix, length))
             groups = _card_groups(number)
             separator = (".", SPACES["nbsp"], HYPHENS["nb-hyphen"])[index]
             yield HardCase(f"card {separator.join(groups)} was declined", "", None, "card-luhn-fails")
     for index in range(8):
-        compact = _iban(rng, list(_IBAN_BBAN)[index])
+        compact = iban_number(rng, _IBAN_COUNTRIES[index])
         broken = compact[:2] + f"{(int(compact[2:4]) + 1) % 100:02d}" + compact[4:]
         grouped = SPACES["nbsp"].join(broken[i : i + 4] for i in range(0, len(broken), 4))
         yield HardCase(f"IBAN {grouped}", "", None, "iban-check-fails")

@@ -7,7 +7,7 @@ import asyncio
 import dataclasses
 import json
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -170,6 +170,14 @@ class GatedChat:
         return await self.inner.post_message(
             channel, text, thread_id=thread_id, idempotency_key=idempotency_key
         )
+
+    async def open_after_all_block(self, times: int, call: Callable[[], Awaitable[None]]) -> None:
+        """Start `call` `times` at once, wait until every one is blocked, then open the gate."""
+        async with anyio.create_task_group() as group:
+            for _ in range(times):
+                group.start_soon(call)
+            await anyio.wait_all_tasks_blocked()
+            self.gate.set()
 
 
 class FlakyTracker:
@@ -361,11 +369,7 @@ async def test_fifty_concurrent_repeats_of_an_action_make_exactly_one_write(worl
     async def repeat() -> None:
         results.append(await actions.run(plan, execute=True))
 
-    async with anyio.create_task_group() as group:
-        for _ in range(50):
-            group.start_soon(repeat)
-        await anyio.wait_all_tasks_blocked()
-        chat.gate.set()
+    await chat.open_after_all_block(50, repeat)
     assert chat.calls == 1
     assert sorted(r.status for r in results) == ["executed"] + ["skipped"] * 49
     assert len({r.ref for r in results}) == 1
@@ -420,11 +424,7 @@ async def test_callers_that_waited_for_a_failing_write_get_its_failure_without_t
         except ConnectorError as exc:
             errors.append(exc)
 
-    async with anyio.create_task_group() as group:
-        for _ in range(5):
-            group.start_soon(repeat)
-        await anyio.wait_all_tasks_blocked()
-        chat.gate.set()
+    await chat.open_after_all_block(5, repeat)
     assert chat.calls == 1
     assert len(errors) == 5
     assert sum("concurrent attempt" in str(e) for e in errors) == 4

@@ -20,7 +20,7 @@ from customer_escalation.skill.brief import (
     schema_text,
 )
 
-from .builders import NOW, account, ago, article, bug, evidence, judge, ticket
+from .builders import NOW, account, ago, article, bug, evidence, judge, reported, ticket
 
 # The spec's step-6 template reduced to its skeleton: headings and bold labels, in order.
 SPEC_SKELETON = [
@@ -180,7 +180,7 @@ def test_a_higher_requested_severity_is_shown_beside_the_policys() -> None:
 
 def test_a_lower_requested_severity_does_not_override_the_policy() -> None:
     text = "Export missing rows"
-    a = judge(evidence(text, tickets=(ticket("1", text),), accounts=(account("pro-co"),)))
+    a = judge(reported(text))
     assert facts_from_assessment(a, requested_severity="Medium").severity == "Critical"
 
 

@@ -47,6 +47,7 @@ from customer_escalation.skill.models.planner.relevance import (
     ticket_candidate,
 )
 from customer_escalation.skill.models.planner.words import stem
+from customer_escalation.skill.server import CONNECTOR_READ_TOOLS
 
 pytestmark = pytest.mark.anyio
 
@@ -410,20 +411,7 @@ def test_sentences_that_instruct_the_drafter_are_never_quoted() -> None:
 
 TOOLS = [
     ToolSpec(name=name, description="", input_schema={})
-    for name in (
-        "support_search_tickets",
-        "support_get_ticket",
-        "crm_search_accounts",
-        "crm_get_account",
-        "chat_search_messages",
-        "chat_get_thread",
-        "tracker_search_issues",
-        "tracker_get_issue",
-        "kb_search_articles",
-        "kb_get_article",
-        "escalation_assess",
-        SUBMIT_TOOL,
-    )
+    for name in (*CONNECTOR_READ_TOOLS, "escalation_assess", SUBMIT_TOOL)
 ]
 
 

@@ -4,7 +4,6 @@ order, with the registered text and weight; every registered rule can be met."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
@@ -13,7 +12,7 @@ from customer_escalation.skill.policy import RULES, Evidence, PastEscalation, ru
 from customer_escalation.skill.policy.rules import registry, rules_for
 from customer_escalation.skill.policy_config import load_policy
 
-from .builders import NOW, POLICY, account, ago, article, bug, comment, evidence, judge, met, ticket
+from .builders import NOW, POLICY, account, ago, article, bug, comment, evidence, judge, met, reported, ticket
 
 ESCALATE_ORDER = [
     "security_concern",
@@ -49,19 +48,8 @@ HANDLE_ORDER = [
 ]
 
 
-def _one(text: str, **kw: Any) -> Evidence:
-    """An issue reported in one ticket of a pro account."""
-    return evidence(text, tickets=(ticket("1", text),), accounts=(account("pro-co"),), **kw)
-
-
 def _key_customer(text: str) -> Evidence:
-    t = ticket("1", text, account_id="big")
-    return evidence(
-        text,
-        tickets=(t,),
-        accounts=(account("big", tier="enterprise", arr=400_000.0),),
-        issues=(bug("ENG-1"),),
-    )
+    return reported(text, account("big", tier="enterprise", arr=400_000.0), issues=(bug("ENG-1"),))
 
 
 def _three_customers() -> Evidence:
@@ -90,20 +78,20 @@ def _already_escalated() -> Evidence:
 
 
 WITNESSES: dict[str, Evidence] = {
-    "security_concern": _one("If I change the id in the URL I can see another company's dashboards."),
-    "data_loss": _one("Our scheduled export is missing rows since Monday."),
-    "production_down": _one("Nobody can log in, we are stuck in a login loop."),
+    "security_concern": reported("If I change the id in the URL I can see another company's dashboards."),
+    "data_loss": reported("Our scheduled export is missing rows since Monday."),
+    "production_down": reported("Nobody can log in, we are stuck in a login loop."),
     "pattern_customers": _three_customers(),
     "multiple_customers": _three_customers(),
     "high_value_at_risk": _key_customer("Unless this is fixed we will not renew our contract."),
     "sla_breach": _sla(timedelta(minutes=20)),
     "sla_met_late": _sla(-timedelta(minutes=30), fulfilled=True),
-    "executive_request": _one("I would like a call with your VP of Product this week."),
+    "executive_request": reported("I would like a call with your VP of Product this week."),
     "long_wait": evidence(tickets=(ticket("1", created=ago(days=6)),), accounts=(account("pro-co"),)),
-    "recurring": _one("Exports fail", issues=(bug("ENG-9", status="reopened", reopened=ago(days=2)),)),
-    "recurring_claim": _one("The export bug is back again after your fix."),
-    "confirmed_bug": _one("Exports fail", issues=(bug("ENG-1"),)),
-    "customer_blocked": _one("We are blocked and cannot deploy."),
+    "recurring": reported("Exports fail", issues=(bug("ENG-9", status="reopened", reopened=ago(days=2)),)),
+    "recurring_claim": reported("The export bug is back again after your fix."),
+    "confirmed_bug": reported("Exports fail", issues=(bug("ENG-1"),)),
+    "customer_blocked": reported("We are blocked and cannot deploy."),
     "beyond_support": evidence(
         tickets=(ticket("1", comments=(comment("We could not reproduce this on our side."),)),),
         accounts=(account("pro-co"),),
@@ -119,13 +107,13 @@ WITNESSES: dict[str, Evidence] = {
         ),
         accounts=(account("pro-co"),),
     ),
-    "feature_gap": _one("Exports fail", issues=(bug("PROD-1", kind="feature"),)),
+    "feature_gap": reported("Exports fail", issues=(bug("PROD-1", kind="feature"),)),
     "growing": _three_customers(),
     "high_value_blocked": _key_customer("We are blocked and cannot deploy."),
     "key_customer_blocked_by_bug": _key_customer("We are blocked and cannot deploy."),
-    "legal_or_pr_risk": _one("Our lawyer says this is a breach of contract."),
-    "documented_workaround": _one("Exports fail", articles=(article("KB-1"),)),
-    "documented_fix": _one(
+    "legal_or_pr_risk": reported("Our lawyer says this is a breach of contract."),
+    "documented_workaround": reported("Exports fail", articles=(article("KB-1"),)),
+    "documented_fix": reported(
         "Exports fail", articles=(article("KB-2", kind="troubleshooting", workaround=None),)
     ),
     "guidance_needed": evidence(
@@ -134,9 +122,9 @@ WITNESSES: dict[str, Evidence] = {
         accounts=(account("pro-co"),),
         articles=(article("KB-3", kind="how-to", workaround=None),),
     ),
-    "known_limitation": _one("Exports fail", articles=(article("KB-4", kind="reference"),)),
+    "known_limitation": reported("Exports fail", articles=(article("KB-4", kind="reference"),)),
     "already_escalated": _already_escalated(),
-    "resolved_by_customer": _one("Exports failed yesterday; it works now after your fix, thanks."),
+    "resolved_by_customer": reported("Exports failed yesterday; it works now after your fix, thanks."),
     "previously_solved": evidence(
         tickets=(ticket("1"), ticket("9", status="solved", created=ago(days=40), solved=ago(days=39))),
         accounts=(account("pro-co"),),

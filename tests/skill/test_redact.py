@@ -12,12 +12,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from customer_escalation.connectors.local.demo import build_demo
-from customer_escalation.skill.redact import KINDS, Kind, Redacted, find, redact
+from customer_escalation.skill.redact import KINDS, Kind, find, redact
 
 from .redaction_corpus import (
     CORPUS_SIZE,
     NEGATIVES,
-    OUR_DOMAIN,
     PLANTERS,
     KindScore,
     Sample,
@@ -25,14 +24,11 @@ from .redaction_corpus import (
     demo_texts,
     leaks,
     negative_texts,
+    redact_ours,
     score,
     touched_names,
 )
 from .redaction_hard import HardCase, HardScore, hard_positives, look_alikes, score_hard
-
-
-def _ours(text: str) -> Redacted:
-    return redact(text, keep_domains=[OUR_DOMAIN])
 
 
 def _redacted_values(text: str) -> list[tuple[Kind, str]]:
@@ -325,7 +321,7 @@ def test_a_planted_secret_never_survives_whatever_surrounds_it(
 @cache
 def _corpus() -> tuple[list[Sample], dict[Kind, KindScore]]:
     samples = corpus()
-    return samples, score(samples, _ours)
+    return samples, score(samples, redact_ours)
 
 
 def test_the_corpus_is_large_and_plants_every_kind() -> None:
@@ -348,13 +344,13 @@ def test_corpus_precision_is_at_least_99_percent(kind: Kind) -> None:
 
 
 def test_no_planted_value_is_left_in_the_redacted_corpus() -> None:
-    assert leaks(_corpus()[0], _ours) == []
+    assert leaks(_corpus()[0], redact_ours) == []
 
 
 def test_nothing_in_the_negative_set_is_redacted() -> None:
     texts = [*NEGATIVES, *negative_texts()]
     assert len(texts) >= 600
-    changed = [(text, result.text) for text in texts if (result := _ours(text)).total]
+    changed = [(text, result.text) for text in texts if (result := redact_ours(text)).total]
     assert changed == []
 
 
@@ -363,8 +359,8 @@ def test_nothing_in_the_negative_set_is_redacted() -> None:
 
 def test_demo_account_names_ticket_ids_and_error_strings_are_never_redacted() -> None:
     texts, names = demo_texts(build_demo(datetime(2026, 11, 20, 12, tzinfo=UTC)))
-    assert [name for name in names if _ours(f"{name}, #{name}").total] == []
-    checked, touched = touched_names(texts, names, _ours)
+    assert [name for name in names if redact_ours(f"{name}, #{name}").total] == []
+    checked, touched = touched_names(texts, names, redact_ours)
     assert checked > 1000
     assert touched == []
 

@@ -15,25 +15,13 @@ from customer_escalation.connectors.errors import AuthError, UpstreamError
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.records import Comment, Person
 from customer_escalation.skill.policy_config import load_policy
-from customer_escalation.skill.server import build_server
+from customer_escalation.skill.server import CONNECTOR_READ_TOOLS, build_server
 from tests.backends import open_store
 from tests.contract.dataset import CONTRACT_DATASET, NOW, TICKETS
 
 pytestmark = pytest.mark.anyio
 
-READ_TOOLS = {
-    "support_search_tickets",
-    "support_get_ticket",
-    "crm_search_accounts",
-    "crm_get_account",
-    "chat_search_messages",
-    "chat_get_thread",
-    "tracker_search_issues",
-    "tracker_get_issue",
-    "kb_search_articles",
-    "kb_get_article",
-    "escalation_assess",
-}
+READ_TOOLS = {*CONNECTOR_READ_TOOLS, "escalation_assess"}
 
 
 @pytest.fixture
@@ -65,6 +53,12 @@ async def test_every_read_tool_is_listed_read_only_with_a_description_and_output
         assert tool.annotations is not None
         assert tool.annotations.read_only_hint is True
         assert tool.output_schema is not None
+
+
+async def test_the_exported_connector_read_tools_are_the_tools_that_take_detail(client: Client) -> None:
+    tools = (await client.list_tools()).tools
+    taking_detail = tuple(t.name for t in tools if "detail" in t.input_schema.get("properties", {}))
+    assert taking_detail == CONNECTOR_READ_TOOLS
 
 
 async def test_search_returns_compact_records_with_untrusted_text_delimited(client: Client) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from customer_escalation.connectors.records import SlaTarget
 from customer_escalation.skill.sla import add_business_minutes, judge
 
@@ -12,24 +14,18 @@ from .builders import NOW, POLICY
 HOURS = POLICY.business_hours
 
 
-def test_business_minutes_inside_one_day() -> None:
-    start = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)  # Wednesday
-    assert add_business_minutes(start, 120, HOURS) == datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+BUSINESS_MINUTES = {
+    "inside-one-day": ((2026, 11, 18, 10, 0), 120, (2026, 11, 18, 12, 0)),  # a Wednesday
+    "roll-over-the-evening": ((2026, 11, 18, 16, 0), 120, (2026, 11, 19, 10, 0)),
+    "skip-the-weekend": ((2026, 11, 20, 16, 30), 60, (2026, 11, 23, 9, 30)),  # from a Friday
+    "start-before-opening-counts-from-opening": ((2026, 11, 18, 6, 0), 30, (2026, 11, 18, 9, 30)),
+}
+"""A start (UTC), business minutes to add, and the time they end."""
 
 
-def test_business_minutes_roll_over_the_evening() -> None:
-    start = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
-    assert add_business_minutes(start, 120, HOURS) == datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
-
-
-def test_business_minutes_skip_the_weekend() -> None:
-    start = datetime(2026, 11, 20, 16, 30, tzinfo=UTC)  # Friday
-    assert add_business_minutes(start, 60, HOURS) == datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-
-
-def test_start_before_opening_counts_from_opening() -> None:
-    start = datetime(2026, 11, 18, 6, 0, tzinfo=UTC)
-    assert add_business_minutes(start, 30, HOURS) == datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+@pytest.mark.parametrize(("start", "minutes", "end"), BUSINESS_MINUTES.values(), ids=BUSINESS_MINUTES.keys())
+def test_business_minutes(start: tuple[int, ...], minutes: int, end: tuple[int, ...]) -> None:
+    assert add_business_minutes(datetime(*start, tzinfo=UTC), minutes, HOURS) == datetime(*end, tzinfo=UTC)
 
 
 def test_at_risk_when_less_than_a_quarter_of_the_target_is_left() -> None:

@@ -15,9 +15,10 @@ history); they need the history store passed as `history`.
 from __future__ import annotations
 
 from .app import INSTRUCTIONS, SERVER_NAME, EscalationServer, build_server
-from .shared import MAX_LIMIT, StaticTokenVerifier
+from .shared import CONNECTOR_READ_TOOLS, MAX_LIMIT, StaticTokenVerifier
 
 __all__ = [
+    "CONNECTOR_READ_TOOLS",
     "INSTRUCTIONS",
     "MAX_LIMIT",
     "SERVER_NAME",

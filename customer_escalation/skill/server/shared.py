@@ -39,6 +39,20 @@ POLICY_TOOL = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 WRITE = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
 )
+CONNECTOR_READ_TOOLS = (
+    "support_search_tickets",
+    "support_get_ticket",
+    "crm_search_accounts",
+    "crm_get_account",
+    "chat_search_messages",
+    "chat_get_thread",
+    "tracker_search_issues",
+    "tracker_get_issue",
+    "kb_search_articles",
+    "kb_get_article",
+)
+"""The read tools over the five connector categories, a search and a get each, in the order the server
+registers them; each takes `detail`. The other read-only tools are `escalation_assess` and the card's."""
 _SEARCH_TOOL = {
     "support": "support_search_tickets",
     "crm": "crm_search_accounts",

@@ -33,6 +33,7 @@ from typing import Any
 
 from ....connectors.base import Clock, utc_now
 from ...own_text import message_is_ours
+from ...server import CONNECTOR_READ_TOOLS
 from ..base import (
     SUBMIT_TOOL,
     AccountNotFoundError,
@@ -357,25 +358,9 @@ def _has_own_ticket(related: Related) -> bool:
 
 
 def _call(name: str, **arguments: Any) -> ToolCall:
-    if name in _READS:
+    if name in CONNECTOR_READ_TOOLS:
         arguments["detail"] = "full"  # the planner judges relevance on every field
     return ToolCall(id="", name=name, arguments={k: v for k, v in arguments.items() if v is not None})
-
-
-_READS = frozenset(
-    {
-        "support_search_tickets",
-        "support_get_ticket",
-        "crm_search_accounts",
-        "crm_get_account",
-        "chat_search_messages",
-        "chat_get_thread",
-        "tracker_search_issues",
-        "tracker_get_issue",
-        "kb_search_articles",
-        "kb_get_article",
-    }
-)
 
 
 def _repeats(g: Gathered, call: ToolCall) -> bool:
