@@ -17,7 +17,7 @@ from playwright.async_api import Browser, async_playwright, expect
 
 from customer_escalation.skill.card import CARD_URI, PREVIEW_TTL
 from tests.card.harness import Host, chromium_path, launch
-from tests.card.world import HOSTILE, World
+from tests.card.world import HOSTILE, World, open_world
 
 CHROMIUM = chromium_path()
 pytestmark = [

@@ -14,7 +14,7 @@ from mcp import Client
 from customer_escalation.skill.actions import WriteRules
 from customer_escalation.skill.card import CARD_URI, PREVIEW_TTL, card_bundle, csp_hash
 from customer_escalation.skill.card.build import build
-from tests.card.world import CHANNEL_ID, CUSTOMER_EMAIL, RULES, World
+from tests.card.world import CHANNEL_ID, CUSTOMER_EMAIL, RULES, World, open_world
 
 pytestmark = pytest.mark.anyio
 
