@@ -12,18 +12,19 @@ query) and each phrase becomes a ``phraseto_tsquery`` (its words next to each ot
 
 Differences from the SQLite engine, by design:
 
-- The score is ``ts_rank`` with the title (subject) weighted above the body as bm25's column weights
-  do, normalised by document length (``1 + log(length)``). It has no inverse document frequency, so
-  among records matching some of several phrases, one holding a rare phrase is not put above one
-  holding a frequent phrase by that alone.
+- The score sums, over the query's phrases, each phrase's ``ts_rank`` (the title weighted above the
+  body as bm25's column weights are, normalised by document length, ``1 + log(length)``) times the
+  phrase's inverse document frequency as bm25 computes it: a rare phrase outweighs a frequent one, as
+  in SQLite. Frequencies are counted up to `FREQUENCY_CAP` records.
 - Stemming is the snowball English stemmer rather than porter's; they agree on common endings
   ("errors" finds "error") and differ on a few rarer ones.
-- No phrase is treated as "common" (in more than 20,000 records): GIN indexes do not walk posting
-  lists to count documents, so every phrase is matched and scored.
+- No phrase is treated as "common" (in more than 20,000 records): every phrase is matched and scored,
+  a common one with the small weight its frequency gives it.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ CONFIG = "ce_search"
 """The text search configuration the schema creates."""
 NORMALIZATION = 1
 """``ts_rank`` divides by ``1 + log(document length)``."""
+FREQUENCY_CAP = 20_000
+"""A phrase's document frequency is counted up to this many records (the SQLite engine's common size)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,8 @@ async def search(
     """Records matching `phrases` and `where` among those numbered up to `ceiling` (see the module)."""
     if not phrases:
         return await _recent(conn, index, where, offset=offset, limit=limit, ceiling=ceiling)
-    present = [p for p in phrases if await _exists(conn, index, p, ceiling)]
+    frequencies = [(p, await _frequency(conn, index, p, ceiling)) for p in phrases]
+    present = [(p, _idf(found, ceiling)) for p, found in frequencies if found]
     if not present:
         return Hits(rows=(), more=False, total=0)
     need = offset + limit + 1
@@ -127,34 +131,47 @@ def _query(phrases: Sequence[Phrase], operator: str) -> tuple[str, tuple[str, ..
     return f"({sql})", tuple(" ".join(fold(t) for t in p.tokens) for p in phrases)
 
 
-async def _exists(conn: psycopg.AsyncConnection[Any], index: PgIndex, phrase: Phrase, ceiling: int) -> bool:
+def _idf(frequency: int, records: int) -> float:
+    """bm25's inverse document frequency of a phrase found in `frequency` of `records` records."""
+    records = max(records, frequency)
+    return math.log(1 + (records - frequency + 0.5) / (frequency + 0.5))
+
+
+async def _frequency(conn: psycopg.AsyncConnection[Any], index: PgIndex, phrase: Phrase, ceiling: int) -> int:
+    """In how many records numbered up to `ceiling` `phrase` stands (counted up to `FREQUENCY_CAP`)."""
     query, params = _query((phrase,), "&&")
     cursor = await conn.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {index.table} WHERE search @@ {query} AND n <= %s)",
-        (*params, ceiling),
+        f"SELECT count(*) FROM (SELECT 1 FROM {index.table} WHERE search @@ {query} AND n <= %s LIMIT %s) s",
+        (*params, ceiling, FREQUENCY_CAP),
     )
     row = await cursor.fetchone()
-    return bool(row and row[0])
+    return int(row[0]) if row else 0
 
 
 async def _scan(
     conn: psycopg.AsyncConnection[Any],
     index: PgIndex,
-    phrases: Sequence[Phrase],
+    phrases: Sequence[tuple[Phrase, float]],
     operator: str,
     where: Where,
     ceiling: int,
 ) -> tuple[list[tuple[int, float]], bool]:
-    """(n, rank) of the newest `WINDOW` matches passing `where`; and whether matches remained unread."""
-    query, params = _query(phrases, operator)
+    """(n, score) of the newest `WINDOW` matches passing `where`; and whether matches remained unread.
+
+    The score is the sum of each phrase's ``ts_rank`` weighted by its inverse document frequency."""
+    query, params = _query([p for p, _ in phrases], operator)
+    scored = [_query((p,), "&&") for p, _ in phrases]
+    score = " + ".join(f"%s * ts_rank(%s::real[], c.search, {sql}, {NORMALIZATION})" for sql, _ in scored)
+    score_params = tuple(
+        value
+        for (_, idf), (_, words) in zip(phrases, scored, strict=True)
+        for value in (idf, index.rank_weights, *words)
+    )
     conditions = " AND ".join(("t.search @@ q.q", "t.n <= %s", *where.clauses))
     sql = f"""WITH q AS (SELECT {query} AS q)
-        SELECT c.n, ts_rank(%s::real[], c.search, q.q, {NORMALIZATION}) FROM q,
+        SELECT c.n, {score} FROM
             (SELECT t.n, t.search FROM {index.table} t, q WHERE {conditions} ORDER BY t.n DESC LIMIT %s) c"""
-    cursor = await conn.execute(
-        sql,
-        (*params, index.rank_weights, ceiling, *where.params, WINDOW + 1),
-    )
+    cursor = await conn.execute(sql, (*params, *score_params, ceiling, *where.params, WINDOW + 1))
     rows = [(int(n), float(rank)) for n, rank in await cursor.fetchall()]
     rows.sort(key=lambda row: -row[0])
     return rows[:WINDOW], len(rows) > WINDOW
