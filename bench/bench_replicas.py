@@ -15,7 +15,9 @@ own over it, with the bearer token and write allowlists (channel `support-escala
    escalation and action, with `dry_run=false`) sent at once, spread round-robin over the replicas.
    Counted in the database: escalations opened, finished actions and records written for it; each
    must be exactly one.
-2. Mixed load: `--clients` clients, one connection each and spread over the replicas, for `--seconds`:
+2. Mixed load: `--clients` clients, one connection each and spread over the replicas, for `--seconds`,
+   each sending its next call as soon as the last is answered, or with `--rate R` offering R calls per
+   second at random (Poisson) moments, latency counted from the moment a call was due:
    a share (`--write-share`) of writes (each for a new escalation, tagged), the rest reads (the search
    and get tools over demo records). A client whose replica refuses the connection moves to the next
    one and sends the call again (as a load balancer would); a write is sent again with the same
@@ -173,8 +175,14 @@ async def mixed_load(pool: Pool, args: argparse.Namespace, tickets: list[str]) -
     async def client(index: int) -> None:
         rng = random.Random(f"{args.seed}-{index}")
         limits = httpx2.Limits(max_connections=len(pool.servers))
+        due = time.perf_counter()
         async with httpx2.AsyncClient(limits=limits, timeout=args.timeout) as http:
             for step in itertools.count():
+                if args.rate:
+                    # Poisson arrivals; latency counts from when the call was due, so a call that
+                    # waits behind a slow one is charged for the wait (no coordinated omission).
+                    due += rng.expovariate(args.rate)
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
                 if time.perf_counter() >= deadline:
                     return
                 sent: Sent | None = None
@@ -190,7 +198,7 @@ async def mixed_load(pool: Pool, args: argparse.Namespace, tickets: list[str]) -
                     call: Call = (sent.tool, sent.arguments)
                 else:
                     call = rng.choice(reads)
-                began = time.perf_counter()
+                began = due if args.rate else time.perf_counter()
                 result = await send(http, pool, index, call, figures, next(numbers))
                 figures.latencies["write" if sent else "read"].append(time.perf_counter() - began)
                 if sent is not None and result is not None:
@@ -243,7 +251,10 @@ def report_repeats(url: str, args: argparse.Namespace, answers: dict[str, Counte
 
 
 def report_load(figures: Figures, args: argparse.Namespace) -> None:
-    print(f"\nmixed load: {args.clients} clients, {args.seconds:g} s, write share {args.write_share:g}")
+    pace = f"{args.rate:g} calls/s each (Poisson)" if args.rate else "as fast as answered"
+    print(
+        f"\nmixed load: {args.clients} clients, {pace}, {args.seconds:g} s, write share {args.write_share:g}"
+    )
     rows = []
     for kind, values in figures.latencies.items():
         if values:
@@ -346,6 +357,12 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="calls per second each client offers (Poisson arrivals); 0 sends each call as soon as the last is answered",
+    )
     parser.add_argument("--write-share", type=float, default=0.2, help="share of the mixed calls that write")
     parser.add_argument("--repeats", type=int, default=50, help="identical calls per write tool at once")
     parser.add_argument("--kill", action="store_true", help="SIGKILL one replica halfway through")
