@@ -115,15 +115,64 @@ def to_wire(view: BaseModel, *, lean: bool = True, detail: Detail = "full") -> d
     customer-written text. Not lean, it is the view's whole JSON (the command line's `--json`)."""
     if not lean:
         data: dict[str, Any] = view.model_dump(mode="json")
+        if detail == "concise":
+            data = _concise(data)
+        untrusted = _holds_untrusted(data)
     else:
-        data = _lean(to_jsonable_python(_to_seconds(view.model_dump(mode="python"))))
-    if detail == "concise":
-        data = _concise(data)
+        # One walk over the dump does what every result needs (times, empties, detail, the untrusted
+        # check): results hold hundreds of values and this runs for every call.
+        walk = _LeanWalk(left_out=CONCISE_LEFT_OUT if detail == "concise" else frozenset())
+        data = to_jsonable_python(walk.dict(view.model_dump(mode="python"))[0])
+        untrusted = walk.untrusted
     if data.get("truncated") is False:
         del data["truncated"]
-    if _holds_untrusted(data):
+    if untrusted:
         data["untrusted_notice"] = SHORT_NOTICE
     return data
+
+
+class _LeanWalk:
+    """A python dump made lean: times to the second, empty values left out (judged before `left_out`
+    is applied, as a lean result is made concise), the keys of `left_out` dropped at every depth;
+    `untrusted` tells whether an ``"untrusted"`` key or value is left."""
+
+    def __init__(self, *, left_out: frozenset[str]) -> None:
+        self.left_out = left_out
+        self.untrusted = False
+
+    def dict(self, value: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """(the dict as sent, whether its lean form is empty)."""
+        out: dict[str, Any] = {}
+        empty = True
+        for key, item in value.items():
+            if key in self.left_out:
+                # Left out, but its being empty or not decides whether this dict is empty.
+                seen = self.untrusted
+                empty = empty and self.value(item)[1]
+                self.untrusted = seen
+                continue
+            kept, item_empty = self.value(item)
+            if item_empty:
+                continue
+            empty = False
+            out[key] = kept
+            if key == "untrusted":
+                self.untrusted = True
+        return out, empty
+
+    def value(self, value: Any) -> tuple[Any, bool]:
+        if isinstance(value, dict):
+            return self.dict(value)
+        if isinstance(value, list | tuple | set | frozenset):
+            items = [self.value(v)[0] for v in value]
+            return items, not items
+        if isinstance(value, datetime):
+            return value.replace(microsecond=0), False
+        if isinstance(value, str):
+            if value == "untrusted":
+                self.untrusted = True
+            return value, value == ""
+        return value, value is None
 
 
 def _holds_untrusted(value: Any) -> bool:
@@ -138,31 +187,7 @@ def _holds_untrusted(value: Any) -> bool:
 
 def to_seconds_json(data: Any) -> Any:
     """`data` (a model's python dump) as JSON values with every time to the second, without empties."""
-    return _lean(to_jsonable_python(_to_seconds(data)))
-
-
-def _to_seconds(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0)
-    if isinstance(value, dict):
-        return {k: _to_seconds(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_seconds(v) for v in value]
-    return value
-
-
-def _lean(value: Any) -> Any:
-    # Scalars are returned as they are without a call each: results hold hundreds of them.
-    if isinstance(value, dict):
-        out = {k: _lean(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
-        return {k: v for k, v in out.items() if not _empty(v)}
-    if isinstance(value, list):
-        return [_lean(v) if isinstance(v, (dict, list)) else v for v in value]
-    return value
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    return to_jsonable_python(_LeanWalk(left_out=frozenset()).value(data)[0])
 
 
 def _concise(value: Any) -> Any:
