@@ -22,6 +22,7 @@ from ...records import (
 )
 from .._shared import SharedConnection
 from ..indexing import Kind, to_micros
+from ..parsed import ParsedRecords
 from ..search import Filters, SearchIndex, TextSearch, parse_query
 
 SYSTEM = "local"
@@ -66,6 +67,7 @@ class StoreBase:
         self._shared = SharedConnection(conn, what=f"workspace {path}")
         self._clock = clock
         self._search = TextSearch()
+        self._parsed = ParsedRecords()
 
     def _db(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._shared.use()
@@ -119,28 +121,26 @@ class StoreBase:
         next_cursor = encode_cursor(fingerprint, [offset + len(items), ceiling]) if hits.more else None
         return Page[M](items=items, next_cursor=next_cursor, total=hits.total)
 
-    @staticmethod
-    def _records(conn: sqlite3.Connection, kind: Kind[M], rows: Sequence[int]) -> tuple[M, ...]:
+    def _records(self, conn: sqlite3.Connection, kind: Kind[M], rows: Sequence[int]) -> tuple[M, ...]:
         if not rows:
             return ()
         placeholders = ", ".join("?" * len(rows))
         found = dict(
             conn.execute(f"SELECT n, data FROM {kind.table} WHERE n IN ({placeholders})", tuple(rows))
         )
-        return tuple(kind.model.model_validate_json(found[n]) for n in rows if n in found)
+        return tuple(self._parsed.parse(kind, n, found[n]) for n in rows if n in found)
 
     async def _get(self, kind: Kind[M], key: str, missing: str) -> M:
         """The record of `kind` stored under `key`, read in a worker thread."""
         return await self._reading(lambda conn: self._read(conn, kind, key, missing))
 
-    @staticmethod
-    def _read(conn: sqlite3.Connection, kind: Kind[M], key: str, missing: str) -> M:
+    def _read(self, conn: sqlite3.Connection, kind: Kind[M], key: str, missing: str) -> M:
         row = conn.execute(
-            f"SELECT data FROM {kind.table} WHERE {kind.key_columns[0]} = ?", (key,)
+            f"SELECT n, data FROM {kind.table} WHERE {kind.key_columns[0]} = ?", (key,)
         ).fetchone()
         if row is None:
             raise NotFoundError(missing, system=SYSTEM)
-        return kind.model.model_validate_json(row[0])
+        return self._parsed.parse(kind, row[0], row[1])
 
     async def _idempotent(
         self, operation: str, key: str, payload: Any, write: Callable[[sqlite3.Connection], Ref]
