@@ -81,7 +81,8 @@ class Sent:
 
 @dataclass
 class Figures:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "write": []})
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "open": [], "write": []})
+    """Per kind: reads, opening an escalation (assess, then compose) before a write, and the write."""
     errors: Counter[str] = field(default_factory=Counter)
     samples: list[str] = field(default_factory=list)
     by_replica: Counter[str] = field(default_factory=Counter)
@@ -110,16 +111,10 @@ class Pool:
         raise RuntimeError("every replica is down")
 
 
-def write_call(tool: str, tag: str, ticket: str | None) -> tuple[str, dict[str, Any]]:
-    """A write for the escalation named by `tag` (its issue text), about `ticket` when one is given
-    (an internal note needs one), with `dry_run=false`.
-
-    An open escalation sharing a ticket takes in a new one (and a second write of the same kind to
-    the same target for it is skipped as done), so writes meant for different escalations need
-    different tickets, or none.
-    """
-    issue = f"Replica check {tag}: batch API errors"
-    common: dict[str, Any] = {"issue": issue, "ticket_ids": [ticket] if ticket else [], "dry_run": False}
+def write_call(tool: str, tag: str, ticket: str | None, escalation_id: str) -> tuple[str, dict[str, Any]]:
+    """A write for the escalation `escalation_id` opened for `tag` (see `opening_calls`), on `ticket`
+    when one is given (an internal note needs one), with `dry_run=false`."""
+    common: dict[str, Any] = {"escalation_id": escalation_id, "dry_run": False}
     if tool == "chat_post_message":
         return tool, {"channel": CHANNEL, "text": f"Escalation {tag}: batch API errors", **common}
     if tool == "tracker_create_issue":
@@ -128,6 +123,52 @@ def write_call(tool: str, tag: str, ticket: str | None) -> tuple[str, dict[str, 
     if tool == "support_add_internal_note":
         return tool, {"ticket_id": ticket, "body": f"Escalation {tag} is with engineering.", **common}
     return tool, {"severity": "High", **common}
+
+
+def assess_call(tag: str, ticket: str | None) -> Call:
+    """The assessment that opens the escalation of `tag`: its issue text carries the tag, its tickets are
+    `ticket` or none, and a customer's report read through another server (a snapshot) says production
+    is down, so the policy escalates. An open escalation sharing a ticket takes in a new one (and a second write of the
+    same kind to the same target for it is skipped as done), so escalations meant to differ need
+    different tickets, or none."""
+    issue = f"Replica check {tag}: batch API errors"
+    words = "Since this morning our production is down: every batch upload fails with a 500."
+    report = {"system": "intercom", "id": tag, "kind": "ticket", "author_role": "customer", "text": words}
+    finding = {"kind": "production_down", "record": f"ticket:{tag}", "quote": "our production is down"}
+    return "escalation_assess", {
+        "issue": issue,
+        "ticket_ids": [ticket] if ticket else [],
+        "records": [report],
+        "findings": [finding],
+    }
+
+
+def compose_call(tag: str, assessed: dict[str, Any]) -> Call:
+    """The brief that records the escalation of `tag`, as an assistant would compose it."""
+    draft = {
+        "decision": assessed["decision"],
+        "summary": f"Replica check {tag}: batch API errors",
+        "workflow_impact": "Batch uploads fail, so the customer's nightly import stops.",
+        "issue_description": "The batch endpoint answers 500 for some requests since this morning.",
+        "whats_been_tried": ["Retried the batch: it fails again."],
+        "reproduction_note": "Unknown: the tickets hold no steps.",
+        "last_update_to_customer": "None yet.",
+        "customer_expectation": "A fix today.",
+        "escalation_risk": "Imports stay down.",
+        "whats_needed": ["investigate the 500s"],
+    }
+    return "escalation_compose", {"assessment_id": assessed["assessment_id"], "draft": draft}
+
+
+async def open_escalation(
+    http: httpx2.AsyncClient, pool: Pool, preferred: int, tag: str, ticket: str | None, figures: Figures
+) -> str | None:
+    """Assess and compose the escalation of `tag`; its id, or None (an error, counted)."""
+    assessed = await send(http, pool, preferred, assess_call(tag, ticket), figures, 0)
+    if assessed is None:
+        return None
+    composed = await send(http, pool, preferred, compose_call(tag, assessed), figures, 0)
+    return None if composed is None else str(composed["escalation_id"])
 
 
 async def send(
@@ -192,13 +233,18 @@ async def mixed_load(pool: Pool, args: argparse.Namespace, tickets: list[str]) -
                     ticket = next(fresh, None) if tool == "support_add_internal_note" else None
                     if tool == "support_add_internal_note" and ticket is None:
                         tool = rng.choice([k for k in KINDS if k != tool])
-                    name, arguments = write_call(tool, tag, ticket)
+                    began = due if args.rate else time.perf_counter()
+                    escalation_id = await open_escalation(http, pool, index, tag, ticket, figures)
+                    figures.latencies["open"].append(time.perf_counter() - began)
+                    if escalation_id is None:
+                        continue
+                    name, arguments = write_call(tool, tag, ticket, escalation_id)
                     sent = Sent(name, arguments, tag)
                     figures.writes.append(sent)
                     call: Call = (sent.tool, sent.arguments)
                 else:
                     call = rng.choice(reads)
-                began = due if args.rate else time.perf_counter()
+                began = time.perf_counter() if sent else (due if args.rate else time.perf_counter())
                 result = await send(http, pool, index, call, figures, next(numbers))
                 figures.latencies["write" if sent else "read"].append(time.perf_counter() - began)
                 if sent is not None and result is not None:
@@ -223,7 +269,12 @@ async def repeats(pool: Pool, args: argparse.Namespace, tickets: list[str]) -> d
     limits = httpx2.Limits(max_connections=args.repeats)
     async with httpx2.AsyncClient(limits=limits, timeout=args.timeout) as http:
         for number, tool in enumerate(KINDS):
-            call = write_call(tool, f"rbench{args.seed}t{number}", tickets[number])
+            tag = f"rbench{args.seed}t{number}"
+            escalation_id = await open_escalation(http, pool, number, tag, tickets[number], figures)
+            if escalation_id is None:
+                answers[tool] = Counter({"error": args.repeats})
+                continue
+            call = write_call(tool, tag, tickets[number], escalation_id)
             results = await asyncio.gather(
                 *(send(http, pool, i, call, figures, i) for i in range(args.repeats))
             )
