@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from ..base import IssueDraft, WriteReceipt
-from ..cursor import query_fingerprint
 from ..errors import NotFoundError
 from ..local import indexing
 from ..local.authors import BOT, NOTE_AUTHOR
@@ -15,10 +14,15 @@ from ..local.indexing import to_micros
 from ..local.store.base import (
     MAX_THREAD_REPLIES,
     SYSTEM,
-    choices,
-    micros_of,
     require_text,
     slack_ts,
+)
+from ..local.store.criteria import (
+    account_criteria,
+    article_criteria,
+    issue_criteria,
+    message_criteria,
+    ticket_criteria,
 )
 from ..local.store.tracker import check_draft, new_issue
 from ..records import (
@@ -49,11 +53,7 @@ from ._base import (
 )
 from ._records import insert, upsert
 from .schema import ISSUE_NUMBER_LOCK
-from .search import Where
-
-
-def _marks(values: Sequence[object]) -> str:
-    return ", ".join("%s" for _ in values)
+from .search import where_of
 
 
 class SupportTables(PgStoreBase):
@@ -69,21 +69,11 @@ class SupportTables(PgStoreBase):
         limit: int = 20,
         cursor: str | None = None,
     ) -> Page[Ticket]:
-        statuses = choices("status", status, get_args(TicketStatus))
-        clauses: list[str] = []
-        params: list[object] = []
-        if statuses:
-            clauses.append(f"t.status IN ({_marks(statuses)})")
-            params.extend(statuses)
-        if since is not None:
-            clauses.append("t.updated_at >= %s")
-            params.append(micros_of("since", since))
-        if organization_id:
-            clauses.append("t.organization_id = %s")
-            params.append(organization_id)
-        fingerprint = query_fingerprint("tickets", query, statuses, since, organization_id)
-        where = Where(tuple(clauses), tuple(params))
-        return await self._find(TICKET_INDEX, indexing.TICKETS, query, where, fingerprint, limit, cursor)
+        criteria = ticket_criteria(query, status, since, organization_id)
+        where = where_of(criteria)
+        return await self._find(
+            TICKET_INDEX, indexing.TICKETS, query, where, criteria.fingerprint, limit, cursor
+        )
 
     async def get_ticket(self, ticket_id: str) -> Ticket:
         return await self._get(
@@ -121,8 +111,11 @@ class CrmTables(PgStoreBase):
     async def search_accounts(
         self, query: str, *, limit: int = 10, cursor: str | None = None
     ) -> Page[Account]:
-        fingerprint = query_fingerprint("accounts", query)
-        return await self._find(ACCOUNT_INDEX, indexing.ACCOUNTS, query, Where(), fingerprint, limit, cursor)
+        criteria = account_criteria(query)
+        where = where_of(criteria)
+        return await self._find(
+            ACCOUNT_INDEX, indexing.ACCOUNTS, query, where, criteria.fingerprint, limit, cursor
+        )
 
     async def get_account(self, account_id: str) -> Account:
         return await self._get(
@@ -162,19 +155,15 @@ class ChatTables(PgStoreBase):
         limit: int = 20,
         cursor: str | None = None,
     ) -> Page[ChatMessage]:
-        clauses: list[str] = []
-        params: list[object] = []
+        channel_id: str | None = None
         if channel:
             async with self._pool.use() as conn:
-                found = await self._channel(conn, channel)
-            clauses.append("t.channel_id = %s")
-            params.append(found.id)
-        if since is not None:
-            clauses.append("t.created_at >= %s")
-            params.append(micros_of("since", since))
-        fingerprint = query_fingerprint("messages", query, channel, since)
-        where = Where(tuple(clauses), tuple(params))
-        return await self._find(MESSAGE_INDEX, indexing.MESSAGES, query, where, fingerprint, limit, cursor)
+                channel_id = (await self._channel(conn, channel)).id
+        criteria = message_criteria(query, channel, channel_id, since)
+        where = where_of(criteria)
+        return await self._find(
+            MESSAGE_INDEX, indexing.MESSAGES, query, where, criteria.fingerprint, limit, cursor
+        )
 
     async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
         async with self._pool.use() as conn:
@@ -294,21 +283,11 @@ class TrackerTables(PgStoreBase):
         limit: int = 20,
         cursor: str | None = None,
     ) -> Page[TrackerIssue]:
-        statuses = choices("status", status, get_args(IssueStatus))
-        clauses: list[str] = []
-        params: list[object] = []
-        if statuses:
-            clauses.append(f"t.status IN ({_marks(statuses)})")
-            params.extend(statuses)
-        if kind is not None:
-            clauses.append("t.kind = %s")
-            params.append(choices("kind", (kind,), get_args(IssueKind))[0])
-        if since is not None:
-            clauses.append("t.updated_at >= %s")
-            params.append(micros_of("since", since))
-        fingerprint = query_fingerprint("issues", query, statuses, kind, since)
-        where = Where(tuple(clauses), tuple(params))
-        return await self._find(ISSUE_INDEX, indexing.ISSUES, query, where, fingerprint, limit, cursor)
+        criteria = issue_criteria(query, status, kind, since)
+        where = where_of(criteria)
+        return await self._find(
+            ISSUE_INDEX, indexing.ISSUES, query, where, criteria.fingerprint, limit, cursor
+        )
 
     async def get_issue(self, key: str) -> TrackerIssue:
         return await self._get(
@@ -355,11 +334,11 @@ class KbTables(PgStoreBase):
     async def search_articles(
         self, query: str, *, kind: ArticleKind | None = None, limit: int = 10, cursor: str | None = None
     ) -> Page[Article]:
-        where = Where()
-        if kind is not None:
-            where = Where(("t.kind = %s",), (choices("kind", (kind,), get_args(ArticleKind))[0],))
-        fingerprint = query_fingerprint("articles", query, kind)
-        return await self._find(ARTICLE_INDEX, indexing.ARTICLES, query, where, fingerprint, limit, cursor)
+        criteria = article_criteria(query, kind)
+        where = where_of(criteria)
+        return await self._find(
+            ARTICLE_INDEX, indexing.ARTICLES, query, where, criteria.fingerprint, limit, cursor
+        )
 
     async def get_article(self, article_id: str) -> Article:
         return await self._get(

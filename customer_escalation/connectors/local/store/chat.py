@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from ...base import WriteReceipt
-from ...cursor import query_fingerprint
 from ...errors import NotFoundError
 from ...records import (
     Channel,
@@ -19,8 +18,8 @@ from ...records import (
 from .. import indexing
 from ..authors import BOT
 from ..indexing import to_micros, upsert
-from ..search import Filters
-from .base import MAX_THREAD_REPLIES, MESSAGE_INDEX, SYSTEM, StoreBase, micros_of, require_text, slack_ts
+from .base import MAX_THREAD_REPLIES, MESSAGE_INDEX, SYSTEM, StoreBase, require_text, slack_ts
+from .criteria import message_criteria, sqlite_filters
 
 
 class ChatTables(StoreBase):
@@ -48,18 +47,12 @@ class ChatTables(StoreBase):
             NotFoundError: the channel does not exist.
             InvalidQueryError: a filter, limit or cursor is not valid.
         """
-        where: list[str] = []
-        params: list[object] = []
-        if channel:
-            found = await self._reading(lambda conn: self._channel(conn, channel))
-            where.append("t.channel_id = ?")
-            params.append(found.id)
-        if since is not None:
-            where.append("t.created_at >= ?")
-            params.append(micros_of("since", since))
-        filters = Filters(where=tuple(where), params=tuple(params))
-        fingerprint = query_fingerprint("messages", query, channel, since)
-        return await self._find(MESSAGE_INDEX, indexing.MESSAGES, query, filters, fingerprint, limit, cursor)
+        found = await self._reading(lambda conn: self._channel(conn, channel)) if channel else None
+        criteria = message_criteria(query, channel, found.id if found else None, since)
+        filters = sqlite_filters(criteria)
+        return await self._find(
+            MESSAGE_INDEX, indexing.MESSAGES, query, filters, criteria.fingerprint, limit, cursor
+        )
 
     async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
         """A thread: its root message and replies, oldest first. A reply's id finds its whole thread.

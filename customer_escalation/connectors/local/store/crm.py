@@ -5,15 +5,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from ...cursor import query_fingerprint
 from ...records import (
     Account,
     Opportunity,
     Page,
 )
 from .. import indexing
-from ..search import Filters
 from .base import ACCOUNT_INDEX, StoreBase
+from .criteria import account_criteria, sqlite_filters
 
 
 class CrmTables(StoreBase):
@@ -27,9 +26,10 @@ class CrmTables(StoreBase):
         Raises:
             InvalidQueryError: the limit or cursor is not valid.
         """
-        fingerprint = query_fingerprint("accounts", query)
+        criteria = account_criteria(query)
+        filters = sqlite_filters(criteria)
         return await self._find(
-            ACCOUNT_INDEX, indexing.ACCOUNTS, query, Filters(), fingerprint, limit, cursor
+            ACCOUNT_INDEX, indexing.ACCOUNTS, query, filters, criteria.fingerprint, limit, cursor
         )
 
     async def get_account(self, account_id: str) -> Account:

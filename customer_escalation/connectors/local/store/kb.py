@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import get_args
-
-from ...cursor import query_fingerprint
 from ...records import (
     Article,
     ArticleKind,
     Page,
 )
 from .. import indexing
-from ..search import Filters
-from .base import ARTICLE_INDEX, StoreBase, choices
+from .base import ARTICLE_INDEX, StoreBase
+from .criteria import article_criteria, sqlite_filters
 
 
 class KbTables(StoreBase):
@@ -26,14 +23,10 @@ class KbTables(StoreBase):
         Raises:
             InvalidQueryError: a filter, limit or cursor is not valid.
         """
-        where: tuple[str, ...] = ()
-        params: tuple[object, ...] = ()
-        if kind is not None:
-            where = ("t.kind = ?",)
-            params = (choices("kind", (kind,), get_args(ArticleKind))[0],)
-        fingerprint = query_fingerprint("articles", query, kind)
+        criteria = article_criteria(query, kind)
+        filters = sqlite_filters(criteria)
         return await self._find(
-            ARTICLE_INDEX, indexing.ARTICLES, query, Filters(where, params), fingerprint, limit, cursor
+            ARTICLE_INDEX, indexing.ARTICLES, query, filters, criteria.fingerprint, limit, cursor
         )
 
     async def get_article(self, article_id: str) -> Article:

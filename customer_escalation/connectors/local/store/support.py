@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
-from typing import get_args
 
 from ...base import WriteReceipt
-from ...cursor import query_fingerprint
 from ...records import (
     Comment,
     Page,
@@ -19,9 +16,9 @@ from ...records import (
 )
 from .. import indexing
 from ..authors import NOTE_AUTHOR
-from ..indexing import scope_token, upsert
-from ..search import Filters
-from .base import SYSTEM, TICKET_INDEX, StoreBase, choices, micros_of, require_text
+from ..indexing import upsert
+from .base import SYSTEM, TICKET_INDEX, StoreBase, require_text
+from .criteria import sqlite_filters, ticket_criteria
 
 
 class SupportTables(StoreBase):
@@ -44,25 +41,11 @@ class SupportTables(StoreBase):
         Raises:
             InvalidQueryError: a filter, limit or cursor is not valid.
         """
-        statuses = choices("status", status, get_args(TicketStatus))
-        where: list[str] = []
-        params: list[object] = []
-        if statuses:
-            where.append(f"t.status IN ({', '.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if since is not None:
-            where.append("t.updated_at >= ?")
-            params.append(micros_of("since", since))
-        filters = Filters(where=tuple(where), params=tuple(params))
-        if organization_id:
-            filters = replace(
-                filters,
-                scope=(scope_token(organization_id),),
-                scope_where=("t.organization_id = ?",),
-                scope_params=(organization_id,),
-            )
-        fingerprint = query_fingerprint("tickets", query, statuses, since, organization_id)
-        return await self._find(TICKET_INDEX, indexing.TICKETS, query, filters, fingerprint, limit, cursor)
+        criteria = ticket_criteria(query, status, since, organization_id)
+        filters = sqlite_filters(criteria)
+        return await self._find(
+            TICKET_INDEX, indexing.TICKETS, query, filters, criteria.fingerprint, limit, cursor
+        )
 
     async def get_ticket(self, ticket_id: str) -> Ticket:
         """One ticket with all its comments.

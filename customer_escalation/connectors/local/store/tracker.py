@@ -5,10 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from typing import get_args
 
 from ...base import IssueDraft, WriteReceipt
-from ...cursor import query_fingerprint
 from ...errors import InvalidQueryError
 from ...records import (
     IssueKind,
@@ -19,8 +17,8 @@ from ...records import (
 )
 from .. import indexing
 from ..indexing import upsert
-from ..search import Filters
-from .base import ISSUE_INDEX, SYSTEM, StoreBase, choices, micros_of, require_text
+from .base import ISSUE_INDEX, SYSTEM, StoreBase, require_text
+from .criteria import issue_criteria, sqlite_filters
 
 
 class TrackerTables(StoreBase):
@@ -41,21 +39,11 @@ class TrackerTables(StoreBase):
         Raises:
             InvalidQueryError: a filter, limit or cursor is not valid.
         """
-        statuses = choices("status", status, get_args(IssueStatus))
-        where: list[str] = []
-        params: list[object] = []
-        if statuses:
-            where.append(f"t.status IN ({', '.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if kind is not None:
-            where.append("t.kind = ?")
-            params.append(choices("kind", (kind,), get_args(IssueKind))[0])
-        if since is not None:
-            where.append("t.updated_at >= ?")
-            params.append(micros_of("since", since))
-        filters = Filters(where=tuple(where), params=tuple(params))
-        fingerprint = query_fingerprint("issues", query, statuses, kind, since)
-        return await self._find(ISSUE_INDEX, indexing.ISSUES, query, filters, fingerprint, limit, cursor)
+        criteria = issue_criteria(query, status, kind, since)
+        filters = sqlite_filters(criteria)
+        return await self._find(
+            ISSUE_INDEX, indexing.ISSUES, query, filters, criteria.fingerprint, limit, cursor
+        )
 
     async def get_issue(self, key: str) -> TrackerIssue:
         """One issue by key.
