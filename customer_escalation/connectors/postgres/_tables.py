@@ -9,7 +9,6 @@ from typing import Any
 from ..base import IssueDraft, WriteReceipt
 from ..errors import NotFoundError
 from ..local import indexing
-from ..local.authors import BOT, NOTE_AUTHOR
 from ..local.indexing import to_micros
 from ..local.store.base import (
     MAX_THREAD_REPLIES,
@@ -17,6 +16,7 @@ from ..local.store.base import (
     require_text,
     slack_ts,
 )
+from ..local.store.chat import new_message, replied
 from ..local.store.criteria import (
     account_criteria,
     article_criteria,
@@ -24,6 +24,7 @@ from ..local.store.criteria import (
     message_criteria,
     ticket_criteria,
 )
+from ..local.store.support import with_note
 from ..local.store.tracker import check_draft, new_issue
 from ..records import (
     Account,
@@ -31,7 +32,6 @@ from ..records import (
     ArticleKind,
     Channel,
     ChatMessage,
-    Comment,
     IssueKind,
     IssueStatus,
     Opportunity,
@@ -88,17 +88,7 @@ class SupportTables(PgStoreBase):
         async def write(conn: AConn) -> Ref:
             missing = f"no ticket {ticket_id} in the local workspace"
             ticket = await self._read(conn, indexing.TICKETS, ticket_id, missing, lock=True)
-            now = self._clock()
-            taken = {c.id for c in ticket.comments}
-            number = len(ticket.comments) + 1
-            while f"{ticket.id}-{number}" in taken:
-                number += 1
-            note = Comment(
-                id=f"{ticket.id}-{number}", author=NOTE_AUTHOR, body=body, public=False, created_at=now
-            )
-            updated = ticket.model_copy(
-                update={"comments": (*ticket.comments, note), "updated_at": max(ticket.updated_at, now)}
-            )
+            updated, note = with_note(ticket, body, self._clock())
             await upsert(conn, indexing.TICKETS, updated)
             return Ref(system=SYSTEM, id=note.id)
 
@@ -201,22 +191,10 @@ class ChatTables(PgStoreBase):
             stamp = to_micros(now)
             while await self._message_exists(conn, found.id, slack_ts(stamp)):
                 stamp += 1
-            message_id = slack_ts(stamp)
-            message = ChatMessage(
-                ref=Ref(system=SYSTEM, id=f"{found.id}:{message_id}"),
-                id=message_id,
-                channel_id=found.id,
-                channel_name=found.name,
-                thread_id=root.id if root else None,
-                author=BOT,
-                text=text,
-                created_at=now,
-            )
+            message = new_message(found, slack_ts(stamp), root, text, now)
             await insert(conn, indexing.MESSAGES, message)
             if root is not None:
-                await upsert(
-                    conn, indexing.MESSAGES, root.model_copy(update={"reply_count": root.reply_count + 1})
-                )
+                await upsert(conn, indexing.MESSAGES, replied(root))
             return message.ref
 
         return await self._idempotent("chat.post_message", idempotency_key, (channel, text, thread_id), write)

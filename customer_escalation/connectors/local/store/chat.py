@@ -117,20 +117,10 @@ class ChatTables(StoreBase):
                 "SELECT 1 FROM messages WHERE channel_id = ? AND id = ?", (found.id, slack_ts(stamp))
             ).fetchone():
                 stamp += 1
-            message_id = slack_ts(stamp)
-            message = ChatMessage(
-                ref=Ref(system=SYSTEM, id=f"{found.id}:{message_id}"),
-                id=message_id,
-                channel_id=found.id,
-                channel_name=found.name,
-                thread_id=root.id if root else None,
-                author=BOT,
-                text=text,
-                created_at=now,
-            )
+            message = new_message(found, slack_ts(stamp), root, text, now)
             upsert(conn, indexing.MESSAGES, message)
             if root is not None:
-                upsert(conn, indexing.MESSAGES, root.model_copy(update={"reply_count": root.reply_count + 1}))
+                upsert(conn, indexing.MESSAGES, replied(root))
             return message.ref
 
         return await self._idempotent("chat.post_message", idempotency_key, (channel, text, thread_id), write)
@@ -161,3 +151,24 @@ class ChatTables(StoreBase):
                 f"no message {message_id} in channel {channel_id} of the local workspace", system=SYSTEM
             )
         return ChatMessage.model_validate_json(row[0])
+
+
+def new_message(
+    channel: Channel, message_id: str, root: ChatMessage | None, text: str, now: datetime
+) -> ChatMessage:
+    """The message the workspace's bot posts as `message_id` in `channel`, in `root`'s thread if any."""
+    return ChatMessage(
+        ref=Ref(system=SYSTEM, id=f"{channel.id}:{message_id}"),
+        id=message_id,
+        channel_id=channel.id,
+        channel_name=channel.name,
+        thread_id=root.id if root else None,
+        author=BOT,
+        text=text,
+        created_at=now,
+    )
+
+
+def replied(root: ChatMessage) -> ChatMessage:
+    """`root` counting one more reply."""
+    return root.model_copy(update={"reply_count": root.reply_count + 1})

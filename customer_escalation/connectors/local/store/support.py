@@ -74,18 +74,21 @@ class SupportTables(StoreBase):
             ticket = self._read(
                 conn, indexing.TICKETS, ticket_id, f"no ticket {ticket_id} in the local workspace"
             )
-            now = self._clock()
-            taken = {c.id for c in ticket.comments}
-            number = len(ticket.comments) + 1
-            while f"{ticket.id}-{number}" in taken:
-                number += 1
-            note = Comment(
-                id=f"{ticket.id}-{number}", author=NOTE_AUTHOR, body=body, public=False, created_at=now
-            )
-            updated = ticket.model_copy(
-                update={"comments": (*ticket.comments, note), "updated_at": max(ticket.updated_at, now)}
-            )
+            updated, note = with_note(ticket, body, self._clock())
             upsert(conn, indexing.TICKETS, updated)
             return Ref(system=SYSTEM, id=note.id)
 
         return await self._idempotent("support.add_internal_note", idempotency_key, (ticket_id, body), write)
+
+
+def with_note(ticket: Ticket, body: str, now: datetime) -> tuple[Ticket, Comment]:
+    """`ticket` with a private note appended under the next free comment id, and that note."""
+    taken = {c.id for c in ticket.comments}
+    number = len(ticket.comments) + 1
+    while f"{ticket.id}-{number}" in taken:
+        number += 1
+    note = Comment(id=f"{ticket.id}-{number}", author=NOTE_AUTHOR, body=body, public=False, created_at=now)
+    updated = ticket.model_copy(
+        update={"comments": (*ticket.comments, note), "updated_at": max(ticket.updated_at, now)}
+    )
+    return updated, note
