@@ -16,10 +16,11 @@ from ..errors import InvalidQueryError, NotFoundError
 from ..local.indexing import Kind, to_micros
 from ..local.search import parse_query
 from ..local.store.base import SYSTEM, position_of
+from ..local.store.criteria import Criteria
 from ..records import Page, Ref
 from ._pools import AsyncPool
 from .schema import redacted
-from .search import PgIndex, Where, search
+from .search import PgIndex, Where, search, where_of
 
 M = TypeVar("M", bound=BaseModel)
 AConn = psycopg.AsyncConnection[Any]
@@ -29,6 +30,11 @@ ACCOUNT_INDEX = PgIndex(table="accounts", weights=(2.0, 1.0), tiebreak="id", rec
 MESSAGE_INDEX = PgIndex(table="messages", weights=(1.0,), tiebreak="id", recency="created_at")
 ISSUE_INDEX = PgIndex(table="issues", weights=(3.0, 1.0), tiebreak="key", recency="updated_at")
 ARTICLE_INDEX = PgIndex(table="articles", weights=(3.0, 1.0), tiebreak="id", recency="updated_at")
+
+INDEXES: dict[str, PgIndex] = {
+    index.table: index for index in (TICKET_INDEX, ACCOUNT_INDEX, MESSAGE_INDEX, ISSUE_INDEX, ARTICLE_INDEX)
+}
+"""The search index of each record table."""
 
 WRITE_ATTEMPTS = 5
 """How often a write that lost a race (a key another process took first) is tried again."""
@@ -74,6 +80,13 @@ class PgStoreBase:
             items = await self._records(conn, kind, hits.rows)
         next_cursor = encode_cursor(fingerprint, [offset + len(items), ceiling]) if hits.more else None
         return Page[M](items=items, next_cursor=next_cursor, total=hits.total)
+
+    async def _matching(
+        self, kind: Kind[M], query: str, criteria: Criteria, limit: int, cursor: str | None
+    ) -> Page[M]:
+        """One page of `kind` matching `query` and `criteria` (the shared reads page through this)."""
+        where = where_of(criteria)
+        return await self._find(INDEXES[kind.table], kind, query, where, criteria.fingerprint, limit, cursor)
 
     @staticmethod
     async def _records(conn: AConn, kind: Kind[M], rows: Sequence[int]) -> tuple[M, ...]:

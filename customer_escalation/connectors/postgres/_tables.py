@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from ..base import IssueDraft, WriteReceipt
@@ -17,70 +15,26 @@ from ..local.store.base import (
     slack_ts,
 )
 from ..local.store.chat import new_message, replied
-from ..local.store.criteria import (
-    account_criteria,
-    article_criteria,
-    issue_criteria,
-    message_criteria,
-    ticket_criteria,
-)
+from ..local.store.reads import AccountReads, ArticleReads, IssueReads, MessageReads, TicketReads
 from ..local.store.support import with_note
 from ..local.store.tracker import check_draft, new_issue
 from ..records import (
-    Account,
-    Article,
-    ArticleKind,
     Channel,
     ChatMessage,
-    IssueKind,
-    IssueStatus,
     Opportunity,
-    Page,
     Ref,
     Thread,
-    Ticket,
-    TicketStatus,
-    TrackerIssue,
 )
 from ._base import (
-    ACCOUNT_INDEX,
-    ARTICLE_INDEX,
-    ISSUE_INDEX,
-    MESSAGE_INDEX,
-    TICKET_INDEX,
     AConn,
     PgStoreBase,
 )
 from ._records import insert, upsert
 from .schema import ISSUE_NUMBER_LOCK
-from .search import where_of
 
 
-class SupportTables(PgStoreBase):
+class SupportTables(PgStoreBase, TicketReads):
     """Tickets: search, read, internal notes."""
-
-    async def search_tickets(
-        self,
-        query: str = "",
-        *,
-        status: Sequence[TicketStatus] | None = None,
-        since: datetime | None = None,
-        organization_id: str | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[Ticket]:
-        criteria = ticket_criteria(query, status, since, organization_id)
-        where = where_of(criteria)
-        return await self._find(
-            TICKET_INDEX, indexing.TICKETS, query, where, criteria.fingerprint, limit, cursor
-        )
-
-    async def get_ticket(self, ticket_id: str) -> Ticket:
-        return await self._get(
-            indexing.TICKETS,
-            ticket_id,
-            f"no ticket {ticket_id} in the local workspace; search tickets to find the right id",
-        )
 
     async def add_internal_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> WriteReceipt:
         require_text("body", body)
@@ -95,24 +49,8 @@ class SupportTables(PgStoreBase):
         return await self._idempotent("support.add_internal_note", idempotency_key, (ticket_id, body), write)
 
 
-class CrmTables(PgStoreBase):
+class CrmTables(PgStoreBase, AccountReads):
     """Accounts and their opportunities."""
-
-    async def search_accounts(
-        self, query: str, *, limit: int = 10, cursor: str | None = None
-    ) -> Page[Account]:
-        criteria = account_criteria(query)
-        where = where_of(criteria)
-        return await self._find(
-            ACCOUNT_INDEX, indexing.ACCOUNTS, query, where, criteria.fingerprint, limit, cursor
-        )
-
-    async def get_account(self, account_id: str) -> Account:
-        return await self._get(
-            indexing.ACCOUNTS,
-            account_id,
-            f"no account {account_id} in the local workspace; search accounts by name or domain to find its id",
-        )
 
     async def list_opportunities(self, account_id: str) -> tuple[Opportunity, ...]:
         async with self._pool.use() as conn:
@@ -127,7 +65,7 @@ class CrmTables(PgStoreBase):
         return tuple(Opportunity.model_validate_json(data) for (data,) in rows)
 
 
-class ChatTables(PgStoreBase):
+class ChatTables(PgStoreBase, MessageReads):
     """Channels, message search, threads and posting."""
 
     async def list_channels(self) -> tuple[Channel, ...]:
@@ -135,25 +73,6 @@ class ChatTables(PgStoreBase):
             cursor = await conn.execute("SELECT data FROM channels ORDER BY name, id")
             rows = await cursor.fetchall()
         return tuple(Channel.model_validate_json(data) for (data,) in rows)
-
-    async def search_messages(
-        self,
-        query: str,
-        *,
-        channel: str | None = None,
-        since: datetime | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[ChatMessage]:
-        channel_id: str | None = None
-        if channel:
-            async with self._pool.use() as conn:
-                channel_id = (await self._channel(conn, channel)).id
-        criteria = message_criteria(query, channel, channel_id, since)
-        where = where_of(criteria)
-        return await self._find(
-            MESSAGE_INDEX, indexing.MESSAGES, query, where, criteria.fingerprint, limit, cursor
-        )
 
     async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
         async with self._pool.use() as conn:
@@ -248,31 +167,8 @@ class ChatTables(PgStoreBase):
         return await cursor.fetchone() is not None
 
 
-class TrackerTables(PgStoreBase):
+class TrackerTables(PgStoreBase, IssueReads):
     """Issues: search, read, create."""
-
-    async def search_issues(
-        self,
-        query: str,
-        *,
-        status: Sequence[IssueStatus] | None = None,
-        kind: IssueKind | None = None,
-        since: datetime | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[TrackerIssue]:
-        criteria = issue_criteria(query, status, kind, since)
-        where = where_of(criteria)
-        return await self._find(
-            ISSUE_INDEX, indexing.ISSUES, query, where, criteria.fingerprint, limit, cursor
-        )
-
-    async def get_issue(self, key: str) -> TrackerIssue:
-        return await self._get(
-            indexing.ISSUES,
-            key,
-            f"no issue {key} in the local workspace; search issues to find the right key",
-        )
 
     async def create_issue(self, draft: IssueDraft, *, idempotency_key: str) -> WriteReceipt:
         check_draft(draft)
@@ -306,21 +202,5 @@ async def _next_issue_number(conn: AConn, project: str) -> int:
         number += 1
 
 
-class KbTables(PgStoreBase):
+class KbTables(PgStoreBase, ArticleReads):
     """Articles: search and read."""
-
-    async def search_articles(
-        self, query: str, *, kind: ArticleKind | None = None, limit: int = 10, cursor: str | None = None
-    ) -> Page[Article]:
-        criteria = article_criteria(query, kind)
-        where = where_of(criteria)
-        return await self._find(
-            ARTICLE_INDEX, indexing.ARTICLES, query, where, criteria.fingerprint, limit, cursor
-        )
-
-    async def get_article(self, article_id: str) -> Article:
-        return await self._get(
-            indexing.ARTICLES,
-            article_id,
-            f"no article {article_id} in the local workspace; search articles to find the right id",
-        )

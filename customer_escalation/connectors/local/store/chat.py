@@ -11,18 +11,18 @@ from ...errors import NotFoundError
 from ...records import (
     Channel,
     ChatMessage,
-    Page,
     Ref,
     Thread,
 )
 from .. import indexing
 from ..authors import BOT
 from ..indexing import to_micros, upsert
-from .base import MAX_THREAD_REPLIES, MESSAGE_INDEX, SYSTEM, StoreBase, require_text, slack_ts
-from .criteria import message_criteria, sqlite_filters
+from .base import MAX_THREAD_REPLIES, SYSTEM, require_text, slack_ts
+from .reads import MessageReads
+from .searching import SearchingStore
 
 
-class ChatTables(StoreBase):
+class ChatTables(SearchingStore, MessageReads):
     """Channels, message search, threads and posting."""
 
     async def list_channels(self) -> tuple[Channel, ...]:
@@ -31,28 +31,6 @@ class ChatTables(StoreBase):
             lambda conn: conn.execute("SELECT data FROM channels ORDER BY name, id").fetchall()
         )
         return tuple(Channel.model_validate_json(data) for (data,) in rows)
-
-    async def search_messages(
-        self,
-        query: str,
-        *,
-        channel: str | None = None,
-        since: datetime | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[ChatMessage]:
-        """Messages matching free text, best match first. `channel` is an id or a name.
-
-        Raises:
-            NotFoundError: the channel does not exist.
-            InvalidQueryError: a filter, limit or cursor is not valid.
-        """
-        found = await self._reading(lambda conn: self._channel(conn, channel)) if channel else None
-        criteria = message_criteria(query, channel, found.id if found else None, since)
-        filters = sqlite_filters(criteria)
-        return await self._find(
-            MESSAGE_INDEX, indexing.MESSAGES, query, filters, criteria.fingerprint, limit, cursor
-        )
 
     async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
         """A thread: its root message and replies, oldest first. A reply's id finds its whole thread.

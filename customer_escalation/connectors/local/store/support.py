@@ -3,61 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import datetime
 
 from ...base import WriteReceipt
 from ...records import (
     Comment,
-    Page,
     Ref,
     Ticket,
-    TicketStatus,
 )
 from .. import indexing
 from ..authors import NOTE_AUTHOR
 from ..indexing import upsert
-from .base import SYSTEM, TICKET_INDEX, StoreBase, require_text
-from .criteria import sqlite_filters, ticket_criteria
+from .base import SYSTEM, require_text
+from .reads import TicketReads
+from .searching import SearchingStore
 
 
-class SupportTables(StoreBase):
+class SupportTables(SearchingStore, TicketReads):
     """Tickets: search, read, internal notes."""
-
-    async def search_tickets(
-        self,
-        query: str = "",
-        *,
-        status: Sequence[TicketStatus] | None = None,
-        since: datetime | None = None,
-        organization_id: str | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[Ticket]:
-        """Tickets matching free text (subject, description, comments), best match first.
-
-        An empty query lists tickets by most recent update. `since` filters on `updated_at`.
-
-        Raises:
-            InvalidQueryError: a filter, limit or cursor is not valid.
-        """
-        criteria = ticket_criteria(query, status, since, organization_id)
-        filters = sqlite_filters(criteria)
-        return await self._find(
-            TICKET_INDEX, indexing.TICKETS, query, filters, criteria.fingerprint, limit, cursor
-        )
-
-    async def get_ticket(self, ticket_id: str) -> Ticket:
-        """One ticket with all its comments.
-
-        Raises:
-            NotFoundError: no ticket has this id.
-        """
-        return await self._get(
-            indexing.TICKETS,
-            ticket_id,
-            f"no ticket {ticket_id} in the local workspace; search tickets to find the right id",
-        )
 
     async def add_internal_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> WriteReceipt:
         """Add a private note (never visible to the customer) to a ticket.
