@@ -3,7 +3,6 @@ idempotent writes that happen once across processes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -11,11 +10,11 @@ import psycopg
 from pydantic import BaseModel
 
 from ..base import MAX_PAGE_SIZE, Clock, WriteReceipt, utc_now
-from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
+from ..cursor import clamp_limit, decode_cursor, encode_cursor
 from ..errors import InvalidQueryError, NotFoundError
 from ..local.indexing import Kind, to_micros
 from ..local.search import parse_query
-from ..local.store.base import SYSTEM, position_of
+from ..local.store.base import SYSTEM, position_of, repeated_write, write_fingerprint
 from ..local.store.criteria import Criteria
 from ..records import Page, Ref
 from ._pools import AsyncPool
@@ -121,9 +120,7 @@ class PgStoreBase:
         """Run `write` once per (operation, key), whichever process asks: the key is the primary key
         of `writes`, so of two processes writing at once one commits and the other rolls back its
         write and returns the first one's receipt."""
-        if not isinstance(key, str) or not key.strip():
-            raise InvalidQueryError("idempotency_key must be a non-empty string", system=SYSTEM)
-        fingerprint = query_fingerprint(json.dumps(payload, sort_keys=True, default=str))
+        fingerprint = write_fingerprint(key, payload)
         for _ in range(WRITE_ATTEMPTS):
             try:
                 return await self._write_once(operation, key, fingerprint, write)
@@ -143,13 +140,7 @@ class PgStoreBase:
                     )
                     row = await cursor.fetchone()
                     if row is not None:
-                        if row[0] != fingerprint:
-                            raise InvalidQueryError(
-                                f"idempotency key {key!r} was already used for a different {operation} "
-                                "write; use a new key for new content",
-                                system=SYSTEM,
-                            )
-                        return WriteReceipt(ref=Ref.model_validate_json(row[1]), created=False)
+                        return repeated_write(row, fingerprint, key, operation)
                     ref = await write(conn)
                     inserted = await conn.execute(
                         "INSERT INTO writes (operation, idempotency_key, fingerprint, ref, created_at) "

@@ -14,7 +14,7 @@ from ..local.store.base import (
     require_text,
     slack_ts,
 )
-from ..local.store.chat import new_message, replied
+from ..local.store.chat import new_message, replied, thread_of
 from ..local.store.reads import AccountReads, ArticleReads, IssueReads, MessageReads, TicketReads
 from ..local.store.support import with_note
 from ..local.store.tracker import check_draft, new_issue
@@ -84,14 +84,7 @@ class ChatTables(PgStoreBase, MessageReads):
                 (found.id, root.id, MAX_THREAD_REPLIES + 1),
             )
             rows = await cursor.fetchall()
-        replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
-        return Thread(
-            channel_id=found.id,
-            channel_name=found.name,
-            root=root,
-            replies=replies[:MAX_THREAD_REPLIES],
-            has_more=len(replies) > MAX_THREAD_REPLIES,
-        )
+        return thread_of(found, root, rows)
 
     async def channel_identity(self, channel: str) -> tuple[str, str]:
         async with self._pool.use() as conn:

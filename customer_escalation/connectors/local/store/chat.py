@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,14 +52,7 @@ class ChatTables(SearchingStore, MessageReads):
             return found, root, rows
 
         found, root, rows = await self._reading(read)
-        replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
-        return Thread(
-            channel_id=found.id,
-            channel_name=found.name,
-            root=root,
-            replies=replies[:MAX_THREAD_REPLIES],
-            has_more=len(replies) > MAX_THREAD_REPLIES,
-        )
+        return thread_of(found, root, rows)
 
     async def channel_identity(self, channel: str) -> tuple[str, str]:
         """(id, lower-case name) of a channel given as an id, a name or ``#name``, any case.
@@ -150,3 +144,15 @@ def new_message(
 def replied(root: ChatMessage) -> ChatMessage:
     """`root` counting one more reply."""
     return root.model_copy(update={"reply_count": root.reply_count + 1})
+
+
+def thread_of(channel: Channel, root: ChatMessage, rows: Sequence[Any]) -> Thread:
+    """The thread of `root` from its reply rows (oldest first, one more than are returned, if any)."""
+    replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
+    return Thread(
+        channel_id=channel.id,
+        channel_name=channel.name,
+        root=root,
+        replies=replies[:MAX_THREAD_REPLIES],
+        has_more=len(replies) > MAX_THREAD_REPLIES,
+    )
