@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -23,6 +23,7 @@ from ..records import (
     ActionEvent,
     ActionRecord,
     ActionState,
+    Claim,
     Decision,
     EscalationEntry,
     EscalationStatus,
@@ -254,11 +255,44 @@ class HistoryStoreBase(ABC, Generic[C]):
 
     # -- actions ---------------------------------------------------------------------------------
 
-    @staticmethod
-    def _require_key(idempotency_key: str) -> None:
-        """What `claim` checks first, on every backend."""
+    def claim(
+        self,
+        idempotency_key: str,
+        *,
+        escalation_id: str,
+        kind: str,
+        target: str,
+        token: str,
+        stale_after: timedelta,
+    ) -> Claim:
+        """Try to take `idempotency_key` for writing.
+
+        The caller owns the key (``owned=True``) when nobody had it, when the last attempt failed, or
+        when the holder's claim is older than `stale_after` (a process that died mid-write). Otherwise
+        the record says who has it: ``pending`` (wait) or ``done`` (nothing to write).
+
+        Raises:
+            InvalidQueryError: the key is empty.
+            WorkspaceError: the history cannot be written.
+        """
         if not idempotency_key.strip():
             raise InvalidQueryError("idempotency_key must not be empty", system=SYSTEM)
+        first = ActionRecord(
+            idempotency_key=idempotency_key,
+            escalation_id=escalation_id,
+            kind=kind,
+            target=target,
+            state="pending",
+            attempts=1,
+            updated_at=self._clock(),
+        )
+        return self._take(first, token, stale_after)
+
+    @abstractmethod
+    def _take(self, first: ActionRecord, token: str, stale_after: timedelta) -> Claim:
+        """Store `first` (the key's record as a first pending attempt, stamped now) as held by `token`
+        when the key is free, failed or stale, counting the attempts before it; otherwise tell who
+        holds it. Only one of any number of callers racing for a key may own it."""
 
     def complete(
         self,

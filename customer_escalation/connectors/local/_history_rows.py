@@ -94,7 +94,7 @@ def escalation_rows(
     if status:
         where.append(f"status IN ({', '.join('?' * len(status))})")
         params.extend(status)
-    params.append(_bounded(limit))
+    params.append(bounded(limit))
     rows = conn.execute(
         f"SELECT data FROM escalations WHERE {' AND '.join(where)} ORDER BY updated_at DESC, n DESC LIMIT ?",
         params,
@@ -121,7 +121,7 @@ def related_rows(
             OR EXISTS (SELECT 1 FROM json_each(e.data, '$.data.issue_keys') AS k
                        WHERE k.value IN (SELECT value FROM json_each(?))))
         ORDER BY created_at DESC, n DESC LIMIT ?"""
-    params = (*status, _json_ids(account_ids), _json_ids(ticket_ids), _json_ids(issue_keys), _bounded(limit))
+    params = (*status, _json_ids(account_ids), _json_ids(ticket_ids), _json_ids(issue_keys), bounded(limit))
     rows = conn.execute(query, params).fetchall()
     return tuple(EscalationEntry.model_validate_json(data) for (data,) in rows)
 
@@ -235,7 +235,7 @@ def event_rows(
     if escalation_id is not None:
         where.append("escalation_id = ?")
         params.append(escalation_id)
-    params.append(_bounded(limit))
+    params.append(bounded(limit))
     rows = conn.execute(
         f"SELECT n, data FROM action_events WHERE {' AND '.join(where)} ORDER BY n LIMIT ?", params
     ).fetchall()
@@ -268,7 +268,7 @@ def followups_of_key(conn: sqlite3.Connection, idempotency_key: str) -> tuple[Fo
     rows = conn.execute(
         "SELECT n, data FROM followups WHERE idempotency_key = ? ORDER BY due_at, n", (idempotency_key,)
     ).fetchall()
-    return _followups(rows)
+    return followup_entries(rows)
 
 
 def followup_rows(
@@ -289,7 +289,7 @@ def followup_rows(
         f"SELECT n, data FROM followups WHERE {' AND '.join(where)} ORDER BY due_at, n LIMIT {MAX_LISTED}",
         params,
     ).fetchall()
-    return _followups(rows)
+    return followup_entries(rows)
 
 
 def insert_assessment(conn: sqlite3.Connection, at: datetime, data: dict[str, Any]) -> int:
@@ -312,9 +312,11 @@ def _json_ids(ids: Sequence[str]) -> str:
     return json.dumps(list(dict.fromkeys(ids)))
 
 
-def _bounded(limit: int) -> int:
+def bounded(limit: int) -> int:
+    """`limit` held between one and `MAX_LISTED`."""
     return max(1, min(limit, MAX_LISTED))
 
 
-def _followups(rows: list[Any]) -> tuple[FollowUpEntry, ...]:
+def followup_entries(rows: Sequence[Any]) -> tuple[FollowUpEntry, ...]:
+    """Follow-ups from (number, JSON) rows, each carrying its row number."""
     return tuple(FollowUpEntry.model_validate_json(data).model_copy(update={"n": n}) for n, data in rows)

@@ -73,45 +73,17 @@ class SqliteHistoryStore(HistoryStoreBase[sqlite3.Connection]):
 
     # -- actions ---------------------------------------------------------------------------------
 
-    def claim(
-        self,
-        idempotency_key: str,
-        *,
-        escalation_id: str,
-        kind: str,
-        target: str,
-        token: str,
-        stale_after: timedelta,
-    ) -> Claim:
-        """Try to take `idempotency_key` for writing.
-
-        The caller owns the key (``owned=True``) when nobody had it, when the last attempt failed, or
-        when the holder's claim is older than `stale_after` (a process that died mid-write). Otherwise
-        the record says who has it: ``pending`` (wait) or ``done`` (nothing to write).
-
-        Raises:
-            InvalidQueryError: the key is empty.
-            WorkspaceError: the history cannot be written.
-        """
-        self._require_key(idempotency_key)
-        now = self._clock()
+    def _take(self, first: ActionRecord, token: str, stale_after: timedelta) -> Claim:
+        """Read the key's record and write the claim in one transaction: inserting the key is atomic."""
         with self._transaction() as conn:
-            found = rows.action_row(conn, idempotency_key)
+            found = rows.action_row(conn, first.idempotency_key)
+            record = first
             if found is not None:
-                record, claimed_at, _ = found
-                stale = record.state == "pending" and claimed_at <= now - stale_after
-                if record.state == "done" or (record.state == "pending" and not stale):
-                    return Claim(owned=False, record=record)
-            attempts = found[0].attempts if found is not None else 0
-            record = ActionRecord(
-                idempotency_key=idempotency_key,
-                escalation_id=escalation_id,
-                kind=kind,
-                target=target,
-                state="pending",
-                attempts=attempts + 1,
-                updated_at=now,
-            )
+                held, claimed_at, _ = found
+                stale = held.state == "pending" and claimed_at <= first.updated_at - stale_after
+                if held.state == "done" or (held.state == "pending" and not stale):
+                    return Claim(owned=False, record=held)
+                record = first.model_copy(update={"attempts": held.attempts + 1})
             rows.save_claim(conn, record, token)
             return Claim(owned=True, record=record)
 

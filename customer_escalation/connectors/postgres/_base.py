@@ -3,7 +3,6 @@ idempotent writes that happen once across processes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -11,15 +10,16 @@ import psycopg
 from pydantic import BaseModel
 
 from ..base import MAX_PAGE_SIZE, Clock, WriteReceipt, utc_now
-from ..cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
+from ..cursor import clamp_limit, decode_cursor, encode_cursor
 from ..errors import InvalidQueryError, NotFoundError
 from ..local.indexing import Kind, to_micros
 from ..local.search import parse_query
-from ..local.store.base import SYSTEM, position_of
+from ..local.store.base import SYSTEM, position_of, repeated_write, write_fingerprint
+from ..local.store.criteria import Criteria
 from ..records import Page, Ref
 from ._pools import AsyncPool
 from .schema import redacted
-from .search import PgIndex, Where, search
+from .search import PgIndex, Where, search, where_of
 
 M = TypeVar("M", bound=BaseModel)
 AConn = psycopg.AsyncConnection[Any]
@@ -29,6 +29,11 @@ ACCOUNT_INDEX = PgIndex(table="accounts", weights=(2.0, 1.0), tiebreak="id", rec
 MESSAGE_INDEX = PgIndex(table="messages", weights=(1.0,), tiebreak="id", recency="created_at")
 ISSUE_INDEX = PgIndex(table="issues", weights=(3.0, 1.0), tiebreak="key", recency="updated_at")
 ARTICLE_INDEX = PgIndex(table="articles", weights=(3.0, 1.0), tiebreak="id", recency="updated_at")
+
+INDEXES: dict[str, PgIndex] = {
+    index.table: index for index in (TICKET_INDEX, ACCOUNT_INDEX, MESSAGE_INDEX, ISSUE_INDEX, ARTICLE_INDEX)
+}
+"""The search index of each record table."""
 
 WRITE_ATTEMPTS = 5
 """How often a write that lost a race (a key another process took first) is tried again."""
@@ -75,6 +80,13 @@ class PgStoreBase:
         next_cursor = encode_cursor(fingerprint, [offset + len(items), ceiling]) if hits.more else None
         return Page[M](items=items, next_cursor=next_cursor, total=hits.total)
 
+    async def _matching(
+        self, kind: Kind[M], query: str, criteria: Criteria, limit: int, cursor: str | None
+    ) -> Page[M]:
+        """One page of `kind` matching `query` and `criteria` (the shared reads page through this)."""
+        where = where_of(criteria)
+        return await self._find(INDEXES[kind.table], kind, query, where, criteria.fingerprint, limit, cursor)
+
     @staticmethod
     async def _records(conn: AConn, kind: Kind[M], rows: Sequence[int]) -> tuple[M, ...]:
         if not rows:
@@ -108,9 +120,7 @@ class PgStoreBase:
         """Run `write` once per (operation, key), whichever process asks: the key is the primary key
         of `writes`, so of two processes writing at once one commits and the other rolls back its
         write and returns the first one's receipt."""
-        if not isinstance(key, str) or not key.strip():
-            raise InvalidQueryError("idempotency_key must be a non-empty string", system=SYSTEM)
-        fingerprint = query_fingerprint(json.dumps(payload, sort_keys=True, default=str))
+        fingerprint = write_fingerprint(key, payload)
         for _ in range(WRITE_ATTEMPTS):
             try:
                 return await self._write_once(operation, key, fingerprint, write)
@@ -130,13 +140,7 @@ class PgStoreBase:
                     )
                     row = await cursor.fetchone()
                     if row is not None:
-                        if row[0] != fingerprint:
-                            raise InvalidQueryError(
-                                f"idempotency key {key!r} was already used for a different {operation} "
-                                "write; use a new key for new content",
-                                system=SYSTEM,
-                            )
-                        return WriteReceipt(ref=Ref.model_validate_json(row[1]), created=False)
+                        return repeated_write(row, fingerprint, key, operation)
                     ref = await write(conn)
                     inserted = await conn.execute(
                         "INSERT INTO writes (operation, idempotency_key, fingerprint, ref, created_at) "

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 
 from ..local._history_entries import keys_of
-from ..local._history_rows import from_micros
+from ..local._history_rows import MAX_LISTED, bounded, followup_entries, from_micros
 from ..local.indexing import to_micros
 from ..records import (
     HANDLED_IN_SUPPORT,
@@ -24,8 +24,6 @@ from ..records import (
 )
 
 Conn = psycopg.Connection[Any]
-MAX_LISTED = 1_000
-"""No listing returns more than this many entries."""
 
 
 def updatable(entry: EscalationEntry) -> bool:
@@ -280,7 +278,7 @@ def followups_of_key(conn: Conn, idempotency_key: str) -> tuple[FollowUpEntry, .
     rows = conn.execute(
         "SELECT n, data FROM followups WHERE idempotency_key = %s ORDER BY due_at, n", (idempotency_key,)
     ).fetchall()
-    return _followups(rows)
+    return followup_entries(rows)
 
 
 def followup_rows(
@@ -298,7 +296,7 @@ def followup_rows(
             "limit": MAX_LISTED,
         },
     ).fetchall()
-    return _followups(rows)
+    return followup_entries(rows)
 
 
 def claim_due(
@@ -315,15 +313,7 @@ def claim_due(
            RETURNING n, data""",
         {"token": token, "until": to_micros(until), "now": to_micros(now), "limit": bounded(limit)},
     ).fetchall()
-    return tuple(sorted(_followups(rows), key=lambda f: (f.due_at, f.n)))
-
-
-def bounded(limit: int) -> int:
-    return max(1, min(limit, MAX_LISTED))
-
-
-def _followups(rows: Sequence[Any]) -> tuple[FollowUpEntry, ...]:
-    return tuple(FollowUpEntry.model_validate_json(data).model_copy(update={"n": n}) for n, data in rows)
+    return tuple(sorted(followup_entries(rows), key=lambda f: (f.due_at, f.n)))
 
 
 def insert_assessment(conn: Conn, at: datetime, data: dict[str, Any]) -> int:

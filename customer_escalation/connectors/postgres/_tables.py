@@ -2,95 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from ..base import IssueDraft, WriteReceipt
-from ..cursor import query_fingerprint
 from ..errors import NotFoundError
 from ..local import indexing
-from ..local.authors import BOT, NOTE_AUTHOR
 from ..local.indexing import to_micros
 from ..local.store.base import (
     MAX_THREAD_REPLIES,
     SYSTEM,
-    choices,
-    micros_of,
     require_text,
     slack_ts,
 )
+from ..local.store.chat import new_message, replied, thread_of
+from ..local.store.reads import AccountReads, ArticleReads, IssueReads, MessageReads, TicketReads
+from ..local.store.support import with_note
 from ..local.store.tracker import check_draft, new_issue
 from ..records import (
-    Account,
-    Article,
-    ArticleKind,
     Channel,
     ChatMessage,
-    Comment,
-    IssueKind,
-    IssueStatus,
     Opportunity,
-    Page,
     Ref,
     Thread,
-    Ticket,
-    TicketStatus,
-    TrackerIssue,
 )
 from ._base import (
-    ACCOUNT_INDEX,
-    ARTICLE_INDEX,
-    ISSUE_INDEX,
-    MESSAGE_INDEX,
-    TICKET_INDEX,
     AConn,
     PgStoreBase,
 )
 from ._records import insert, upsert
 from .schema import ISSUE_NUMBER_LOCK
-from .search import Where
 
 
-def _marks(values: Sequence[object]) -> str:
-    return ", ".join("%s" for _ in values)
-
-
-class SupportTables(PgStoreBase):
+class SupportTables(PgStoreBase, TicketReads):
     """Tickets: search, read, internal notes."""
-
-    async def search_tickets(
-        self,
-        query: str = "",
-        *,
-        status: Sequence[TicketStatus] | None = None,
-        since: datetime | None = None,
-        organization_id: str | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[Ticket]:
-        statuses = choices("status", status, get_args(TicketStatus))
-        clauses: list[str] = []
-        params: list[object] = []
-        if statuses:
-            clauses.append(f"t.status IN ({_marks(statuses)})")
-            params.extend(statuses)
-        if since is not None:
-            clauses.append("t.updated_at >= %s")
-            params.append(micros_of("since", since))
-        if organization_id:
-            clauses.append("t.organization_id = %s")
-            params.append(organization_id)
-        fingerprint = query_fingerprint("tickets", query, statuses, since, organization_id)
-        where = Where(tuple(clauses), tuple(params))
-        return await self._find(TICKET_INDEX, indexing.TICKETS, query, where, fingerprint, limit, cursor)
-
-    async def get_ticket(self, ticket_id: str) -> Ticket:
-        return await self._get(
-            indexing.TICKETS,
-            ticket_id,
-            f"no ticket {ticket_id} in the local workspace; search tickets to find the right id",
-        )
 
     async def add_internal_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> WriteReceipt:
         require_text("body", body)
@@ -98,38 +42,15 @@ class SupportTables(PgStoreBase):
         async def write(conn: AConn) -> Ref:
             missing = f"no ticket {ticket_id} in the local workspace"
             ticket = await self._read(conn, indexing.TICKETS, ticket_id, missing, lock=True)
-            now = self._clock()
-            taken = {c.id for c in ticket.comments}
-            number = len(ticket.comments) + 1
-            while f"{ticket.id}-{number}" in taken:
-                number += 1
-            note = Comment(
-                id=f"{ticket.id}-{number}", author=NOTE_AUTHOR, body=body, public=False, created_at=now
-            )
-            updated = ticket.model_copy(
-                update={"comments": (*ticket.comments, note), "updated_at": max(ticket.updated_at, now)}
-            )
+            updated, note = with_note(ticket, body, self._clock())
             await upsert(conn, indexing.TICKETS, updated)
             return Ref(system=SYSTEM, id=note.id)
 
         return await self._idempotent("support.add_internal_note", idempotency_key, (ticket_id, body), write)
 
 
-class CrmTables(PgStoreBase):
+class CrmTables(PgStoreBase, AccountReads):
     """Accounts and their opportunities."""
-
-    async def search_accounts(
-        self, query: str, *, limit: int = 10, cursor: str | None = None
-    ) -> Page[Account]:
-        fingerprint = query_fingerprint("accounts", query)
-        return await self._find(ACCOUNT_INDEX, indexing.ACCOUNTS, query, Where(), fingerprint, limit, cursor)
-
-    async def get_account(self, account_id: str) -> Account:
-        return await self._get(
-            indexing.ACCOUNTS,
-            account_id,
-            f"no account {account_id} in the local workspace; search accounts by name or domain to find its id",
-        )
 
     async def list_opportunities(self, account_id: str) -> tuple[Opportunity, ...]:
         async with self._pool.use() as conn:
@@ -144,7 +65,7 @@ class CrmTables(PgStoreBase):
         return tuple(Opportunity.model_validate_json(data) for (data,) in rows)
 
 
-class ChatTables(PgStoreBase):
+class ChatTables(PgStoreBase, MessageReads):
     """Channels, message search, threads and posting."""
 
     async def list_channels(self) -> tuple[Channel, ...]:
@@ -152,29 +73,6 @@ class ChatTables(PgStoreBase):
             cursor = await conn.execute("SELECT data FROM channels ORDER BY name, id")
             rows = await cursor.fetchall()
         return tuple(Channel.model_validate_json(data) for (data,) in rows)
-
-    async def search_messages(
-        self,
-        query: str,
-        *,
-        channel: str | None = None,
-        since: datetime | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[ChatMessage]:
-        clauses: list[str] = []
-        params: list[object] = []
-        if channel:
-            async with self._pool.use() as conn:
-                found = await self._channel(conn, channel)
-            clauses.append("t.channel_id = %s")
-            params.append(found.id)
-        if since is not None:
-            clauses.append("t.created_at >= %s")
-            params.append(micros_of("since", since))
-        fingerprint = query_fingerprint("messages", query, channel, since)
-        where = Where(tuple(clauses), tuple(params))
-        return await self._find(MESSAGE_INDEX, indexing.MESSAGES, query, where, fingerprint, limit, cursor)
 
     async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
         async with self._pool.use() as conn:
@@ -186,14 +84,7 @@ class ChatTables(PgStoreBase):
                 (found.id, root.id, MAX_THREAD_REPLIES + 1),
             )
             rows = await cursor.fetchall()
-        replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
-        return Thread(
-            channel_id=found.id,
-            channel_name=found.name,
-            root=root,
-            replies=replies[:MAX_THREAD_REPLIES],
-            has_more=len(replies) > MAX_THREAD_REPLIES,
-        )
+        return thread_of(found, root, rows)
 
     async def channel_identity(self, channel: str) -> tuple[str, str]:
         async with self._pool.use() as conn:
@@ -212,22 +103,10 @@ class ChatTables(PgStoreBase):
             stamp = to_micros(now)
             while await self._message_exists(conn, found.id, slack_ts(stamp)):
                 stamp += 1
-            message_id = slack_ts(stamp)
-            message = ChatMessage(
-                ref=Ref(system=SYSTEM, id=f"{found.id}:{message_id}"),
-                id=message_id,
-                channel_id=found.id,
-                channel_name=found.name,
-                thread_id=root.id if root else None,
-                author=BOT,
-                text=text,
-                created_at=now,
-            )
+            message = new_message(found, slack_ts(stamp), root, text, now)
             await insert(conn, indexing.MESSAGES, message)
             if root is not None:
-                await upsert(
-                    conn, indexing.MESSAGES, root.model_copy(update={"reply_count": root.reply_count + 1})
-                )
+                await upsert(conn, indexing.MESSAGES, replied(root))
             return message.ref
 
         return await self._idempotent("chat.post_message", idempotency_key, (channel, text, thread_id), write)
@@ -281,41 +160,8 @@ class ChatTables(PgStoreBase):
         return await cursor.fetchone() is not None
 
 
-class TrackerTables(PgStoreBase):
+class TrackerTables(PgStoreBase, IssueReads):
     """Issues: search, read, create."""
-
-    async def search_issues(
-        self,
-        query: str,
-        *,
-        status: Sequence[IssueStatus] | None = None,
-        kind: IssueKind | None = None,
-        since: datetime | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[TrackerIssue]:
-        statuses = choices("status", status, get_args(IssueStatus))
-        clauses: list[str] = []
-        params: list[object] = []
-        if statuses:
-            clauses.append(f"t.status IN ({_marks(statuses)})")
-            params.extend(statuses)
-        if kind is not None:
-            clauses.append("t.kind = %s")
-            params.append(choices("kind", (kind,), get_args(IssueKind))[0])
-        if since is not None:
-            clauses.append("t.updated_at >= %s")
-            params.append(micros_of("since", since))
-        fingerprint = query_fingerprint("issues", query, statuses, kind, since)
-        where = Where(tuple(clauses), tuple(params))
-        return await self._find(ISSUE_INDEX, indexing.ISSUES, query, where, fingerprint, limit, cursor)
-
-    async def get_issue(self, key: str) -> TrackerIssue:
-        return await self._get(
-            indexing.ISSUES,
-            key,
-            f"no issue {key} in the local workspace; search issues to find the right key",
-        )
 
     async def create_issue(self, draft: IssueDraft, *, idempotency_key: str) -> WriteReceipt:
         check_draft(draft)
@@ -349,21 +195,5 @@ async def _next_issue_number(conn: AConn, project: str) -> int:
         number += 1
 
 
-class KbTables(PgStoreBase):
+class KbTables(PgStoreBase, ArticleReads):
     """Articles: search and read."""
-
-    async def search_articles(
-        self, query: str, *, kind: ArticleKind | None = None, limit: int = 10, cursor: str | None = None
-    ) -> Page[Article]:
-        where = Where()
-        if kind is not None:
-            where = Where(("t.kind = %s",), (choices("kind", (kind,), get_args(ArticleKind))[0],))
-        fingerprint = query_fingerprint("articles", query, kind)
-        return await self._find(ARTICLE_INDEX, indexing.ARTICLES, query, where, fingerprint, limit, cursor)
-
-    async def get_article(self, article_id: str) -> Article:
-        return await self._get(
-            indexing.ARTICLES,
-            article_id,
-            f"no article {article_id} in the local workspace; search articles to find the right id",
-        )

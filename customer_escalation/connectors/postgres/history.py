@@ -67,33 +67,13 @@ class PostgresHistoryStore(HistoryStoreBase[sql.Conn]):
 
     # -- actions ---------------------------------------------------------------------------------
 
-    def claim(
-        self,
-        idempotency_key: str,
-        *,
-        escalation_id: str,
-        kind: str,
-        target: str,
-        token: str,
-        stale_after: timedelta,
-    ) -> Claim:
-        """See `HistoryStore.claim`; the database's unique key decides between racing processes."""
-        self._require_key(idempotency_key)
-        now = self._clock()
-        record = ActionRecord(
-            idempotency_key=idempotency_key,
-            escalation_id=escalation_id,
-            kind=kind,
-            target=target,
-            state="pending",
-            attempts=1,
-            updated_at=now,
-        )
+    def _take(self, first: ActionRecord, token: str, stale_after: timedelta) -> Claim:
+        """The database's unique key decides between racing processes."""
         with self._transaction() as conn:
-            attempts = sql.take_claim(conn, record, token, now - stale_after)
+            attempts = sql.take_claim(conn, first, token, first.updated_at - stale_after)
             if attempts is not None:
-                return Claim(owned=True, record=record.model_copy(update={"attempts": attempts}))
-            found = sql.action_row(conn, idempotency_key)
+                return Claim(owned=True, record=first.model_copy(update={"attempts": attempts}))
+            found = sql.action_row(conn, first.idempotency_key)
         assert found is not None  # a claimed key is never removed
         return Claim(owned=False, record=found[0])
 

@@ -34,6 +34,7 @@ import psycopg
 
 from ..local.indexing import searchable
 from ..local.search import COUNT_CAP, WINDOW, Hits, Phrase
+from ..local.store.criteria import Criteria, sql_of
 
 CONFIG = "ce_search"
 """The text search configuration the schema creates."""
@@ -67,6 +68,11 @@ class Where:
 
     clauses: tuple[str, ...] = ()
     params: tuple[object, ...] = ()
+
+
+def where_of(criteria: Criteria) -> Where:
+    """A search's checked filter in PostgreSQL: the organization is one more condition on the table."""
+    return Where(*sql_of((*criteria.conditions, *criteria.scope()), "%s"))
 
 
 def fold(text: str) -> str:

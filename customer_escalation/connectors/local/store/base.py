@@ -151,22 +151,14 @@ class StoreBase:
     def _idempotent_now(
         self, operation: str, key: str, payload: Any, write: Callable[[sqlite3.Connection], Ref]
     ) -> WriteReceipt:
-        if not isinstance(key, str) or not key.strip():
-            raise InvalidQueryError("idempotency_key must be a non-empty string", system=SYSTEM)
-        fingerprint = query_fingerprint(json.dumps(payload, sort_keys=True, default=str))
+        fingerprint = write_fingerprint(key, payload)
         with self._transaction() as conn:
             row = conn.execute(
                 "SELECT fingerprint, ref FROM writes WHERE operation = ? AND idempotency_key = ?",
                 (operation, key),
             ).fetchone()
             if row is not None:
-                if row[0] != fingerprint:
-                    raise InvalidQueryError(
-                        f"idempotency key {key!r} was already used for a different {operation} write; "
-                        "use a new key for new content",
-                        system=SYSTEM,
-                    )
-                return WriteReceipt(ref=Ref.model_validate_json(row[1]), created=False)
+                return repeated_write(row, fingerprint, key, operation)
             ref = write(conn)
             conn.execute(
                 "INSERT INTO writes (operation, idempotency_key, fingerprint, ref, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -174,6 +166,25 @@ class StoreBase:
             )
         self._search.forget()
         return WriteReceipt(ref=ref, created=True)
+
+
+def write_fingerprint(key: str, payload: Any) -> str:
+    """The fingerprint of a write's content, once its idempotency key is found usable."""
+    if not isinstance(key, str) or not key.strip():
+        raise InvalidQueryError("idempotency_key must be a non-empty string", system=SYSTEM)
+    return query_fingerprint(json.dumps(payload, sort_keys=True, default=str))
+
+
+def repeated_write(row: Sequence[Any], fingerprint: str, key: str, operation: str) -> WriteReceipt:
+    """The receipt of the write a (fingerprint, ref) row of `writes` recorded under `key` before,
+    refusing a key that was used for different content."""
+    if row[0] != fingerprint:
+        raise InvalidQueryError(
+            f"idempotency key {key!r} was already used for a different {operation} write; "
+            "use a new key for new content",
+            system=SYSTEM,
+        )
+    return WriteReceipt(ref=Ref.model_validate_json(row[1]), created=False)
 
 
 def position_of(position: Any) -> tuple[int, int]:

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from ...base import WriteReceipt
-from ...cursor import query_fingerprint
 from ...errors import NotFoundError
 from ...records import (
     Channel,
     ChatMessage,
-    Page,
     Ref,
     Thread,
 )
 from .. import indexing
 from ..authors import BOT
 from ..indexing import to_micros, upsert
-from ..search import Filters
-from .base import MAX_THREAD_REPLIES, MESSAGE_INDEX, SYSTEM, StoreBase, micros_of, require_text, slack_ts
+from .base import MAX_THREAD_REPLIES, SYSTEM, require_text, slack_ts
+from .reads import MessageReads
+from .searching import SearchingStore
 
 
-class ChatTables(StoreBase):
+class ChatTables(SearchingStore, MessageReads):
     """Channels, message search, threads and posting."""
 
     async def list_channels(self) -> tuple[Channel, ...]:
@@ -32,34 +32,6 @@ class ChatTables(StoreBase):
             lambda conn: conn.execute("SELECT data FROM channels ORDER BY name, id").fetchall()
         )
         return tuple(Channel.model_validate_json(data) for (data,) in rows)
-
-    async def search_messages(
-        self,
-        query: str,
-        *,
-        channel: str | None = None,
-        since: datetime | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[ChatMessage]:
-        """Messages matching free text, best match first. `channel` is an id or a name.
-
-        Raises:
-            NotFoundError: the channel does not exist.
-            InvalidQueryError: a filter, limit or cursor is not valid.
-        """
-        where: list[str] = []
-        params: list[object] = []
-        if channel:
-            found = await self._reading(lambda conn: self._channel(conn, channel))
-            where.append("t.channel_id = ?")
-            params.append(found.id)
-        if since is not None:
-            where.append("t.created_at >= ?")
-            params.append(micros_of("since", since))
-        filters = Filters(where=tuple(where), params=tuple(params))
-        fingerprint = query_fingerprint("messages", query, channel, since)
-        return await self._find(MESSAGE_INDEX, indexing.MESSAGES, query, filters, fingerprint, limit, cursor)
 
     async def get_thread(self, channel_id: str, thread_id: str) -> Thread:
         """A thread: its root message and replies, oldest first. A reply's id finds its whole thread.
@@ -80,14 +52,7 @@ class ChatTables(StoreBase):
             return found, root, rows
 
         found, root, rows = await self._reading(read)
-        replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
-        return Thread(
-            channel_id=found.id,
-            channel_name=found.name,
-            root=root,
-            replies=replies[:MAX_THREAD_REPLIES],
-            has_more=len(replies) > MAX_THREAD_REPLIES,
-        )
+        return thread_of(found, root, rows)
 
     async def channel_identity(self, channel: str) -> tuple[str, str]:
         """(id, lower-case name) of a channel given as an id, a name or ``#name``, any case.
@@ -124,20 +89,10 @@ class ChatTables(StoreBase):
                 "SELECT 1 FROM messages WHERE channel_id = ? AND id = ?", (found.id, slack_ts(stamp))
             ).fetchone():
                 stamp += 1
-            message_id = slack_ts(stamp)
-            message = ChatMessage(
-                ref=Ref(system=SYSTEM, id=f"{found.id}:{message_id}"),
-                id=message_id,
-                channel_id=found.id,
-                channel_name=found.name,
-                thread_id=root.id if root else None,
-                author=BOT,
-                text=text,
-                created_at=now,
-            )
+            message = new_message(found, slack_ts(stamp), root, text, now)
             upsert(conn, indexing.MESSAGES, message)
             if root is not None:
-                upsert(conn, indexing.MESSAGES, root.model_copy(update={"reply_count": root.reply_count + 1}))
+                upsert(conn, indexing.MESSAGES, replied(root))
             return message.ref
 
         return await self._idempotent("chat.post_message", idempotency_key, (channel, text, thread_id), write)
@@ -168,3 +123,36 @@ class ChatTables(StoreBase):
                 f"no message {message_id} in channel {channel_id} of the local workspace", system=SYSTEM
             )
         return ChatMessage.model_validate_json(row[0])
+
+
+def new_message(
+    channel: Channel, message_id: str, root: ChatMessage | None, text: str, now: datetime
+) -> ChatMessage:
+    """The message the workspace's bot posts as `message_id` in `channel`, in `root`'s thread if any."""
+    return ChatMessage(
+        ref=Ref(system=SYSTEM, id=f"{channel.id}:{message_id}"),
+        id=message_id,
+        channel_id=channel.id,
+        channel_name=channel.name,
+        thread_id=root.id if root else None,
+        author=BOT,
+        text=text,
+        created_at=now,
+    )
+
+
+def replied(root: ChatMessage) -> ChatMessage:
+    """`root` counting one more reply."""
+    return root.model_copy(update={"reply_count": root.reply_count + 1})
+
+
+def thread_of(channel: Channel, root: ChatMessage, rows: Sequence[Any]) -> Thread:
+    """The thread of `root` from its reply rows (oldest first, one more than are returned, if any)."""
+    replies = tuple(ChatMessage.model_validate_json(data) for (data,) in rows)
+    return Thread(
+        channel_id=channel.id,
+        channel_name=channel.name,
+        root=root,
+        replies=replies[:MAX_THREAD_REPLIES],
+        has_more=len(replies) > MAX_THREAD_REPLIES,
+    )

@@ -5,44 +5,16 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from ...cursor import query_fingerprint
 from ...records import (
-    Account,
     Opportunity,
-    Page,
 )
 from .. import indexing
-from ..search import Filters
-from .base import ACCOUNT_INDEX, StoreBase
+from .reads import AccountReads
+from .searching import SearchingStore
 
 
-class CrmTables(StoreBase):
+class CrmTables(SearchingStore, AccountReads):
     """Accounts and their opportunities."""
-
-    async def search_accounts(
-        self, query: str, *, limit: int = 10, cursor: str | None = None
-    ) -> Page[Account]:
-        """Accounts whose name or domain matches, best match first.
-
-        Raises:
-            InvalidQueryError: the limit or cursor is not valid.
-        """
-        fingerprint = query_fingerprint("accounts", query)
-        return await self._find(
-            ACCOUNT_INDEX, indexing.ACCOUNTS, query, Filters(), fingerprint, limit, cursor
-        )
-
-    async def get_account(self, account_id: str) -> Account:
-        """One account with its contacts.
-
-        Raises:
-            NotFoundError: no account has this id.
-        """
-        return await self._get(
-            indexing.ACCOUNTS,
-            account_id,
-            f"no account {account_id} in the local workspace; search accounts by name or domain to find its id",
-        )
 
     async def list_opportunities(self, account_id: str) -> tuple[Opportunity, ...]:
         """Deals of an account: open ones first, then by close date.

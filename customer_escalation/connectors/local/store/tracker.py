@@ -3,71 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import datetime
-from typing import get_args
 
 from ...base import IssueDraft, WriteReceipt
-from ...cursor import query_fingerprint
 from ...errors import InvalidQueryError
 from ...records import (
-    IssueKind,
-    IssueStatus,
-    Page,
     Ref,
     TrackerIssue,
 )
 from .. import indexing
 from ..indexing import upsert
-from ..search import Filters
-from .base import ISSUE_INDEX, SYSTEM, StoreBase, choices, micros_of, require_text
+from .base import SYSTEM, require_text
+from .reads import IssueReads
+from .searching import SearchingStore
 
 
-class TrackerTables(StoreBase):
+class TrackerTables(SearchingStore, IssueReads):
     """Issues: search, read, create."""
-
-    async def search_issues(
-        self,
-        query: str,
-        *,
-        status: Sequence[IssueStatus] | None = None,
-        kind: IssueKind | None = None,
-        since: datetime | None = None,
-        limit: int = 20,
-        cursor: str | None = None,
-    ) -> Page[TrackerIssue]:
-        """Issues matching free text (title and body), best match first. `since` filters on `updated_at`.
-
-        Raises:
-            InvalidQueryError: a filter, limit or cursor is not valid.
-        """
-        statuses = choices("status", status, get_args(IssueStatus))
-        where: list[str] = []
-        params: list[object] = []
-        if statuses:
-            where.append(f"t.status IN ({', '.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if kind is not None:
-            where.append("t.kind = ?")
-            params.append(choices("kind", (kind,), get_args(IssueKind))[0])
-        if since is not None:
-            where.append("t.updated_at >= ?")
-            params.append(micros_of("since", since))
-        filters = Filters(where=tuple(where), params=tuple(params))
-        fingerprint = query_fingerprint("issues", query, statuses, kind, since)
-        return await self._find(ISSUE_INDEX, indexing.ISSUES, query, filters, fingerprint, limit, cursor)
-
-    async def get_issue(self, key: str) -> TrackerIssue:
-        """One issue by key.
-
-        Raises:
-            NotFoundError: no issue has this key.
-        """
-        return await self._get(
-            indexing.ISSUES,
-            key,
-            f"no issue {key} in the local workspace; search issues to find the right key",
-        )
 
     async def create_issue(self, draft: IssueDraft, *, idempotency_key: str) -> WriteReceipt:
         """Create an issue with the next free key of its project (``ENG-43`` after ``ENG-42``).
