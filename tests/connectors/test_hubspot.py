@@ -117,16 +117,6 @@ async def test_a_result_cap_stops_fetching_early_and_asks_only_for_what_is_missi
     assert len(fake.requests_to(SEARCH)) == 4
 
 
-async def test_a_cursor_from_another_query_is_rejected() -> None:
-    fake = HubSpotFake(acme_accounts(12))
-    async with connected(fake) as crm:
-        page = await crm.search_accounts("acme", limit=5)
-        with pytest.raises(InvalidQueryError, match="different query"):
-            await crm.search_accounts("widgets", limit=5, cursor=page.next_cursor)
-        with pytest.raises(InvalidQueryError):
-            await crm.search_accounts("acme", limit=5, cursor="not-a-cursor")
-
-
 async def test_a_limit_below_one_is_rejected_before_any_request() -> None:
     fake = HubSpotFake(CONTRACT_DATASET)
     async with connected(fake) as crm:
