@@ -1,5 +1,6 @@
 """Failures the Guru, Intercom and Notion connectors meet alike, each against its vendor's fake: a
-rejected token, an outage that passes, one that does not, and a body cut short. (The CRMs have their
+rejected token, an outage that passes, one that does not, a rate limit that does not lift and a
+spoiled body. (The CRMs have their
 own suite, test_crm_failures.py.)"""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from customer_escalation.connectors.errors import AuthError, UpstreamError
+from customer_escalation.connectors.errors import AuthError, RateLimitedError, UpstreamError
 from tests.connectors.guru.conftest import connected as guru_connected
 from tests.connectors.intercom.conftest import fake_on, support_on
 from tests.connectors.notion.conftest import notion_on
@@ -50,6 +51,12 @@ class FailingVendor:
     """What the vendor's answer to a rejected token says, repeated in the error."""
     fail_next: Callable[[Any, list[int]], None]
     """Make the fake answer the next requests with these 5xx statuses."""
+    limit_forever: Callable[[Any], None]
+    """Make the fake rate-limit every request from now on."""
+    limit_wait: float
+    """The wait the vendor asks for when it rate-limits a search."""
+    gives_up_within: tuple[float, float]
+    """The least and the most time the connector waits before it gives up on a rate limit."""
     cut_short: Callable[[Any], None]
     """Make the fake spoil its next JSON body."""
     spoiled: str
@@ -102,6 +109,9 @@ GURU = FailingVendor(
     token_variable="GURU_USER and GURU_API_TOKEN",
     rejection="Authentication is required",
     fail_next=_queue_failures,
+    limit_forever=lambda fake: setattr(fake, "rate_limit_next", 10_000),
+    limit_wait=1.0,
+    gives_up_within=(0.0, 60.0),
     cut_short=lambda fake: setattr(fake, "malformed_next", ["html"]),
     spoiled="that is not JSON",
 )
@@ -118,6 +128,9 @@ INTERCOM = FailingVendor(
     token_variable="INTERCOM_ACCESS_TOKEN",
     rejection="Access Token Invalid [unauthorized]",
     fail_next=_queue_failures,
+    limit_forever=lambda fake: setattr(fake, "rate_limited_next", 1_000),
+    limit_wait=10.0,
+    gives_up_within=(55.0, 75.0),
     cut_short=lambda fake: setattr(fake, "malformed_next", 1),
     spoiled="that is not JSON",
 )
@@ -134,6 +147,9 @@ NOTION = FailingVendor(
     token_variable="NOTION_TOKEN",
     rejection="API token is invalid",
     fail_next=_notion_failures,
+    limit_forever=lambda fake: fake.fail_next(429, count=1_000),
+    limit_wait=1.0,
+    gives_up_within=(0.0, 60.0),
     cut_short=lambda fake: fake.malformed_next(),
     spoiled="of an unexpected shape",
 )
@@ -182,3 +198,19 @@ async def test_a_spoiled_body_is_an_upstream_error_naming_the_endpoint(vendor: F
             UpstreamError, match=re.escape(f"{vendor.endpoint} returned a body {vendor.spoiled}")
         ):
             await vendor.search(connector)
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+async def test_a_rate_limit_that_never_lifts_is_a_rate_limited_error_naming_the_endpoint(
+    vendor: FailingVendor,
+) -> None:
+    clock = VirtualClock()
+    async with vendor.opened(clock) as (fake, connector):
+        vendor.limit_forever(fake)
+        with pytest.raises(
+            RateLimitedError, match=re.escape(f"{vendor.name} is rate limiting requests to {vendor.endpoint}")
+        ) as info:
+            await vendor.search(connector)
+    assert info.value.retry_after == vendor.limit_wait and vendor.searches(fake) > 1
+    least, most = vendor.gives_up_within
+    assert least <= clock.elapsed <= most

@@ -1,5 +1,5 @@
 """Intercom's own failures mapped to the connector errors: plans, versions, rate limits, bad bodies
-(rejected tokens and outages are in test_vendor_failures.py)."""
+(rejected tokens, outages and limits that never lift are in test_vendor_failures.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from customer_escalation.connectors.errors import (
     InvalidQueryError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimitedError,
     UpstreamError,
 )
 from customer_escalation.connectors.intercom.policy import IntercomPolicy
@@ -63,16 +62,6 @@ def test_the_wait_is_the_reset_time_minus_now_and_never_retry_after() -> None:
     skewed = httpx2.Response(429, headers={"X-RateLimit-Reset": "1800009999"})
     assert policy.retry_after(skewed) is None
     assert policy.retry_after(httpx2.Response(429)) is None
-
-
-async def test_a_rate_limit_that_does_not_lift_is_a_rate_limited_error() -> None:
-    clock = VirtualClock()
-    fake = fake_on(clock)
-    fake.rate_limited_next = 1_000
-    async with support_on(fake, clock) as support:
-        with pytest.raises(RateLimitedError, match="rate limiting"):
-            await support.search_tickets("webhook")
-    assert 55.0 <= clock.elapsed <= 75.0
 
 
 async def test_a_body_cut_short_is_an_upstream_error() -> None:
