@@ -1,6 +1,6 @@
-"""Guru's own failures mapped to the connector errors: rate limits, missing cards, bad requests, refusals
-and bodies of the wrong shape (rejected credentials, outages, limits that never lift and bodies cut short are in
-test_vendor_failures.py)."""
+"""Guru's own failures mapped to the connector errors: rate limits, missing cards, bad requests,
+refusals and bodies of the wrong shape (rejected credentials, outages, limits that never lift and
+bodies cut short are in test_vendor_failures.py)."""
 
 from __future__ import annotations
 
