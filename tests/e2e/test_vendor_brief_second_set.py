@@ -22,7 +22,14 @@ from tests.fakes.notion import ROOT_PAGE, NotionFake
 from tests.fakes.salesforce import ORG_FIELDS, SalesforceFake
 from tests.fakes.slack import SlackFake
 
-from .vendor_run import NOW, chosen_systems_env, offline_brief, serving_fakes, slack_env
+from .vendor_run import (
+    NOW,
+    assert_every_fake_called,
+    chosen_systems_env,
+    offline_brief,
+    serving_demo,
+    slack_env,
+)
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 SYSTEMS = {"support": "intercom", "crm": "salesforce", "chat": "slack", "tracker": "linear", "kb": "notion"}
@@ -30,15 +37,15 @@ SYSTEMS = {"support": "intercom", "crm": "salesforce", "chat": "slack", "tracker
 
 @pytest.fixture(scope="module")
 def vendors() -> Iterator[dict[str, Any]]:
-    dataset = build_demo(NOW)
-    fakes: dict[str, Any] = {
-        "intercom": IntercomFake(dataset, now=lambda: NOW),
-        "salesforce": SalesforceFake(dataset),
-        "slack": SlackFake(dataset, now=lambda: NOW),
-        "linear": LinearFake(dataset, now=lambda: NOW),
-        "notion": NotionFake(dataset, now=lambda: NOW),
-    }
-    with serving_fakes(fakes) as served:
+    with serving_demo(
+        {
+            "intercom": lambda dataset: IntercomFake(dataset, now=lambda: NOW),
+            "salesforce": SalesforceFake,
+            "slack": lambda dataset: SlackFake(dataset, now=lambda: NOW),
+            "linear": lambda dataset: LinearFake(dataset, now=lambda: NOW),
+            "notion": lambda dataset: NotionFake(dataset, now=lambda: NOW),
+        }
+    ) as served:
         yield served
 
 
@@ -96,5 +103,4 @@ async def test_the_second_connector_set_writes_the_brief_the_local_workspace_wri
     assert brief is not None and brief.reproduction is not None
     refs = {item.ref for item in brief.supporting_context}
     assert any(r and r.startswith("ticket:") for r in refs)  # from Intercom
-    for name in ("intercom", "salesforce", "slack", "linear", "notion"):
-        assert vendors["fakes"][name].calls, f"{name} was never called"
+    assert_every_fake_called(vendors)
