@@ -3,13 +3,14 @@ on its own loopback port, and the agent loop runs over the MCP server exactly as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from customer_escalation.connectors.factory import build_registry
+from customer_escalation.connectors.records import Dataset
 from customer_escalation.connectors.settings import load_settings
 from tests.fakes.confluence import ConfluenceFake
 from tests.fakes.hubspot import HubSpotFake
@@ -17,32 +18,19 @@ from tests.fakes.jira import JiraFake
 from tests.fakes.slack import SlackFake
 from tests.fakes.zendesk import ZendeskFake
 
-from .vendor_run import (
-    NOW,
-    assert_every_fake_called,
-    chosen_systems_env,
-    offline_brief,
-    serving_demo,
-    slack_env,
-)
+from .vendor_run import NOW, assert_every_fake_called, chosen_systems_env, offline_brief, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 SYSTEMS = {"support": "zendesk", "crm": "hubspot", "chat": "slack", "tracker": "jira", "kb": "confluence"}
-
-
-@pytest.fixture(scope="module")
-def vendors() -> Iterator[dict[str, Any]]:
-    with serving_demo(
-        {
-            "zendesk": lambda dataset: ZendeskFake(dataset, clock=lambda: NOW),
-            "hubspot": HubSpotFake,
-            "slack": lambda dataset: SlackFake(dataset, now=lambda: NOW),
-            "jira": lambda dataset: JiraFake(dataset, now=lambda: NOW),
-            "confluence": lambda dataset: ConfluenceFake(dataset, now=lambda: NOW),
-        }
-    ) as served:
-        yield served
+FAKES: dict[str, Callable[[Dataset], Any]] = {
+    "zendesk": lambda dataset: ZendeskFake(dataset, clock=lambda: NOW),
+    "hubspot": HubSpotFake,
+    "slack": lambda dataset: SlackFake(dataset, now=lambda: NOW),
+    "jira": lambda dataset: JiraFake(dataset, now=lambda: NOW),
+    "confluence": lambda dataset: ConfluenceFake(dataset, now=lambda: NOW),
+}
+"""How each vendor's fake is made of the demo company (served by the `vendors` fixture)."""
 
 
 def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:

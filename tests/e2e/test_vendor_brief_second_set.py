@@ -4,7 +4,7 @@ writes from the same records: the same decision, target, severity, customers and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from customer_escalation.connectors.factory import build_registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.demo import build_demo
+from customer_escalation.connectors.records import Dataset
 from customer_escalation.connectors.salesforce.settings import FIELD_VARIABLES
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.agent import RunResult
@@ -22,31 +23,18 @@ from tests.fakes.notion import ROOT_PAGE, NotionFake
 from tests.fakes.salesforce import ORG_FIELDS, SalesforceFake
 from tests.fakes.slack import SlackFake
 
-from .vendor_run import (
-    NOW,
-    assert_every_fake_called,
-    chosen_systems_env,
-    offline_brief,
-    serving_demo,
-    slack_env,
-)
+from .vendor_run import NOW, assert_every_fake_called, chosen_systems_env, offline_brief, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 SYSTEMS = {"support": "intercom", "crm": "salesforce", "chat": "slack", "tracker": "linear", "kb": "notion"}
-
-
-@pytest.fixture(scope="module")
-def vendors() -> Iterator[dict[str, Any]]:
-    with serving_demo(
-        {
-            "intercom": lambda dataset: IntercomFake(dataset, now=lambda: NOW),
-            "salesforce": SalesforceFake,
-            "slack": lambda dataset: SlackFake(dataset, now=lambda: NOW),
-            "linear": lambda dataset: LinearFake(dataset, now=lambda: NOW),
-            "notion": lambda dataset: NotionFake(dataset, now=lambda: NOW),
-        }
-    ) as served:
-        yield served
+FAKES: dict[str, Callable[[Dataset], Any]] = {
+    "intercom": lambda dataset: IntercomFake(dataset, now=lambda: NOW),
+    "salesforce": SalesforceFake,
+    "slack": lambda dataset: SlackFake(dataset, now=lambda: NOW),
+    "linear": lambda dataset: LinearFake(dataset, now=lambda: NOW),
+    "notion": lambda dataset: NotionFake(dataset, now=lambda: NOW),
+}
+"""How each vendor's fake is made of the demo company (served by the `vendors` fixture)."""
 
 
 def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
