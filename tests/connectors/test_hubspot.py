@@ -21,7 +21,7 @@ from customer_escalation.connectors.errors import (
 from customer_escalation.connectors.factory import build_vendor
 from customer_escalation.connectors.hubspot import from_settings
 from customer_escalation.connectors.hubspot.mapping import PropertyMap
-from customer_escalation.connectors.records import Contact, Person, Ref
+from customer_escalation.connectors.records import Account, Contact, Person, Ref
 from customer_escalation.connectors.settings import load_settings
 from tests.connectors.crm_datasets import acme_accounts, one_account
 from tests.connectors.hubspot_open import SEARCH, connected, scripted
@@ -149,23 +149,22 @@ async def test_search_never_pages_past_the_10000_result_cap() -> None:
 # --- mapping ------------------------------------------------------------------------------------
 
 
-async def test_an_industry_code_reads_as_words() -> None:
+async def _company_after(our_id: str, **properties: str) -> Account:
+    """The company seeded from `our_id` as the connector reads it once its `properties` hold these raw
+    values."""
     fake = HubSpotFake(CONTRACT_DATASET)
-    company = fake.company_id("fabrikam")
-    fake.set_property("companies", company, "industry", "COMPUTER_SOFTWARE")
+    company = fake.company_id(our_id)
+    for name, value in properties.items():
+        fake.set_property("companies", company, name, value)
     async with connected(fake) as crm:
-        account = await crm.get_account(company)
-    assert account.industry == "Computer software"
+        account: Account = await crm.get_account(company)
+    assert account.id == company
+    return account
 
 
-async def test_an_owner_id_that_is_not_an_id_and_an_empty_plan_become_unknown() -> None:
-    fake = HubSpotFake(CONTRACT_DATASET)
-    company = fake.company_id("northwind")
-    fake.set_property("companies", company, "hubspot_owner_id", "not-an-id")
-    fake.set_property("companies", company, "plan", "")
-    async with connected(fake) as crm:
-        account = await crm.get_account(company)
-    assert account.owner is None and account.plan is None
+async def test_an_industry_code_reads_as_words_and_an_empty_plan_as_none() -> None:
+    account = await _company_after("fabrikam", industry="COMPUTER_SOFTWARE", plan="")
+    assert account.industry == "Computer software" and account.plan is None
 
 
 @pytest.mark.parametrize(
@@ -179,11 +178,7 @@ async def test_an_owner_id_that_is_not_an_id_and_an_empty_plan_become_unknown() 
     ],
 )
 async def test_renewal_dates_parse_from_iso_dates_datetimes_and_epoch_milliseconds(value: str) -> None:
-    fake = HubSpotFake(CONTRACT_DATASET)
-    company = fake.company_id("contoso")
-    fake.set_property("companies", company, "renewal_date", value)
-    async with connected(fake) as crm:
-        account = await crm.get_account(company)
+    account = await _company_after("contoso", renewal_date=value)
     assert account.renewal_date == date(2027, 1, 15)
 
 
@@ -248,12 +243,9 @@ async def test_the_owner_is_looked_up_once_through_the_owners_api() -> None:
     assert len([c for c in fake.calls if c.path.startswith("/crm/v3/owners/")]) == 1
 
 
-async def test_an_owner_hubspot_no_longer_knows_leaves_the_owner_unknown() -> None:
-    fake = HubSpotFake(CONTRACT_DATASET)
-    company = fake.company_id("northwind")
-    fake.set_property("companies", company, "hubspot_owner_id", "61999999")
-    async with connected(fake) as crm:
-        account = await crm.get_account(company)
+@pytest.mark.parametrize("owner_id", ["61999999", "not-an-id"], ids=["no-longer-known", "not-an-id"])
+async def test_an_owner_hubspot_does_not_know_leaves_the_owner_unknown(owner_id: str) -> None:
+    account = await _company_after("northwind", hubspot_owner_id=owner_id)
     assert account.owner is None
 
 
