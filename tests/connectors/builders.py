@@ -3,9 +3,18 @@ test does not care about, and keyword overrides for the fields it does."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from customer_escalation.connectors.records import Article, ArticleKind, Ref, TrackerIssue
+from customer_escalation.connectors.records import (
+    Article,
+    ArticleKind,
+    Channel,
+    ChatMessage,
+    Person,
+    Ref,
+    TrackerIssue,
+)
 from tests.contract.dataset import ago
 
 
@@ -38,3 +47,25 @@ def issue(key: str, title: str, **fields: Any) -> TrackerIssue:
     }
     values.update(fields)
     return TrackerIssue.model_validate(values)
+
+
+def message(
+    msg_id: str,
+    channel: Channel,
+    text: str,
+    *,
+    at: datetime,
+    author: str = "Jo Park",
+    thread: str | None = None,
+) -> ChatMessage:
+    """A local chat message `msg_id` in `channel`, said by `author` at `at` (in `thread`, if given)."""
+    return ChatMessage(
+        ref=Ref(system="local", id=f"{channel.id}:{msg_id}"),
+        id=msg_id,
+        channel_id=channel.id,
+        channel_name=channel.name,
+        thread_id=thread,
+        author=Person(name=author),
+        text=text,
+        created_at=at,
+    )

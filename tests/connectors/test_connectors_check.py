@@ -22,13 +22,19 @@ from tests.fakes.salesforce import SalesforceFake
 
 @dataclass(frozen=True)
 class Misconfigured:
-    """Settings for `system` with problems in them: `names` must be on its line, `hides` nowhere."""
+    """Settings for `system` with problems in them: every variable set but the selector, and every
+    one of `missing`, must be named on its line; `hides` must be nowhere."""
 
     system: str
     line_start: str
     env: dict[str, str]
-    names: tuple[str, ...]
     hides: tuple[str, ...]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        chosen = [name for name in self.env if not name.startswith("CUSTOMER_ESCALATION_")]
+        return (*self.missing, *chosen)
 
 
 MISCONFIGURED = [
@@ -40,8 +46,8 @@ MISCONFIGURED = [
             "GURU_API_TOKEN": "s3cret-guru broken",
             "GURU_BASE_URL": "http://guru.internal",
         },
-        names=("GURU_USER", "GURU_API_TOKEN", "GURU_BASE_URL"),
         hides=("s3cret-guru", "guru.internal"),
+        missing=("GURU_USER",),
     ),
     Misconfigured(
         "intercom",
@@ -51,8 +57,8 @@ MISCONFIGURED = [
             "INTERCOM_ACCESS_TOKEN": "tok_secret_0042 broken",
             "INTERCOM_REGION": "mars-1",
         },
-        names=("INTERCOM_ACCESS_TOKEN", "INTERCOM_REGION", "INTERCOM_ADMIN_ID"),
         hides=("tok_secret", "mars-1"),
+        missing=("INTERCOM_ADMIN_ID",),
     ),
     Misconfigured(
         "salesforce",
@@ -63,7 +69,6 @@ MISCONFIGURED = [
             "SALESFORCE_INSTANCE_URL": "http://acme.my.salesforce.com",
             "SALESFORCE_ARR_FIELD": "ARR__c, Name",
         },
-        names=("SALESFORCE_ACCESS_TOKEN", "SALESFORCE_INSTANCE_URL", "SALESFORCE_ARR_FIELD"),
         hides=("00Dsecret", "ARR__c, Name"),
     ),
 ]

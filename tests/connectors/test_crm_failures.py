@@ -5,84 +5,17 @@ not of the expected shape, timeouts, and the check a doctor runs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 import pytest
 
 from customer_escalation.connectors.errors import AuthError, UpstreamError
-from tests.connectors import hubspot_open
-from tests.connectors.salesforce import conftest as salesforce_open
+from tests.connectors.crm_vendors import HUBSPOT, SALESFORCE, VENDORS, CrmVendor
 from tests.contract.dataset import CONTRACT_DATASET
-from tests.fakes.hubspot import HubSpotFake
-from tests.fakes.salesforce import SalesforceFake
 from tests.fakes.timeouts import TimingOut
 
 pytestmark = pytest.mark.anyio
-
-Handler = Callable[[httpx2.Request], httpx2.Response]
-
-
-@dataclass(frozen=True)
-class CrmVendor:
-    """One CRM vendor, as these tests need it."""
-
-    name: str
-    make_fake: Callable[[Any], Any]
-    connected: Callable[[Any], AbstractAsyncContextManager[Any]]
-    scripted: Callable[[Handler], AbstractAsyncContextManager[Any]]
-    token_variable: str
-    rejection: str
-    """What the vendor's answer to a rejected token says, repeated in the error."""
-    search: str
-    """The request a search sends, as errors name it."""
-    read: str
-    """The request reading one account sends, as errors name it."""
-    account_id: str
-    """An id of the vendor's shape, for scripted reads."""
-    searches: Callable[[Any], int]
-    """How many search requests a fake received."""
-    checks: Callable[[Any], list[Any]]
-    check_request: Any
-    """What `checks` lists for one check."""
-    northwind: Callable[[Any], str]
-    """The id a fake gave the contract dataset's Northwind account."""
-
-
-HUBSPOT = CrmVendor(
-    name="hubspot",
-    make_fake=HubSpotFake,
-    connected=hubspot_open.connected,
-    scripted=hubspot_open.scripted,
-    token_variable="HUBSPOT_ACCESS_TOKEN",
-    rejection="hubspot",
-    search=f"POST {hubspot_open.SEARCH}",
-    read="GET /crm/v3/objects/companies/{id}",
-    account_id="9100000001",
-    searches=lambda fake: len(fake.requests_to(hubspot_open.SEARCH)),
-    checks=lambda fake: [(c.method, c.path, c.params.get("limit")) for c in fake.calls],
-    check_request=("GET", "/crm/v3/objects/companies", "1"),
-    northwind=lambda fake: fake.company_id("northwind"),
-)
-SALESFORCE = CrmVendor(
-    name="salesforce",
-    make_fake=SalesforceFake,
-    connected=salesforce_open.connected,
-    scripted=salesforce_open.scripted,
-    token_variable="SALESFORCE_ACCESS_TOKEN",
-    rejection="INVALID_SESSION_ID",
-    search=f"GET {salesforce_open.QUERY}",
-    read=f"GET {salesforce_open.QUERY}",
-    account_id="001Hs0000000001",
-    searches=lambda fake: len(fake.calls),
-    checks=lambda fake: fake.queries(),
-    check_request="SELECT Id FROM Account LIMIT 1",
-    northwind=lambda fake: fake.account_id("northwind"),
-)
-VENDORS = [pytest.param(HUBSPOT, id="hubspot"), pytest.param(SALESFORCE, id="salesforce")]
 
 UNEXPECTED_SHAPES = [
     pytest.param(HUBSPOT, {"results": {"id": "1"}}, "results", id="hubspot-results-not-a-list"),
@@ -175,7 +108,7 @@ async def test_malformed_json_is_an_upstream_error_naming_the_endpoint(vendor: C
     fake.malformed_next = 1
     async with vendor.connected(fake) as crm:
         with pytest.raises(UpstreamError, match=re.escape(f"{vendor.read} returned a body that is not JSON")):
-            await crm.get_account(vendor.northwind(fake))
+            await crm.get_account(vendor.account_of(fake, "northwind"))
 
 
 @pytest.mark.parametrize(("vendor", "body", "field"), UNEXPECTED_SHAPES)

@@ -21,7 +21,7 @@ from customer_escalation.connectors.errors import (
     PermissionDeniedError,
     UpstreamError,
 )
-from customer_escalation.connectors.records import Channel, ChatMessage, Dataset, Person, Ref
+from customer_escalation.connectors.records import Dataset, Person, Ref
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.connectors.slack import from_settings
 from customer_escalation.connectors.slack.connector import SlackChat
@@ -30,6 +30,7 @@ from customer_escalation.connectors.slack.policy import SlackPolicy
 from customer_escalation.connectors.slack.posting import METADATA_EVENT_TYPE
 from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
 from customer_escalation.connectors.slack.text import mrkdwn_to_text
+from tests.connectors.builders import message
 from tests.connectors.virtual_api import virtual_api
 from tests.contract.dataset import CHANNELS, CONTRACT_DATASET, NOW, THREAD_ROOT
 from tests.fakes.clock import VirtualClock as _Clock
@@ -79,39 +80,18 @@ async def build() -> AsyncIterator[Build]:
         yield make
 
 
-def _message(
-    msg_id: str,
-    channel: Channel,
-    text: str,
-    *,
-    at: datetime,
-    author: str = "Jo Park",
-    thread: str | None = None,
-) -> ChatMessage:
-    return ChatMessage(
-        ref=Ref(system="local", id=f"{channel.id}:{msg_id}"),
-        id=msg_id,
-        channel_id=channel.id,
-        channel_name=channel.name,
-        thread_id=thread,
-        author=Person(name=author),
-        text=text,
-        created_at=at,
-    )
-
-
 def _outage_world(count: int) -> Dataset:
     messages = tuple(
-        _message(f"m{i}", SUPPORT, f"outage report number {i}", at=NOW - timedelta(minutes=count - i))
+        message(f"m{i}", SUPPORT, f"outage report number {i}", at=NOW - timedelta(minutes=count - i))
         for i in range(count)
     )
     return Dataset(channels=CHANNELS, messages=messages)
 
 
 def _thread_world(replies: int) -> Dataset:
-    root = _message("root", SUPPORT, "Queue backlog growing", at=NOW - timedelta(hours=5))
+    root = message("root", SUPPORT, "Queue backlog growing", at=NOW - timedelta(hours=5))
     rest = tuple(
-        _message(f"r{i}", SUPPORT, f"update {i}", at=NOW - timedelta(hours=4, minutes=-i), thread="root")
+        message(f"r{i}", SUPPORT, f"update {i}", at=NOW - timedelta(hours=4, minutes=-i), thread="root")
         for i in range(replies)
     )
     return Dataset(channels=CHANNELS, messages=(root, *rest))

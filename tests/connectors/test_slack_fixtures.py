@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from customer_escalation.connectors._http import HttpApi
-from customer_escalation.connectors.records import Channel, ChatMessage, Dataset, Person, Ref
+from customer_escalation.connectors.records import Channel, ChatMessage, Dataset
 from customer_escalation.connectors.slack.connector import SlackChat
 from customer_escalation.connectors.slack.models import (
     ChannelInfo,
@@ -28,6 +28,7 @@ from customer_escalation.connectors.slack.models import (
 from customer_escalation.connectors.slack.policy import SlackPolicy
 from customer_escalation.connectors.slack.settings import BOT_TOKEN_VAR, DEFAULT_BASE_URL, USER_TOKEN_VAR
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.builders import message
 from tests.connectors.vendor_shapes import vendor_fixture
 from tests.fakes.slack import BOT_TOKEN, USER_TOKEN, SlackFake
 
@@ -62,16 +63,7 @@ def _shape(value: Any, depth: int = 3) -> Any:
 
 
 def _said(minutes: int, text: str, *, author: str, msg_id: str, thread: str | None = None) -> ChatMessage:
-    return ChatMessage(
-        ref=Ref(system="local", id=f"{ONCALL.id}:{msg_id}"),
-        id=msg_id,
-        channel_id=ONCALL.id,
-        channel_name=ONCALL.name,
-        thread_id=thread,
-        author=Person(name=author),
-        text=text,
-        created_at=START + timedelta(minutes=minutes),
-    )
+    return message(msg_id, ONCALL, text, at=START + timedelta(minutes=minutes), author=author, thread=thread)
 
 
 def _world() -> Dataset:

@@ -3,14 +3,14 @@ on its own loopback port, and the agent loop runs over the MCP server exactly as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from customer_escalation.connectors.factory import build_registry
-from customer_escalation.connectors.local.demo import build_demo
+from customer_escalation.connectors.records import Dataset
 from customer_escalation.connectors.settings import load_settings
 from tests.fakes.confluence import ConfluenceFake
 from tests.fakes.hubspot import HubSpotFake
@@ -18,25 +18,19 @@ from tests.fakes.jira import JiraFake
 from tests.fakes.slack import SlackFake
 from tests.fakes.zendesk import ZendeskFake
 
-from .vendor_run import NOW, chosen_systems_env, offline_brief, serving_fakes, slack_env
+from .vendor_run import NOW, assert_every_fake_called, chosen_systems_env, offline_brief, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 SYSTEMS = {"support": "zendesk", "crm": "hubspot", "chat": "slack", "tracker": "jira", "kb": "confluence"}
-
-
-@pytest.fixture(scope="module")
-def vendors() -> Iterator[dict[str, Any]]:
-    dataset = build_demo(NOW)
-    fakes = {
-        "zendesk": ZendeskFake(dataset, clock=lambda: NOW),
-        "hubspot": HubSpotFake(dataset),
-        "slack": SlackFake(dataset, now=lambda: NOW),
-        "jira": JiraFake(dataset, now=lambda: NOW),
-        "confluence": ConfluenceFake(dataset, now=lambda: NOW),
-    }
-    with serving_fakes(fakes) as served:
-        yield served
+FAKES: dict[str, Callable[[Dataset], Any]] = {
+    "zendesk": lambda dataset: ZendeskFake(dataset, clock=lambda: NOW),
+    "hubspot": HubSpotFake,
+    "slack": lambda dataset: SlackFake(dataset, now=lambda: NOW),
+    "jira": lambda dataset: JiraFake(dataset, now=lambda: NOW),
+    "confluence": lambda dataset: ConfluenceFake(dataset, now=lambda: NOW),
+}
+"""How each vendor's fake is made of the demo company (served by the `vendors` fixture)."""
 
 
 def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
@@ -86,5 +80,4 @@ async def test_a_full_brief_comes_from_five_vendor_apis_on_loopback(
         "tracker_search_issues",
         "kb_search_articles",
     } <= tools
-    for name in ("zendesk", "hubspot", "slack", "jira", "confluence"):
-        assert vendors["fakes"][name].calls, f"{name} was never called"
+    assert_every_fake_called(vendors)

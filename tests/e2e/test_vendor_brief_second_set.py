@@ -4,7 +4,7 @@ writes from the same records: the same decision, target, severity, customers and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from customer_escalation.connectors.factory import build_registry
 from customer_escalation.connectors.local import LocalWorkspace
 from customer_escalation.connectors.local.demo import build_demo
+from customer_escalation.connectors.records import Dataset
 from customer_escalation.connectors.salesforce.settings import FIELD_VARIABLES
 from customer_escalation.connectors.settings import load_settings
 from customer_escalation.skill.agent import RunResult
@@ -22,24 +23,18 @@ from tests.fakes.notion import ROOT_PAGE, NotionFake
 from tests.fakes.salesforce import ORG_FIELDS, SalesforceFake
 from tests.fakes.slack import SlackFake
 
-from .vendor_run import NOW, chosen_systems_env, offline_brief, serving_fakes, slack_env
+from .vendor_run import NOW, assert_every_fake_called, chosen_systems_env, offline_brief, slack_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 SYSTEMS = {"support": "intercom", "crm": "salesforce", "chat": "slack", "tracker": "linear", "kb": "notion"}
-
-
-@pytest.fixture(scope="module")
-def vendors() -> Iterator[dict[str, Any]]:
-    dataset = build_demo(NOW)
-    fakes: dict[str, Any] = {
-        "intercom": IntercomFake(dataset, now=lambda: NOW),
-        "salesforce": SalesforceFake(dataset),
-        "slack": SlackFake(dataset, now=lambda: NOW),
-        "linear": LinearFake(dataset, now=lambda: NOW),
-        "notion": NotionFake(dataset, now=lambda: NOW),
-    }
-    with serving_fakes(fakes) as served:
-        yield served
+FAKES: dict[str, Callable[[Dataset], Any]] = {
+    "intercom": lambda dataset: IntercomFake(dataset, now=lambda: NOW),
+    "salesforce": SalesforceFake,
+    "slack": lambda dataset: SlackFake(dataset, now=lambda: NOW),
+    "linear": lambda dataset: LinearFake(dataset, now=lambda: NOW),
+    "notion": lambda dataset: NotionFake(dataset, now=lambda: NOW),
+}
+"""How each vendor's fake is made of the demo company (served by the `vendors` fixture)."""
 
 
 def _env(vendors: dict[str, Any], tmp: Path) -> dict[str, str]:
@@ -96,5 +91,4 @@ async def test_the_second_connector_set_writes_the_brief_the_local_workspace_wri
     assert brief is not None and brief.reproduction is not None
     refs = {item.ref for item in brief.supporting_context}
     assert any(r and r.startswith("ticket:") for r in refs)  # from Intercom
-    for name in ("intercom", "salesforce", "slack", "linear", "notion"):
-        assert vendors["fakes"][name].calls, f"{name} was never called"
+    assert_every_fake_called(vendors)

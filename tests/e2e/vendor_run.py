@@ -3,7 +3,7 @@ connector sets use, and one offline run of the agent over the MCP server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +12,8 @@ from typing import Any
 from mcp import Client
 
 from customer_escalation.connectors.base import Registry
+from customer_escalation.connectors.local.demo import build_demo
+from customer_escalation.connectors.records import Dataset
 from customer_escalation.skill.agent import RunResult, run_escalation
 from customer_escalation.skill.models.planner import OfflinePlanner
 from customer_escalation.skill.policy_config import load_policy
@@ -25,10 +27,19 @@ ISSUE = "API returning 500 errors intermittently for Acme Corp"
 
 
 @contextmanager
-def serving_fakes(fakes: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Serve each fake's app on its own loopback port; yields the fakes and their base URLs by name."""
+def serving_demo(makers: Mapping[str, Callable[[Dataset], Any]]) -> Iterator[dict[str, Any]]:
+    """Make each vendor's fake of the demo company at `NOW` and serve its app on its own loopback port;
+    yields the fakes and their base URLs by name."""
+    dataset = build_demo(NOW)
+    fakes = {name: make(dataset) for name, make in makers.items()}
     with serving({name: fake.app for name, fake in fakes.items()}) as urls:
         yield {"fakes": fakes, "urls": urls}
+
+
+def assert_every_fake_called(vendors: Mapping[str, Any]) -> None:
+    """Every served fake received at least one request."""
+    for name, fake in vendors["fakes"].items():
+        assert fake.calls, f"{name} was never called"
 
 
 def chosen_systems_env(tmp: Path, systems: Mapping[str, str]) -> dict[str, str]:

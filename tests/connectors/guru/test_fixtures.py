@@ -7,9 +7,7 @@ The fixtures live in tests/fixtures/vendors/guru/; their names, ids and text are
 from __future__ import annotations
 
 import base64
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -23,6 +21,7 @@ from customer_escalation.connectors.errors import (
 )
 from customer_escalation.connectors.guru.models import Card, CardList, TeamList
 from customer_escalation.connectors.vendor import parse_body
+from tests.connectors.vendor_shapes import shape_differences, vendor_fixture
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.clock import VirtualClock
 from tests.fakes.guru import BASE_URL, SEARCH_PATH, GuruFake
@@ -31,30 +30,15 @@ from .conftest import scripted
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "vendors" / "guru"
 CARD_ID = "8d41c2e7-35b0-4f6a-9c1e-2b7d90a4f3c5"
 
 
 def _fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return vendor_fixture("guru", name)
 
 
-def _shape_differences(documented: Any, served: Any, path: str = "body", depth: int = 4) -> list[str]:
-    """Where `served` has other keys than `documented`: objects key by key, lists by first element."""
-    if depth == 0:
-        return []
-    if isinstance(documented, dict) != isinstance(served, dict):
-        return [f"{path}: one is an object, the other is not"]
-    if isinstance(documented, dict):
-        differences = []
-        if set(documented) != set(served):
-            differences.append(f"{path}: keys differ by {sorted(set(documented) ^ set(served))}")
-        for key in sorted(set(documented) & set(served)):
-            differences += _shape_differences(documented[key], served[key], f"{path}.{key}", depth - 1)
-        return differences
-    if isinstance(documented, list) and isinstance(served, list) and documented and served:
-        return _shape_differences(documented[0], served[0], f"{path}[0]", depth)
-    return []
+def _shape_differences(documented: Any, served: Any) -> list[str]:
+    return shape_differences(documented, served, depth=4)
 
 
 # --- (a) the documented shapes read as we expect ----------------------------------------------------

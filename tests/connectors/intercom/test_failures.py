@@ -1,4 +1,5 @@
-"""Intercom's failures mapped to the connector errors: tokens, plans, rate limits, outages, bad bodies."""
+"""Intercom's own failures mapped to the connector errors: plans, versions, rate limits, bad bodies
+(rejected tokens, outages and limits that never lift are in test_vendor_failures.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ import httpx2
 import pytest
 
 from customer_escalation.connectors.errors import (
-    AuthError,
     InvalidQueryError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimitedError,
     UpstreamError,
 )
 from customer_escalation.connectors.intercom.policy import IntercomPolicy
@@ -21,17 +20,6 @@ from tests.fakes.clock import VirtualClock
 from .conftest import fake_on, intercom_error, scripted, support_on
 
 pytestmark = pytest.mark.anyio
-
-
-async def test_a_rejected_token_is_an_auth_error_naming_the_variable_never_the_token() -> None:
-    clock = VirtualClock()
-    fake = fake_on(clock)
-    fake.unauthorized = True
-    async with support_on(fake, clock) as support:
-        with pytest.raises(AuthError, match="INTERCOM_ACCESS_TOKEN") as info:
-            await support.check()
-    assert "Access Token Invalid [unauthorized]" in str(info.value) and fake.token not in str(info.value)
-    assert len(fake.calls) == 1
 
 
 async def test_a_plan_without_api_access_is_permission_denied() -> None:
@@ -74,38 +62,6 @@ def test_the_wait_is_the_reset_time_minus_now_and_never_retry_after() -> None:
     skewed = httpx2.Response(429, headers={"X-RateLimit-Reset": "1800009999"})
     assert policy.retry_after(skewed) is None
     assert policy.retry_after(httpx2.Response(429)) is None
-
-
-async def test_a_rate_limit_that_does_not_lift_is_a_rate_limited_error() -> None:
-    clock = VirtualClock()
-    fake = fake_on(clock)
-    fake.rate_limited_next = 1_000
-    async with support_on(fake, clock) as support:
-        with pytest.raises(RateLimitedError, match="rate limiting"):
-            await support.search_tickets("webhook")
-    assert 55.0 <= clock.elapsed <= 75.0
-
-
-async def test_a_5xx_on_a_search_is_retried_and_then_succeeds() -> None:
-    clock = VirtualClock()
-    fake = fake_on(clock)
-    fake.fail_next = [503, 500]
-    async with support_on(fake, clock) as support:
-        page = await support.search_tickets("CANARY_QUARTZ_FALCON")
-    assert [t.id for t in page.items] == ["101"]
-    assert len(fake.requests_to("/conversations/search", "POST")) == 3
-
-
-async def test_5xx_after_retries_is_an_upstream_error_naming_the_endpoint() -> None:
-    clock = VirtualClock()
-    fake = fake_on(clock)
-    fake.fail_next = [502, 502, 502]
-    async with support_on(fake, clock) as support:
-        with pytest.raises(
-            UpstreamError, match=re.escape("GET /conversations/{id} failed with HTTP 502")
-        ) as info:
-            await support.get_ticket("101")
-    assert info.value.status == 502
 
 
 async def test_a_body_cut_short_is_an_upstream_error() -> None:

@@ -6,14 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from customer_escalation.connectors.records import (
     Account,
-    Article,
     ChatMessage,
     Comment,
     Organization,
     Person,
     Ref,
     Ticket,
-    TrackerIssue,
 )
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -78,33 +76,4 @@ def message(
         author=Person(name="Mia", role="internal"),
         text=text,
         created_at=ago(hours=1),
-    )
-
-
-def issue(key: str, title: str, body: str = "", *, kind: str = "bug", status: str = "open") -> TrackerIssue:
-    return TrackerIssue.model_validate(
-        {
-            "ref": Ref(system="local", id=key),
-            "key": key,
-            "title": title,
-            "body": body,
-            "kind": kind,
-            "status": status,
-            "project": key.split("-")[0],
-            "created_at": ago(days=2),
-            "updated_at": ago(days=1),
-        }
-    )
-
-
-def article(article_id: str, title: str, body: str, *, kind: str = "how-to") -> Article:
-    return Article.model_validate(
-        {
-            "ref": Ref(system="local", id=article_id),
-            "id": article_id,
-            "title": title,
-            "body": body,
-            "kind": kind,
-            "updated_at": ago(days=3),
-        }
     )

@@ -17,11 +17,12 @@ from customer_escalation.connectors.base import MAX_PAGE_SIZE
 from customer_escalation.connectors.errors import InvalidQueryError, NotFoundError
 from customer_escalation.connectors.local import LocalWorkspace, search
 from customer_escalation.connectors.local.search import MAX_PHRASES, parse_query
-from customer_escalation.connectors.records import Dataset
+from customer_escalation.connectors.records import Dataset, Ticket
+from tests.connectors.builders import article, issue
 from tests.connectors.paging import every_page, ids_of
 from tests.contract.dataset import CONTRACT_DATASET
 
-from ._helpers import account, ago, article, clock, issue, message, ticket
+from ._helpers import account, ago, clock, message, ticket
 
 pytestmark = pytest.mark.anyio
 
@@ -127,40 +128,82 @@ async def test_a_query_of_only_punctuation_lists_tickets_like_an_empty_one(share
     assert [t.id for t in punctuation.items] == [t.id for t in empty.items]
 
 
-async def test_stemming_finds_singular_and_plural_forms(tmp_path: Path) -> None:
-    workspace = _workspace(tmp_path, Dataset(tickets=(ticket("1", "Checkout error on submit"),)))
-    with workspace:
-        page = await workspace.search_tickets("errors")
-    assert [t.id for t in page.items] == ["1"]
+EXPORTS = (
+    ticket("1", "Export failing", "export error", updated=ago(days=5)),
+    ticket("2", "Export failing", "export error saml", updated=ago(days=4)),
+    ticket("3", "Export failing", "export error", updated=ago(days=3)),
+    ticket("4", "SAML assertion", "saml only", updated=ago(days=2)),
+)
+"""Tickets where "export" and "error" are common words once two tickets count as many."""
 
-
-async def test_tickets_with_every_word_come_before_tickets_with_some(tmp_path: Path) -> None:
-    dataset = Dataset(
-        tickets=(
+RANKINGS = [
+    pytest.param(
+        (ticket("1", "Checkout error on submit"),), "errors", ["1"], None, id="stemming-finds-the-plural"
+    ),
+    pytest.param(
+        (
             ticket("1", "API question", "The API is fine."),
             ticket("2", "Status page", "We got a 500 from the API."),
             ticket("3", "Intermittent failures", "API returning 500 errors intermittently since Monday."),
             ticket("4", "Invoice", "Wrong address."),
-        )
-    )
-    with _workspace(tmp_path, dataset) as workspace:
-        page = await workspace.search_tickets("API returning 500 errors intermittently")
-    ids = [t.id for t in page.items]
-    assert ids[0] == "3"
-    assert set(ids) == {"1", "2", "3"}
-    assert ids.index("2") < ids.index("1")
-
-
-async def test_a_match_in_the_subject_ranks_above_one_in_the_body(tmp_path: Path) -> None:
-    dataset = Dataset(
-        tickets=(
+        ),
+        "API returning 500 errors intermittently",
+        ["3", "2", "1"],
+        None,
+        id="tickets-with-every-word-come-before-tickets-with-some",
+    ),
+    pytest.param(
+        (
             ticket("1", "Question about our plan", "The invoice total looks odd to us."),
             ticket("2", "Invoice total looks odd", "Please check our plan."),
-        )
-    )
-    with _workspace(tmp_path, dataset) as workspace:
-        page = await workspace.search_tickets("invoice")
-    assert [t.id for t in page.items] == ["2", "1"]
+        ),
+        "invoice",
+        ["2", "1"],
+        None,
+        id="a-match-in-the-subject-ranks-above-one-in-the-body",
+    ),
+    pytest.param(
+        (
+            ticket("1", "Log line", "saw CANARY_COBALT_OTTER in the log"),
+            ticket("2", "Other log", "saw canary otter cobalt in the log"),
+        ),
+        "CANARY_COBALT_OTTER",
+        ["1"],
+        None,
+        id="a-chunk-with-punctuation-matches-its-words-in-order",
+    ),
+    pytest.param(
+        EXPORTS, "saml export", ["2", "4"], 2, id="common-words-order-results-without-selecting-them"
+    ),
+    pytest.param(EXPORTS, "export error", ["3", "2", "1"], 2, id="only-common-words-still-select"),
+    pytest.param(
+        (
+            ticket("1", "Login error after update", "details", updated=ago(days=9)),
+            ticket("2", "Question", "a login error again", updated=ago(days=2)),
+            ticket("3", "Another question", "login error seen", updated=ago(days=1)),
+        ),
+        "login error",
+        ["1", "3", "2"],
+        1,
+        id="common-words-in-the-subject-put-a-ticket-first",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tickets", "query", "ranked", "common_docs"), RANKINGS)
+async def test_a_ticket_search_finds_and_ranks(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tickets: tuple[Ticket, ...],
+    query: str,
+    ranked: list[str],
+    common_docs: int | None,
+) -> None:
+    if common_docs is not None:
+        monkeypatch.setattr(search, "COMMON_DOCS", common_docs)
+    with _workspace(tmp_path, Dataset(tickets=tickets)) as workspace:
+        page = await workspace.search_tickets(query)
+    assert [t.id for t in page.items] == ranked
 
 
 async def test_comment_text_is_searched(shared: LocalWorkspace) -> None:
@@ -175,18 +218,6 @@ async def test_stopwords_are_dropped_unless_the_query_has_nothing_else(tmp_path:
         only_stopwords = await workspace.search_tickets("the")
     assert [t.id for t in with_stopwords.items] == ["2"]
     assert {t.id for t in only_stopwords.items} == {"1", "2"}
-
-
-async def test_a_chunk_with_punctuation_matches_its_words_in_order(tmp_path: Path) -> None:
-    dataset = Dataset(
-        tickets=(
-            ticket("1", "Log line", "saw CANARY_COBALT_OTTER in the log"),
-            ticket("2", "Other log", "saw canary otter cobalt in the log"),
-        )
-    )
-    with _workspace(tmp_path, dataset) as workspace:
-        page = await workspace.search_tickets("CANARY_COBALT_OTTER")
-    assert [t.id for t in page.items] == ["1"]
 
 
 async def test_accounts_are_found_by_domain(tmp_path: Path) -> None:
@@ -311,8 +342,8 @@ async def test_issue_and_article_filters_narrow_results(tmp_path: Path) -> None:
             issue("PROD-1", "Login via passkeys", kind="feature"),
         ),
         articles=(
-            article("KB-1", "Login loop after SSO", "Clear cookies.", kind="known-issue"),
-            article("KB-2", "Setting up login", "Open settings.", kind="how-to"),
+            article("Login loop after SSO", "Clear cookies.", kind="known-issue"),
+            article("Setting up login", "Open settings.", kind="how-to"),
         ),
     )
     with _workspace(tmp_path, dataset) as workspace:
@@ -323,42 +354,7 @@ async def test_issue_and_article_filters_narrow_results(tmp_path: Path) -> None:
             await workspace.search_articles("login", kind="faq")  # type: ignore[arg-type]
     assert [i.key for i in features.items] == ["PROD-1"]
     assert {i.key for i in open_issues.items} == {"ENG-1", "PROD-1"}
-    assert [a.id for a in known.items] == ["KB-1"]
-
-
-async def test_common_words_order_results_without_selecting_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "COMMON_DOCS", 2)
-    dataset = Dataset(
-        tickets=(
-            ticket("1", "Export failing", "export error", updated=ago(days=5)),
-            ticket("2", "Export failing", "export error saml", updated=ago(days=4)),
-            ticket("3", "Export failing", "export error", updated=ago(days=3)),
-            ticket("4", "SAML assertion", "saml only", updated=ago(days=2)),
-        )
-    )
-    with _workspace(tmp_path, dataset) as workspace:
-        mixed = await workspace.search_tickets("saml export")
-        common_only = await workspace.search_tickets("export error")
-    assert [t.id for t in mixed.items] == ["2", "4"]
-    assert [t.id for t in common_only.items] == ["3", "2", "1"]
-
-
-async def test_common_words_in_the_subject_put_a_ticket_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "COMMON_DOCS", 1)
-    dataset = Dataset(
-        tickets=(
-            ticket("1", "Login error after update", "details", updated=ago(days=9)),
-            ticket("2", "Question", "a login error again", updated=ago(days=2)),
-            ticket("3", "Another question", "login error seen", updated=ago(days=1)),
-        )
-    )
-    with _workspace(tmp_path, dataset) as workspace:
-        page = await workspace.search_tickets("login error")
-    assert [t.id for t in page.items] == ["1", "3", "2"]
+    assert [a.id for a in known.items] == ["Login loop after SSO"]
 
 
 async def test_pages_of_a_common_words_query_never_overlap(

@@ -8,12 +8,9 @@ import httpx2
 import pytest
 
 from customer_escalation.connectors.errors import (
-    AuthError,
     InvalidQueryError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimitedError,
-    UpstreamError,
 )
 from customer_escalation.connectors.notion.gate import RateGate
 from customer_escalation.connectors.notion.policy import NotionPolicy
@@ -70,25 +67,11 @@ async def test_a_429_is_waited_out_for_its_retry_after(make: Make, clock: Virtua
     assert 1.0 in clock.sleeps
 
 
-async def test_rate_limits_that_do_not_end_become_rate_limited_errors(make: Make) -> None:
-    async with make() as (fake, kb):
-        fake.fail_next(429, count=1000)
-        with pytest.raises(RateLimitedError):
-            await kb.search_articles("signature")
-
-
 async def test_an_overloaded_notion_is_waited_out_like_a_rate_limit(make: Make) -> None:
     async with make() as (fake, kb):
         fake.fail_next(529, count=2)
         found = await kb.search_articles("signature")
     assert len(found.items) == 1
-
-
-async def test_a_bad_token_is_an_auth_error_naming_the_variable(make: Make) -> None:
-    async with make(token="ntn_wrong") as (_, kb):
-        with pytest.raises(AuthError, match="NOTION_TOKEN") as info:
-            await kb.check()
-    assert "ntn_wrong" not in str(info.value)
 
 
 async def test_a_page_not_shared_is_permission_denied_with_the_fix(make: Make) -> None:
@@ -108,23 +91,6 @@ async def test_a_validation_error_is_an_invalid_query_with_notions_message(make:
     async with make(version="2022-06-28") as (fake, kb):
         fake.fail_next(400)
         with pytest.raises(InvalidQueryError, match="validation_error: The request failed"):
-            await kb.search_articles("signature")
-
-
-async def test_server_errors_are_retried_then_reported(make: Make) -> None:
-    async with make() as (fake, kb):
-        fake.fail_next(502)
-        found = await kb.search_articles("signature")
-        fake.fail_next(500, count=5)
-        with pytest.raises(UpstreamError, match="HTTP 500"):
-            await kb.search_articles("signature")
-    assert len(found.items) == 1
-
-
-async def test_a_body_of_another_shape_is_an_upstream_error_naming_the_endpoint(make: Make) -> None:
-    async with make() as (fake, kb):
-        fake.malformed_next()
-        with pytest.raises(UpstreamError, match="POST /v1/search"):
             await kb.search_articles("signature")
 
 

@@ -7,10 +7,10 @@ from typing import Any
 import httpx2
 import pytest
 
-from customer_escalation.connectors.errors import InvalidQueryError, UpstreamError
+from customer_escalation.connectors.errors import UpstreamError
 from customer_escalation.connectors.salesforce.mapping import FieldMap
 from customer_escalation.connectors.salesforce.soql import Select, field_name, like_contains, literal
-from tests.connectors.paging import every_page, ids_of
+from tests.connectors.paging import every_page
 from tests.contract.dataset import CONTRACT_DATASET
 from tests.fakes.salesforce import SalesforceFake
 
@@ -148,27 +148,6 @@ async def test_batches_are_followed_through_next_records_url() -> None:
     assert all(p.startswith(f"{QUERY}/") for p in paths[1:])
     assert [a.name[-2:] for a in page.items] == [f"{n:02d}" for n in range(1, 11)]
     assert page.next_cursor is not None
-
-
-async def test_following_next_cursor_visits_every_match_once_and_then_stops() -> None:
-    fake = SalesforceFake(acme_accounts(12))
-    async with connected(fake) as crm:
-        seen = ids_of(
-            await every_page(lambda cursor: crm.search_accounts("acme", limit=5, cursor=cursor), most=10)
-        )
-    assert len(seen) == 12 and len(set(seen)) == 12
-    assert [q.rsplit("LIMIT ", 1)[1] for q in fake.queries()] == ["6", "6 OFFSET 5", "6 OFFSET 10"]
-
-
-async def test_a_cursor_from_another_query_or_a_bad_limit_is_rejected() -> None:
-    fake = SalesforceFake(acme_accounts(12))
-    async with connected(fake) as crm:
-        page = await crm.search_accounts("acme", limit=5)
-        with pytest.raises(InvalidQueryError, match="different query"):
-            await crm.search_accounts("widgets", limit=5, cursor=page.next_cursor)
-        with pytest.raises(InvalidQueryError):
-            await crm.search_accounts("acme", limit=0)
-    assert len(fake.calls) == 1
 
 
 async def test_paging_stops_at_salesforces_offset_limit_of_2000() -> None:
