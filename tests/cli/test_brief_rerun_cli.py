@@ -48,7 +48,7 @@ def _brief(issue: str, capsys: pytest.CaptureFixture[str], *flags: str) -> dict[
 def _sections(data: dict[str, Any], leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
     """The sections, with durations that follow the clock ("due in 39 minutes") left out."""
     text = json.dumps({key: data["output"][key] for key in PROSE if key not in leave_out})
-    return dict(json.loads(re.sub(r"\b\d+ (?:minutes|hours|days)\b", "(duration)", text)))
+    return dict(json.loads(re.sub(r"\b\d+ (?:minute|hour|day)s?\b", "(duration)", text)))
 
 
 @pytest.mark.parametrize("issue", [EXPORT, CHURN, SSO])
