@@ -45,7 +45,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -211,44 +211,42 @@ async def mixed_load(pool: Pool, args: argparse.Namespace, tickets: list[str]) -
     fresh = iter(tickets)
     reads = [c for c in mixed_calls(build_demo(NOW), per_tool=8) if "_search_" in c[0] or "_get_" in c[0]]
     numbers = itertools.count(1)
-    deadline = time.perf_counter() + args.seconds
+    deadline = 0.0
 
-    async def client(index: int) -> None:
+    async def client(index: int, http: httpx2.AsyncClient) -> None:
         rng = random.Random(f"{args.seed}-{index}")
-        limits = httpx2.Limits(max_connections=len(pool.servers))
         due = time.perf_counter()
-        async with httpx2.AsyncClient(limits=limits, timeout=args.timeout) as http:
-            for step in itertools.count():
-                if args.rate:
-                    # Poisson arrivals; latency counts from when the call was due, so a call that
-                    # waits behind a slow one is charged for the wait (no coordinated omission).
-                    due += rng.expovariate(args.rate)
-                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                if time.perf_counter() >= deadline:
-                    return
-                sent: Sent | None = None
-                if rng.random() < args.write_share:
-                    tag = f"rbench{args.seed}t{index}x{step}"
-                    tool = rng.choice(list(KINDS))
-                    ticket = next(fresh, None) if tool == "support_add_internal_note" else None
-                    if tool == "support_add_internal_note" and ticket is None:
-                        tool = rng.choice([k for k in KINDS if k != tool])
-                    began = due if args.rate else time.perf_counter()
-                    escalation_id = await open_escalation(http, pool, index, tag, ticket, figures)
-                    figures.latencies["open"].append(time.perf_counter() - began)
-                    if escalation_id is None:
-                        continue
-                    name, arguments = write_call(tool, tag, ticket, escalation_id)
-                    sent = Sent(name, arguments, tag)
-                    figures.writes.append(sent)
-                    call: Call = (sent.tool, sent.arguments)
-                else:
-                    call = rng.choice(reads)
-                began = time.perf_counter() if sent else (due if args.rate else time.perf_counter())
-                result = await send(http, pool, index, call, figures, next(numbers))
-                figures.latencies["write" if sent else "read"].append(time.perf_counter() - began)
-                if sent is not None and result is not None:
-                    sent.status = result.get("status")
+        for step in itertools.count():
+            if args.rate:
+                # Poisson arrivals; latency counts from when the call was due, so a call that
+                # waits behind a slow one is charged for the wait (no coordinated omission).
+                due += rng.expovariate(args.rate)
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            if time.perf_counter() >= deadline:
+                return
+            sent: Sent | None = None
+            if rng.random() < args.write_share:
+                tag = f"rbench{args.seed}t{index}x{step}"
+                tool = rng.choice(list(KINDS))
+                ticket = next(fresh, None) if tool == "support_add_internal_note" else None
+                if tool == "support_add_internal_note" and ticket is None:
+                    tool = rng.choice([k for k in KINDS if k != tool])
+                began = due if args.rate else time.perf_counter()
+                escalation_id = await open_escalation(http, pool, index, tag, ticket, figures)
+                figures.latencies["open"].append(time.perf_counter() - began)
+                if escalation_id is None:
+                    continue
+                name, arguments = write_call(tool, tag, ticket, escalation_id)
+                sent = Sent(name, arguments, tag)
+                figures.writes.append(sent)
+                call: Call = (sent.tool, sent.arguments)
+            else:
+                call = rng.choice(reads)
+            began = time.perf_counter() if sent else (due if args.rate else time.perf_counter())
+            result = await send(http, pool, index, call, figures, next(numbers))
+            figures.latencies["write" if sent else "read"].append(time.perf_counter() - began)
+            if sent is not None and result is not None:
+                sent.status = result.get("status")
 
     async def killer() -> None:
         await asyncio.sleep(args.seconds / 2)
@@ -256,8 +254,17 @@ async def mixed_load(pool: Pool, args: argparse.Namespace, tickets: list[str]) -
         os.kill(victim.pid, signal.SIGKILL)
         print(f"  killed {victim.name} (pid {victim.pid}) at {args.seconds / 2:g} s", flush=True)
 
-    extra = [killer()] if args.kill else []
-    await asyncio.gather(*(client(i) for i in range(args.clients)), *extra)
+    limits = httpx2.Limits(max_connections=len(pool.servers))
+    async with AsyncExitStack() as stack:
+        # Made before the clock starts: making a client loads TLS certificates, which holds up the
+        # event loop of this process (over a second for 64 of them) and would count as server latency.
+        https = [
+            await stack.enter_async_context(httpx2.AsyncClient(limits=limits, timeout=args.timeout))
+            for _ in range(args.clients)
+        ]
+        deadline = time.perf_counter() + args.seconds
+        extra = [killer()] if args.kill else []
+        await asyncio.gather(*(client(i, http) for i, http in enumerate(https)), *extra)
     return figures
 
 
