@@ -20,15 +20,18 @@ from .indexing import Kind
 
 M = TypeVar("M", bound=BaseModel)
 
-KEPT = 2_048
-"""How many parsed records are kept (the least recently read go first)."""
+KEPT_CHARS = 8_000_000
+"""How much stored JSON the kept records came from, at most (the least recently read go first): a
+bound on memory whether records are a few hundred characters or long conversations."""
 
 
 class ParsedRecords:
-    """The last `size` records parsed, by (table, number), with the JSON each came from."""
+    """The records last parsed, by (table, number), with the JSON each came from, up to `budget`
+    characters of that JSON."""
 
-    def __init__(self, size: int = KEPT) -> None:
-        self._size = size
+    def __init__(self, budget: int = KEPT_CHARS) -> None:
+        self._budget = budget
+        self._chars = 0
         self._kept: OrderedDict[tuple[str, int], tuple[str, BaseModel]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -41,12 +44,18 @@ class ParsedRecords:
                 self._kept.move_to_end(key)
                 return kept[1]  # type: ignore[return-value]
         record = kind.model.model_validate_json(data)
+        if len(data) > self._budget:
+            return record
         with self._lock:
+            replaced = self._kept.pop(key, None)
+            if replaced is not None:
+                self._chars -= len(replaced[0])
             self._kept[key] = (data, record)
-            self._kept.move_to_end(key)
-            while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
+            self._chars += len(data)
+            while self._chars > self._budget:
+                _, (dropped, _) = self._kept.popitem(last=False)
+                self._chars -= len(dropped)
         return record
 
 
-__all__ = ["KEPT", "ParsedRecords"]
+__all__ = ["KEPT_CHARS", "ParsedRecords"]

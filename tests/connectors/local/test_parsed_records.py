@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from customer_escalation.connectors.local import LocalWorkspace
+from customer_escalation.connectors.local.indexing import TICKETS
+from customer_escalation.connectors.local.parsed import ParsedRecords
 from tests.contract.dataset import CONTRACT_DATASET, NOW
 
 pytestmark = pytest.mark.anyio
@@ -30,3 +32,16 @@ async def test_a_ticket_changed_by_another_connection_is_read_as_stored(tmp_path
     assert len(after.comments) == len(before.comments) + 1
     assert after.comments[-1].body == "checked the delivery logs"
     assert searched == after
+
+
+def test_the_kept_records_stay_within_their_budget_of_stored_json() -> None:
+    tickets = [t.model_dump_json() for t in CONTRACT_DATASET.tickets[:3]]
+    kept = ParsedRecords(budget=len(tickets[0]) + len(tickets[1]))
+    first = kept.parse(TICKETS, 1, tickets[0])
+    assert kept.parse(TICKETS, 1, tickets[0]) is first  # kept: not parsed again
+    kept.parse(TICKETS, 2, tickets[1])
+    kept.parse(TICKETS, 3, tickets[2])  # over the budget: the least recently read goes
+    again = kept.parse(TICKETS, 1, tickets[0])
+    assert again == first and again is not first
+    changed = kept.parse(TICKETS, 1, tickets[1])  # another JSON at the same number is parsed anew
+    assert changed.id == CONTRACT_DATASET.tickets[1].id
