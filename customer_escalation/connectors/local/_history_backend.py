@@ -97,5 +97,11 @@ class HistoryRows(Protocol[C_contra]):
 
     def assessment_row(self, conn: C_contra, number: int, /) -> dict[str, Any] | None: ...
 
+    def insert_preview(
+        self, conn: C_contra, digest: str, plan: dict[str, Any], expires_at: datetime, now: datetime, /
+    ) -> None: ...
+
+    def take_preview(self, conn: C_contra, digest: str, /) -> tuple[dict[str, Any], datetime] | None: ...
+
 
 __all__ = ["HistoryRows"]

@@ -182,6 +182,16 @@ class HistoryStoreBase(ABC, Generic[C]):
             raise NotFoundError(f"no assessment {assessment_id} in the history", system=SYSTEM)
         return found
 
+    def keep_preview(self, digest: str, plan: dict[str, Any], expires_at: datetime) -> None:
+        """Keep a card preview's plan under the digest of its token (expired ones are dropped)."""
+        with self._transaction() as conn:
+            self._rows.insert_preview(conn, digest, plan, expires_at, self._clock())
+
+    def take_preview(self, digest: str) -> tuple[dict[str, Any], datetime] | None:
+        """The plan kept under `digest` and its expiry, removed in the same statement."""
+        with self._transaction() as conn:
+            return self._rows.take_preview(conn, digest)
+
     def escalations(
         self, *, since: datetime | None = None, status: Sequence[EscalationStatus] = (), limit: int = 100
     ) -> tuple[EscalationEntry, ...]:

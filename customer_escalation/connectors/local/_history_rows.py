@@ -320,3 +320,20 @@ def bounded(limit: int) -> int:
 def followup_entries(rows: Sequence[Any]) -> tuple[FollowUpEntry, ...]:
     """Follow-ups from (number, JSON) rows, each carrying its row number."""
     return tuple(FollowUpEntry.model_validate_json(data).model_copy(update={"n": n}) for n, data in rows)
+
+
+def insert_preview(
+    conn: sqlite3.Connection, digest: str, plan: dict[str, Any], expires_at: datetime, now: datetime
+) -> None:
+    conn.execute("DELETE FROM previews WHERE expires_at <= ?", (to_micros(now),))
+    conn.execute(
+        "INSERT INTO previews (digest, expires_at, plan) VALUES (?, ?, ?)",
+        (digest, to_micros(expires_at), json.dumps(plan)),
+    )
+
+
+def take_preview(conn: sqlite3.Connection, digest: str) -> tuple[dict[str, Any], datetime] | None:
+    row = conn.execute(
+        "DELETE FROM previews WHERE digest = ? RETURNING plan, expires_at", (digest,)
+    ).fetchone()
+    return None if row is None else (json.loads(row[0]), from_micros(row[1]))

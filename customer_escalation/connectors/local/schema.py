@@ -137,6 +137,16 @@ def m004_assessments(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m005_previews(conn: sqlite3.Connection) -> None:
+    """The card's previews, by a digest of their token, so that any server sharing the history can
+    execute a preview another one showed."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS previews (digest TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, "
+        "plan TEXT NOT NULL)"
+    )
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open `path` (which must exist) in autocommit mode; callers open transactions explicitly.
 

@@ -328,3 +328,20 @@ def insert_assessment(conn: Conn, at: datetime, data: dict[str, Any]) -> int:
 def assessment_row(conn: Conn, number: int) -> dict[str, Any] | None:
     row = conn.execute("SELECT data FROM assessments WHERE n = %s", (number,)).fetchone()
     return None if row is None else dict(json.loads(row[0]))
+
+
+def insert_preview(
+    conn: Conn, digest: str, plan: dict[str, Any], expires_at: datetime, now: datetime
+) -> None:
+    conn.execute("DELETE FROM previews WHERE expires_at <= %s", (to_micros(now),))
+    conn.execute(
+        "INSERT INTO previews (digest, expires_at, plan) VALUES (%s, %s, %s)",
+        (digest, to_micros(expires_at), json.dumps(plan)),
+    )
+
+
+def take_preview(conn: Conn, digest: str) -> tuple[dict[str, Any], datetime] | None:
+    row = conn.execute(
+        "DELETE FROM previews WHERE digest = %s RETURNING plan, expires_at", (digest,)
+    ).fetchone()
+    return None if row is None else (json.loads(row[0]), from_micros(row[1]))

@@ -120,7 +120,18 @@ _ASSESSMENTS = (
 )
 """Assessments kept by id, so that a brief composed later rests on the very assessment it names."""
 
-MIGRATIONS: tuple[Sequence[str], ...] = ((*_SEARCH_CONFIG, *_RECORDS, *_HISTORY), _ASSESSMENTS)
+_PREVIEWS = (
+    """CREATE TABLE previews (
+        digest text COLLATE "C" PRIMARY KEY, expires_at bigint NOT NULL, plan text COLLATE "C" NOT NULL)""",
+)
+"""The card's previews, by a digest of their token, so that any replica can execute a preview another
+one showed."""
+
+MIGRATIONS: tuple[Sequence[str], ...] = (
+    (*_SEARCH_CONFIG, *_RECORDS, *_HISTORY),
+    _ASSESSMENTS,
+    _PREVIEWS,
+)
 """`MIGRATIONS[i]` takes a database from version ``i`` to ``i + 1``."""
 
 

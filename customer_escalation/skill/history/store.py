@@ -74,6 +74,15 @@ class HistoryStore(Protocol):
         """An assessment kept by `record_assessment` (`NotFoundError` when there is none)."""
         ...
 
+    def keep_preview(self, digest: str, plan: dict[str, Any], expires_at: datetime) -> None:
+        """Keep the plan a card preview showed, under a digest of its token, until `expires_at`."""
+        ...
+
+    def take_preview(self, digest: str) -> tuple[dict[str, Any], datetime] | None:
+        """The plan kept under `digest` and when it expires, removed as it is read (of two callers
+        taking it at once, one gets it); None when there is none."""
+        ...
+
     def escalations(
         self, *, since: datetime | None = None, status: Sequence[EscalationStatus] = (), limit: int = 100
     ) -> tuple[EscalationEntry, ...]:

@@ -60,7 +60,7 @@ _CATEGORY: dict[str, Category] = {
 def extension(state: ServerState, writes: WriteRules | None) -> Apps:
     """The MCP Apps extension with the card resource and its three tools, for `MCPServer(extensions=...)`."""
     rules = writes or WriteRules()
-    tokens = PreviewTokens(clock=state.clock)
+    tokens = PreviewTokens(clock=state.clock, store=state.history)
     apps = Apps()
     apps.add_html_resource(
         CARD_URI,
@@ -115,7 +115,7 @@ def extension(state: ServerState, writes: WriteRules | None) -> Apps:
         if outcome.result is None:
             raise ToolError(f"the {outcome.title} cannot be previewed: {outcome.detail}")
         result = outcome.result
-        token, expires = tokens.issue(plan_of(result)) if result.refusal is None else (None, None)
+        token, expires = (await tokens.issue(plan_of(result))) if result.refusal is None else (None, None)
         shown = step_preview(result, system(result.kind), token, expires)
         return reply(shown.model_dump(mode="json", exclude_none=True))
 
@@ -128,7 +128,7 @@ def extension(state: ServerState, writes: WriteRules | None) -> Apps:
         """Execute exactly the step a preview showed, once; only the token that preview returned is accepted."""
         runner = actions()
         try:
-            plan = tokens.redeem(preview_token)
+            plan = await tokens.redeem(preview_token)
         except TokenRefusedError as exc:
             raise ToolError(f"refused: {exc}; preview the step again and execute that preview") from exc
         with _errors():
