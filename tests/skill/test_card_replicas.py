@@ -3,13 +3,17 @@ replica behind a load balancer, or a process since restarted) is executed by ano
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
 from mcp import Client
 
 from customer_escalation.connectors.base import Registry
+from customer_escalation.connectors.records import EscalationEntry
 from customer_escalation.skill.policy_config import load_policy
 from customer_escalation.skill.server import build_server
 from tests.backends import Store, open_store
@@ -19,57 +23,65 @@ from tests.contract.dataset import CONTRACT_DATASET, NOW
 pytestmark = pytest.mark.anyio
 
 
-def _replica(store: Store, history: object) -> object:
+@dataclass
+class Replicas:
+    store: Store
+    entry: EscalationEntry
+    first: Client
+    second: Client
+
+    async def preview(self, step: str) -> dict[str, Any]:
+        """The first server's preview of `step`; the token that executes it."""
+        shown = await self.first.call_tool(
+            "escalation_step_preview", {"escalation_id": self.entry.id, "step": step}
+        )
+        assert shown.structured_content is not None, shown.content
+        return shown.structured_content
+
+
+def _server(store: Store, history: Any) -> Any:
     ws = store.workspace
     registry = Registry(support=ws, crm=ws, chat=ws, tracker=ws, kb=ws)
-    return build_server(registry, policy=load_policy(), clock=lambda: NOW, history=history, writes=RULES)  # type: ignore[arg-type]
+    return build_server(registry, policy=load_policy(), clock=lambda: NOW, history=history, writes=RULES)
 
 
-async def test_a_preview_shown_by_one_server_is_executed_by_another_once(tmp_path: Path) -> None:
+@pytest.fixture
+async def replicas(tmp_path: Path) -> AsyncIterator[Replicas]:
+    """Two servers over one workspace, each with its own connection to the history."""
     async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
         entry = escalation_case().record(store.history)
         with store.open_history() as other_history:
             async with (
-                Client(_replica(store, store.history)) as first,  # type: ignore[arg-type]
-                Client(_replica(store, other_history)) as second,  # type: ignore[arg-type]
+                Client(_server(store, store.history)) as first,
+                Client(_server(store, other_history)) as second,
             ):
-                shown = await first.call_tool(
-                    "escalation_step_preview", {"escalation_id": entry.id, "step": "chat_post"}
-                )
-                assert shown.structured_content is not None
-                token = {"preview_token": shown.structured_content["preview_token"]}
-                done = await second.call_tool("escalation_step_execute", token)
-                again = await first.call_tool("escalation_step_execute", token)
-        page = await store.workspace.search_messages("", channel="C100", limit=100)
+                yield Replicas(store, entry, first, second)
+
+
+async def test_a_preview_shown_by_one_server_is_executed_by_another_once(replicas: Replicas) -> None:
+    shown = await replicas.preview("chat_post")
+    token = {"preview_token": shown["preview_token"]}
+    done = await replicas.second.call_tool("escalation_step_execute", token)
+    again = await replicas.first.call_tool("escalation_step_execute", token)
     assert done.is_error is False, done.content
     assert done.structured_content is not None and done.structured_content["status"] == "executed"
     assert again.is_error is True
     assert "unknown or was used already" in again.content[0].text  # type: ignore[union-attr]
-    assert [m.text for m in page.items if m.author.role == "bot"] == [shown.structured_content["content"]]
+    page = await replicas.store.workspace.search_messages("", channel="C100", limit=100)
+    assert [m.text for m in page.items if m.author.role == "bot"] == [shown["content"]]
 
 
-async def test_two_servers_executing_one_preview_at_once_send_it_once(tmp_path: Path) -> None:
-    async with open_store(tmp_path, CONTRACT_DATASET, clock=lambda: NOW) as store:
-        entry = escalation_case().record(store.history)
-        with store.open_history() as other_history:
-            async with (
-                Client(_replica(store, store.history)) as first,  # type: ignore[arg-type]
-                Client(_replica(store, other_history)) as second,  # type: ignore[arg-type]
-            ):
-                shown = await first.call_tool(
-                    "escalation_step_preview", {"escalation_id": entry.id, "step": "internal_note"}
-                )
-                assert shown.structured_content is not None
-                token = {"preview_token": shown.structured_content["preview_token"]}
-                results = []
+async def test_two_servers_executing_one_preview_at_once_send_it_once(replicas: Replicas) -> None:
+    shown = await replicas.preview("internal_note")
+    token = {"preview_token": shown["preview_token"]}
+    results = []
 
-                async def execute(client: Client) -> None:
-                    results.append(await client.call_tool("escalation_step_execute", token))
+    async def execute(client: Client) -> None:
+        results.append(await client.call_tool("escalation_step_execute", token))
 
-                async with anyio.create_task_group() as both:
-                    both.start_soon(execute, second)
-                    both.start_soon(execute, first)
-        ticket = await store.workspace.get_ticket("101")
+    async with anyio.create_task_group() as both:
+        both.start_soon(execute, replicas.second)
+        both.start_soon(execute, replicas.first)
     assert sorted(r.is_error for r in results) == [False, True]
-    notes = [c for c in ticket.comments if c.author.name == "customer-escalation"]
-    assert len(notes) == 1
+    ticket = await replicas.store.workspace.get_ticket("101")
+    assert len([c for c in ticket.comments if c.author.name == "customer-escalation"]) == 1
