@@ -182,8 +182,10 @@ async def _run(issue: str, session: Session, model: Model, options: RunOptions) 
 
         if calls:
             step(max(_step_of(c.name) for c in calls))
-            entries = await asyncio.gather(*(_call(session, c, turn_number, result, offered) for c in calls))
-            for call, entry in zip(calls, entries, strict=True):
+            answered = await asyncio.gather(*(_call(session, c, offered) for c in calls))
+            for call, (entry, duration_ms) in zip(calls, answered, strict=True):
+                # Recorded in the order the model asked, whichever call was answered first.
+                _record(result, call, entry, turn_number, duration_ms)
                 known.add_result(call.name, entry.structured)
                 known.add_text(entry.text)
                 if call.name == "escalation_assess" and entry.structured and not entry.is_error:
@@ -267,27 +269,31 @@ def task_prompt(issue: str, account: str | None, today: date) -> str:
 
 
 async def _call(
-    session: Session, call: ToolCall, turn: int, result: RunResult, offered: set[str] | None = None
-) -> ToolResultEntry:
+    session: Session, call: ToolCall, offered: set[str] | None = None
+) -> tuple[ToolResultEntry, float]:
+    """The answer to one tool call, and how long it took in milliseconds."""
     if offered is not None and call.name not in offered:
         # A tool the model was not shown (a write tool) is refused here, never forwarded to the server.
         text = f"{call.name} is not available in this run; use the tools you were given, then submit_brief"
-        _traced(result, call, turn, duration_ms=0.0, text=text, is_error=True)
-        return ToolResultEntry(call_id=call.id, name=call.name, text=text, is_error=True)
+        return ToolResultEntry(call_id=call.id, name=call.name, text=text, is_error=True), 0.0
     started = time.perf_counter()
     outcome = await session.call_tool(call.name, call.arguments)
-    text = _result_text(outcome)
-    _traced(result, call, turn, duration_ms=_ms_since(started), text=text, is_error=bool(outcome.is_error))
-    if call.name != "escalation_assess" and outcome.is_error and "unavailable" in text:
-        reason = text.removeprefix(f"Error executing tool {call.name}: ")
-        result.unavailable.append(re.split("[:;]", reason, maxsplit=1)[0])
-    return ToolResultEntry(
+    entry = ToolResultEntry(
         call_id=call.id,
         name=call.name,
-        text=text,
+        text=_result_text(outcome),
         structured=outcome.structured_content if not outcome.is_error else None,
         is_error=bool(outcome.is_error),
     )
+    return entry, _ms_since(started)
+
+
+def _record(result: RunResult, call: ToolCall, entry: ToolResultEntry, turn: int, duration_ms: float) -> None:
+    """Record an answered call in the trace, and a category it found unavailable."""
+    _traced(result, call, turn, duration_ms=duration_ms, text=entry.text, is_error=entry.is_error)
+    if call.name != "escalation_assess" and entry.is_error and "unavailable" in entry.text:
+        reason = entry.text.removeprefix(f"Error executing tool {call.name}: ")
+        result.unavailable.append(re.split("[:;]", reason, maxsplit=1)[0])
 
 
 async def _accept(
@@ -312,9 +318,9 @@ async def _accept(
         # the user's words are the evidence; the drafter's summary travels apart and is never scanned
         request = _assessment_request(good, result.issue[:4_000] or draft.summary)
         request["summary"] = draft.summary[:4_000]
-        entry = await _call(
-            session, ToolCall(id="loop-assess", name="escalation_assess", arguments=request), turn, result
-        )
+        assess = ToolCall(id="loop-assess", name="escalation_assess", arguments=request)
+        entry, duration_ms = await _call(session, assess)
+        _record(result, assess, entry, turn, duration_ms)
         if entry.is_error or entry.structured is None:
             return f"call escalation_assess with the related record ids first ({entry.text})"
         assessment = entry.structured
