@@ -71,19 +71,27 @@ class _Collector:
             self.unavailable.setdefault(category, f"{CATEGORY_TITLES[category]} (not configured)")
             return []
 
-        async def one(item_id: str) -> T | None:
+        async def one(item_id: str) -> T | ConnectorError | WorkspaceError | None:
             if category in self.unavailable:
                 return None
             try:
                 return await fetch(item_id)
-            except NotFoundError:
-                self.missing.append(f"{label}:{item_id}")
             except (ConnectorError, WorkspaceError) as exc:
-                self._note_failure(category, exc)
-            return None
+                return exc
 
-        results = await asyncio.gather(*(one(i) for i in dict.fromkeys(ids)))
-        return [r for r in results if r is not None]
+        wanted = list(dict.fromkeys(ids))
+        results = await asyncio.gather(*(one(i) for i in wanted))
+        found: list[T] = []
+        # Outcomes are taken in the order the ids were given, whichever answer came first, so the
+        # missing ids and the failure reported are the same on every run.
+        for item_id, outcome in zip(wanted, results, strict=True):
+            if isinstance(outcome, NotFoundError):
+                self.missing.append(f"{label}:{item_id}")
+            elif isinstance(outcome, ConnectorError | WorkspaceError):
+                self._note_failure(category, outcome)
+            elif outcome is not None:
+                found.append(outcome)
+        return found
 
 
 def _norm(text: str) -> str:
