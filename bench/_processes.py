@@ -20,12 +20,18 @@ class Running:
 
 
 @contextmanager
-def launched(name: str, command: list[str], env: dict[str, str]) -> Iterator[Running]:
-    """Run `command` until the block ends; it must announce ``serving MCP on <url>`` on stderr, which is
-    passed on (prefixed with `name`) apart from that line. Stopped with SIGTERM, then SIGKILL; one
-    already killed is only reaped."""
+def launched(
+    name: str, command: list[str], env: dict[str, str], *, cwd: str | None = None
+) -> Iterator[Running]:
+    """Run `command` (in `cwd`, if given) until the block ends; it must announce ``serving MCP on <url>``
+    on stderr, which is passed on (prefixed with `name`) apart from that line. Stopped with SIGTERM,
+    then SIGKILL; one already killed is only reaped.
+
+    A ``python -m`` command imports first from its working directory: to run another checkout's code,
+    start it there.
+    """
     process = subprocess.Popen(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     assert process.stderr is not None
     found: list[str] = []

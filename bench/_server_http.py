@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -67,16 +68,29 @@ def _answered(response: httpx2.Response) -> bool:
 
 
 async def http_load(
-    url: str, pid: int, *, clients: int, calls: int, rate: float | None = None, sdk: bool = False
+    url: str,
+    pid: int,
+    *,
+    clients: int,
+    calls: int,
+    rate: float | None = None,
+    sdk: bool = False,
+    distinct: bool = False,
 ) -> Load:
     """`calls` tool calls from `clients` concurrent clients, each with one connection.
 
     Without `rate` every client sends its next call as soon as the last one is answered (the most the
     server can do). With `rate` (calls per second over all clients) call n is due at n / rate seconds,
     and its latency counts from then, so time spent waiting behind a slow server is not hidden.
+    The queries repeat a support lead's searches; with `distinct`, each call's query adds a word of
+    its own that no record holds (the same tickets match, but no two calls are the same search, so
+    none is answered from a page the workspace remembers).
     """
     load = Load()
-    queries = SEARCHES["support_search_tickets"]
+    searches = SEARCHES["support_search_tickets"]
+    salt = secrets.token_hex(4)  # new words in every run, too
+    repeated = searches * (calls // len(searches) + 1)
+    queries = [f"{q} q{salt}n{n}" for n, q in enumerate(repeated)] if distinct else searches
     counter = iter(range(calls))
     headers = {
         "Authorization": f"Bearer {TEST_TOKEN}",
