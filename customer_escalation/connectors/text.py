@@ -22,6 +22,8 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 def strip_invisible(text: str) -> str:
     """`text` without invisible characters."""
+    if text.isascii():  # every invisible character is outside ASCII; the check is free
+        return text
     return INVISIBLE.sub("", text)
 
 

@@ -5,7 +5,6 @@ tool and resource errors, and the bearer-token check."""
 from __future__ import annotations
 
 import hmac
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -124,21 +123,19 @@ class ServerState:
         """`result` as a tool result (lean, times to the second, at `detail`), cut to the size cap with
         `more` saying how to get the rest."""
         data = views.to_wire(result, detail=detail)
-        text = _compact(data)
+        text = views.compact_json(data)
         # The text is the size `fit` measures: a result within the cap is serialised once, not thrice.
         if len(text) > self.result_chars:
             data = views.fit(data, self.result_chars, how_to_get_more=more)
-            text = _compact(data)
+            text = views.compact_json(data)
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
 
 def reply(data: dict[str, Any]) -> CallToolResult:
     """A tool result: `data` as structured content and, compact, as text."""
-    return CallToolResult(content=[TextContent(type="text", text=_compact(data))], structured_content=data)
-
-
-def _compact(data: dict[str, Any]) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return CallToolResult(
+        content=[TextContent(type="text", text=views.compact_json(data))], structured_content=data
+    )
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

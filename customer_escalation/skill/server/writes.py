@@ -7,7 +7,6 @@ idempotency, redaction, history); without the history store every write tool is 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import partial
@@ -29,6 +28,7 @@ from ...connectors.errors import (
     WriteRefusedError,
 )
 from ...connectors.records import IssueKind
+from .. import views
 from ..actions import (
     ESCALATION_LABEL,
     PRIORITY_OF,
@@ -225,10 +225,10 @@ def _write_errors() -> AbstractContextManager[None]:
 def _action_reply(result_chars: int, result: ActionResult) -> CallToolResult:
     """An action's result as a tool result; its payload is left out when the whole would pass the cap."""
     data = result.model_dump(mode="json", exclude_none=True)
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    text = views.compact_json(data)
     if len(text) > result_chars:
         data["payload"] = {"omitted": f"{len(text):,} characters; the payload is in the history"}
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        text = views.compact_json(data)
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
 

@@ -22,6 +22,8 @@ from .detect import detect, prepare
 
 def normalise(text: str) -> str:
     """NFKC-normalised text without invisible control characters."""
+    if text.isascii():  # ASCII is its own NFKC form and holds no invisible character
+        return text
     return strip_invisible(unicodedata.normalize("NFKC", text))
 
 
