@@ -27,6 +27,11 @@ How a query with several phrases matches (`TextSearch.search`):
 
 Records added after the first page do not shift later pages: the cursor carries the highest record
 number that the first page saw.
+
+The same search repeats (an assistant pages through it, several people look into the same outage), so
+a `TextSearch` remembers the pages it found, and the phrase frequencies it counted, for as long as the
+file stays the same: until its own connection writes (`forget`) or SQLite's ``data_version`` says
+another connection (another process, the history) committed.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -56,6 +62,8 @@ _MAX_CHUNKS = 256
 _MAX_QUERY_CHARS = 64_000
 """A non-ASCII query is normalised this far: past `_MAX_CHUNKS` chunks nothing is read anyway."""
 _FREQUENCY_CACHE_SIZE = 4_096
+_PAGES_KEPT = 1_024
+"""Pages a `TextSearch` remembers at most (the least recently asked for go first)."""
 _LOOKUP_ROWS = 64
 
 _WORD = re.compile(r"[^\W_]+")
@@ -149,6 +157,10 @@ class Filters:
     scope_params: tuple[object, ...] = ()
 
 
+Span = tuple[int, int, int]
+"""(offset, limit, ceiling) of a search's page."""
+
+
 @dataclass(frozen=True)
 class Hits:
     """One page of matches: record numbers in order, whether more follow, and the total when known."""
@@ -160,13 +172,24 @@ class Hits:
 
 @dataclass
 class TextSearch:
-    """Runs searches on one connection; remembers phrase frequencies until the next write."""
+    """Runs searches on one connection; remembers phrase frequencies and the pages found until the file
+    changes. Its caller serialises the calls (the connection's lock)."""
 
     _frequencies: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    _pages: OrderedDict[tuple[object, ...], Hits] = field(default_factory=OrderedDict)
+    _version: int | None = None
 
     def forget(self) -> None:
-        """Drop remembered phrase frequencies (after a write)."""
+        """Drop what is remembered (after a write on this connection)."""
         self._frequencies.clear()
+        self._pages.clear()
+
+    def _follow(self, conn: sqlite3.Connection) -> None:
+        """Forget what was remembered if another connection has committed since the last search."""
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:
+            self.forget()
+            self._version = version
 
     def search(
         self,
@@ -183,6 +206,32 @@ class TextSearch:
 
         An empty `phrases` lists every record that passes the filters, most recent first.
         """
+        self._follow(conn)
+        span = (offset, limit, ceiling)
+        key = (index.table, tuple(phrases), filters, span)
+        try:
+            hits = self._pages.get(key)
+        except TypeError:  # a filter value that cannot be a key: search without remembering
+            return self._found(conn, index, phrases, filters, span)
+        if hits is None:
+            hits = self._found(conn, index, phrases, filters, span)
+            if len(self._pages) >= _PAGES_KEPT:
+                self._pages.popitem(last=False)
+            self._pages[key] = hits
+        else:
+            self._pages.move_to_end(key)
+        return hits
+
+    def _found(
+        self,
+        conn: sqlite3.Connection,
+        index: SearchIndex,
+        phrases: Sequence[Phrase],
+        filters: Filters,
+        span: Span,
+    ) -> Hits:
+        """`search` done afresh; `span` is its (offset, limit, ceiling)."""
+        offset, limit, ceiling = span
         if not phrases:
             return self._recent(conn, index, filters, offset=offset, limit=limit, ceiling=ceiling)
         rare: list[Phrase] = []
@@ -397,6 +446,11 @@ class TextSearch:
         else:
             sql = f"SELECT rowid, {score}, 1 FROM {fts} WHERE {fts} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?"
             params = (expr, ceiling, limit + 1)
+        if stop is None:
+            # Every match up to the limit is read: fetched at once, without a step per row in Python.
+            found = conn.execute(sql, params).fetchall()
+            kept = [(n, value, read) for read, (n, value, ok) in enumerate(found[:limit], start=1) if ok]
+            return kept, len(found) > limit
         rows: list[tuple[int, float, int]] = []
         for read, (n, value, ok) in enumerate(conn.execute(sql, params), start=1):
             if read > limit:
