@@ -104,6 +104,7 @@ class LocalWorkspace(SupportTables, CrmTables, ChatTables, TrackerTables, KbTabl
 
     def close(self) -> None:
         """Close the connection; later calls raise WorkspaceError. Closing twice is harmless."""
+        self._worker.close()
         self._shared.close()
 
     async def aclose(self) -> None:

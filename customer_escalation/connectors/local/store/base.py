@@ -7,13 +7,14 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from ...base import MAX_PAGE_SIZE, Clock, WriteReceipt, utc_now
-from ...blocking import off_loop
+from ...blocking import SerialThread
 from ...cursor import clamp_limit, decode_cursor, encode_cursor, query_fingerprint
 from ...errors import InvalidQueryError, NotFoundError
 from ...records import (
@@ -68,6 +69,8 @@ class StoreBase:
         self._clock = clock
         self._search = TextSearch()
         self._parsed = ParsedRecords()
+        self._worker = SerialThread(f"workspace {path.name}")
+        """Runs this connection's calls for event loops, one after the other."""
 
     def _db(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._shared.use()
@@ -76,8 +79,8 @@ class StoreBase:
         return self._shared.transaction()
 
     async def _reading(self, read: Callable[[sqlite3.Connection], T]) -> T:
-        """`read(conn)` in a worker thread, so the event loop serves other calls while SQLite works."""
-        return await off_loop(self._with_connection, read)
+        """`read(conn)` in the connection's thread, so the event loop serves other calls while SQLite works."""
+        return await self._worker.run(partial(self._with_connection, read))
 
     def _with_connection(self, read: Callable[[sqlite3.Connection], T]) -> T:
         with self._db() as conn:
@@ -93,8 +96,10 @@ class StoreBase:
         limit: int,
         cursor: str | None,
     ) -> Page[M]:
-        """One page of `kind` matching `query` and `filters`, read in a worker thread."""
-        return await off_loop(self._find_now, index, kind, query, filters, fingerprint, limit, cursor)
+        """One page of `kind` matching `query` and `filters`, read in the connection's thread."""
+        return await self._worker.run(
+            partial(self._find_now, index, kind, query, filters, fingerprint, limit, cursor)
+        )
 
     def _find_now(
         self,
@@ -145,8 +150,11 @@ class StoreBase:
     async def _idempotent(
         self, operation: str, key: str, payload: Any, write: Callable[[sqlite3.Connection], Ref]
     ) -> WriteReceipt:
-        """Run `write` once per (operation, key) in a worker thread; a repeat returns the first receipt."""
-        return await off_loop(self._idempotent_now, operation, key, payload, write)
+        """Run `write` once per (operation, key) in the connection's thread; a repeat returns the first
+        receipt."""
+        return await self._worker.run(
+            partial(self._idempotent_now, operation, key, payload, write), waits=True
+        )
 
     def _idempotent_now(
         self, operation: str, key: str, payload: Any, write: Callable[[sqlite3.Connection], Ref]
