@@ -178,11 +178,15 @@ class TextSearch:
     _frequencies: dict[tuple[str, str], int | None] = field(default_factory=dict)
     _pages: OrderedDict[tuple[object, ...], Hits] = field(default_factory=OrderedDict)
     _version: int | None = None
+    generation: int = 0
+    """How many times what was remembered has been dropped: what was read from the file during one
+    generation (since a search began it) is still what the file holds."""
 
     def forget(self) -> None:
         """Drop what is remembered (after a write on this connection)."""
         self._frequencies.clear()
         self._pages.clear()
+        self.generation += 1
 
     def _follow(self, conn: sqlite3.Connection) -> None:
         """Forget what was remembered if another connection has committed since the last search."""

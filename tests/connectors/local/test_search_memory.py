@@ -79,3 +79,23 @@ async def test_a_repeated_search_and_its_next_page_agree_with_a_fresh_workspace(
             )
             assert first == expected
             assert second == expected_next
+
+
+async def test_a_record_changed_in_place_is_read_again_though_the_same_page_matches(path: Path) -> None:
+    ticket = CONTRACT_DATASET.tickets[0]
+    with (
+        LocalWorkspace.open(path, clock=lambda: NOW) as server,
+        LocalWorkspace.open(path, clock=lambda: NOW) as other,
+    ):
+        query = ticket.subject
+        before = await server.search_tickets(
+            query, status=None, since=None, organization_id=None, limit=10, cursor=None
+        )
+        assert ticket.id in [t.id for t in before.items]
+        changed = "urgent" if ticket.priority != "urgent" else "low"
+        other.load(Dataset(tickets=(ticket.model_copy(update={"priority": changed}),)))
+        after = await server.search_tickets(
+            query, status=None, since=None, organization_id=None, limit=10, cursor=None
+        )
+        assert [t.id for t in after.items] == [t.id for t in before.items]
+        assert next(t for t in after.items if t.id == ticket.id).priority == changed

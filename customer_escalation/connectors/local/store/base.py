@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -27,6 +28,8 @@ from ..parsed import ParsedRecords
 from ..search import Filters, SearchIndex, TextSearch, parse_query
 
 SYSTEM = "local"
+PAGES_OF_RECORDS_KEPT = 256
+"""Pages of records a workspace keeps for repeated searches (the least recently read go first)."""
 MAX_THREAD_REPLIES = 200
 """A thread returns at most this many replies (oldest first) and sets `has_more` beyond."""
 
@@ -69,6 +72,9 @@ class StoreBase:
         self._clock = clock
         self._search = TextSearch()
         self._parsed = ParsedRecords()
+        self._page_records: OrderedDict[tuple[int, str, tuple[int, ...]], tuple[BaseModel, ...]] = (
+            OrderedDict()
+        )
         self._worker = SerialThread(f"workspace {path.name}")
         """Runs this connection's calls for event loops, one after the other."""
 
@@ -126,14 +132,23 @@ class StoreBase:
         next_cursor = encode_cursor(fingerprint, [offset + len(items), ceiling]) if hits.more else None
         return Page[M](items=items, next_cursor=next_cursor, total=hits.total)
 
-    def _records(self, conn: sqlite3.Connection, kind: Kind[M], rows: Sequence[int]) -> tuple[M, ...]:
+    def _records(self, conn: sqlite3.Connection, kind: Kind[M], rows: tuple[int, ...]) -> tuple[M, ...]:
+        """The records numbered `rows`, in that order. Called after a search, which drops what was
+        remembered if the file changed: the records of a page read in the same generation are reused."""
         if not rows:
             return ()
+        key = (self._search.generation, kind.table, rows)
+        kept = self._page_records.get(key)
+        if kept is not None:
+            self._page_records.move_to_end(key)
+            return kept  # type: ignore[return-value]
         placeholders = ", ".join("?" * len(rows))
-        found = dict(
-            conn.execute(f"SELECT n, data FROM {kind.table} WHERE n IN ({placeholders})", tuple(rows))
-        )
-        return tuple(self._parsed.parse(kind, n, found[n]) for n in rows if n in found)
+        found = dict(conn.execute(f"SELECT n, data FROM {kind.table} WHERE n IN ({placeholders})", rows))
+        records = tuple(self._parsed.parse(kind, n, found[n]) for n in rows if n in found)
+        if len(self._page_records) >= PAGES_OF_RECORDS_KEPT:
+            self._page_records.popitem(last=False)
+        self._page_records[key] = records
+        return records
 
     async def _get(self, kind: Kind[M], key: str, missing: str) -> M:
         """The record of `kind` stored under `key`, read in a worker thread."""
