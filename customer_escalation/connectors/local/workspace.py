@@ -142,7 +142,7 @@ class LocalWorkspace(SupportTables, CrmTables, ChatTables, TrackerTables, KbTabl
         with self._transaction() as conn:
             load_dataset(conn, dataset, merge=merge)
             schema.refresh_statistics(conn)
-        self._search.forget()
+            self._search.forget()  # under the connection's lock: no search reads in between
 
     def stats(self) -> WorkspaceStats:
         """Counts per record type, schema version, path and size on disk.

@@ -187,7 +187,7 @@ class StoreBase:
                 "INSERT INTO writes (operation, idempotency_key, fingerprint, ref, created_at) VALUES (?, ?, ?, ?, ?)",
                 (operation, key, fingerprint, ref.model_dump_json(), to_micros(self._clock())),
             )
-        self._search.forget()
+            self._search.forget()  # under the connection's lock: no search reads in between
         return WriteReceipt(ref=ref, created=True)
 
 
