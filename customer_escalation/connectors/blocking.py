@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -25,6 +26,9 @@ T = TypeVar("T")
 
 IDLE_SECONDS = 10.0
 """A `SerialThread`'s thread ends after this long without a call (the next call starts another)."""
+ANSWER_WITHIN = 0.002
+"""A `SerialThread` sends the answers it has found once the first of them has waited this long (in
+seconds), so a long queue does not hold up the calls at its head."""
 
 
 async def off_loop(call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -48,7 +52,8 @@ class SerialThread:
 
     Handing each call to a pool thread costs a wake-up of a thread and of the event loop per call, and
     under load that costs more CPU than a short query. Here the calls that arrive while one runs wait
-    in a queue; the thread runs them all, then wakes each event loop once with every answer. A call
+    in a queue; the thread runs them all, then wakes each event loop once with every answer (or
+    sooner, once an answer has waited `ANSWER_WITHIN`). A call
     made with ``waits=True`` (one that may wait for another process, such as a write waiting for the
     database lock) first sends the answers already found, so they do not wait with it.
 
@@ -101,10 +106,13 @@ class SerialThread:
                 batch = list(self._jobs)
                 self._jobs.clear()
             found: list[tuple[asyncio.AbstractEventLoop, _Outcome]] = []
+            first_found = 0.0
             for job, future, loop, waits in batch:
-                if waits and found:
+                if found and (waits or time.monotonic() - first_found > ANSWER_WITHIN):
                     _answer(found)
                     found = []
+                if not found:
+                    first_found = time.monotonic()
                 try:
                     found.append((loop, (future, job(), None)))
                 except BaseException as exc:  # handed to the caller, as a pool thread would
