@@ -36,8 +36,8 @@ async def test_calls_run_in_the_order_given_on_one_thread_and_each_caller_gets_i
     async with anyio.create_task_group() as tg:
         for number in range(20):
             tg.start_soon(caller, number)
-            await anyio.sleep(0)  # queued in this order
-        await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()  # queued in this order
+        await anyio.lowlevel.checkpoint()
         release.set()  # the event loop was free to queue every call while the first one ran
     worker.close()
 
@@ -90,11 +90,11 @@ async def test_a_call_that_may_wait_first_hands_back_the_answers_already_found()
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(worker.run, lambda: hold.wait(GUARD))  # keeps the thread busy while both queue
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
         tg.start_soon(reader)
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
         tg.start_soon(lambda: worker.run(slow_write, waits=True))
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
         hold.set()
     worker.close()
     assert seen == [True]
@@ -119,7 +119,7 @@ async def test_a_started_call_finishes_and_is_kept_when_its_caller_is_cancelled(
         with scope:
             result = await worker.run(write)
             after.append(result)  # the answer arrives before the cancellation takes effect
-            await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()
             after.append("not reached")
 
     scope = anyio.CancelScope()

@@ -4,7 +4,6 @@ server) committed one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,10 @@ WORD = "quokkaflux"
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Iterator[Path]:
+def path(tmp_path: Path) -> Path:
     file = tmp_path / "w.sqlite"
     LocalWorkspace.create(file, CONTRACT_DATASET, clock=lambda: NOW).close()
-    yield file
+    return file
 
 
 async def _ids(workspace: LocalWorkspace, query: str) -> list[str]:
