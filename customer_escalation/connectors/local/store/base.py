@@ -92,21 +92,6 @@ class StoreBase:
         with self._db() as conn:
             return read(conn)
 
-    async def _find(
-        self,
-        index: SearchIndex,
-        kind: Kind[M],
-        query: str,
-        filters: Filters,
-        fingerprint: str,
-        limit: int,
-        cursor: str | None,
-    ) -> Page[M]:
-        """One page of `kind` matching `query` and `filters`, read in the connection's thread."""
-        return await self._worker.run(
-            partial(self._find_now, index, kind, query, filters, fingerprint, limit, cursor)
-        )
-
     def _find_now(
         self,
         index: SearchIndex,
@@ -117,6 +102,7 @@ class StoreBase:
         limit: int,
         cursor: str | None,
     ) -> Page[M]:
+        """One page of `kind` matching `query` and `filters` (a blocking call: run it on `_worker`)."""
         limit = clamp_limit(limit, maximum=MAX_PAGE_SIZE, system=SYSTEM)
         phrases = parse_query(query or "")
         with self._db() as conn:

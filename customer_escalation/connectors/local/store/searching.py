@@ -3,6 +3,7 @@ of the kind it pages through."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -22,13 +23,14 @@ INDEXES: dict[str, SearchIndex] = {
 
 
 class SearchingStore(StoreBase):
-    """The store base of every table family: the shared reads page through its `_find`."""
+    """The store base of every table family: the shared reads page through its `_find_now`."""
 
     async def _matching(
         self, kind: Kind[M], query: str, criteria: Criteria, limit: int, cursor: str | None
     ) -> Page[M]:
-        """One page of `kind` matching `query` and `criteria`."""
+        """One page of `kind` matching `query` and `criteria`, read in the connection's thread."""
         filters = sqlite_filters(criteria)
-        return await self._find(
-            INDEXES[kind.table], kind, query, filters, criteria.fingerprint, limit, cursor
+        index = INDEXES[kind.table]
+        return await self._worker.run(
+            partial(self._find_now, index, kind, query, filters, criteria.fingerprint, limit, cursor)
         )
